@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# CodeSigning build entry point. Verbs: build | test | demo | bench  (build.ps1 has the same verbs).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+CONFIGURATION="${CONFIGURATION:-Release}"
+ARTIFACTS="$ROOT/artifacts"
+
+case "$(uname -s)" in
+  Linux) os=linux; libext=so ;;
+  Darwin) os=osx; libext=dylib ;;
+  *) echo "build.sh: unsupported OS $(uname -s); use build.ps1 on Windows" >&2; exit 1 ;;
+esac
+case "$(uname -m)" in
+  x86_64 | amd64) arch=x64 ;;
+  aarch64 | arm64) arch=arm64 ;;
+  *) echo "build.sh: unsupported CPU $(uname -m)" >&2; exit 1 ;;
+esac
+RID="${RID:-$os-$arch}"
+export CODESIGN_RID="$RID"
+export CODESIGN_PKCS11_MODULE="$ARTIFACTS/native/$RID/libcodesign-pkcs11.$libext"
+
+# Tools the tests drive for real, as "command:debian-package".
+TEST_TOOLS=(
+  "pkcs11-tool:opensc"
+)
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "build.sh: the .NET 10 SDK is required (https://dot.net); see global.json" >&2
+    exit 1
+  fi
+}
+
+# Installs missing test tools with apt-get when running as root; otherwise prints the exact
+# command and fails. Never skips silently.
+ensure_test_tools() {
+  local missing=() entry cmd pkg
+  for entry in "${TEST_TOOLS[@]}"; do
+    cmd="${entry%%:*}"; pkg="${entry#*:}"
+    if [[ "$cmd" == /* ]]; then [[ -e "$cmd" ]] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
+    [[ " ${missing[*]-} " == *" $pkg "* ]] || missing+=("$pkg")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "build.sh: missing test tools. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  ensure_dotnet
+  log "building CodeSigning.Pkcs11.sln ($CONFIGURATION)"
+  dotnet build CodeSigning.Pkcs11.sln -c "$CONFIGURATION" -nologo -clp:ErrorsOnly
+  log "publishing the PKCS#11 module with NativeAOT ($RID)"
+  dotnet publish src/Pkcs11Provider.Native -c "$CONFIGURATION" -r "$RID" -nologo -clp:ErrorsOnly \
+    -o "$ARTIFACTS/native/$RID"
+  log "publishing codesign-server and csign"
+  dotnet publish src/SigningServer -c "$CONFIGURATION" -r "$RID" --self-contained false -nologo -clp:ErrorsOnly \
+    -o "$ARTIFACTS/server"
+  dotnet publish src/Cli -c "$CONFIGURATION" -r "$RID" --self-contained false -nologo -clp:ErrorsOnly \
+    -o "$ARTIFACTS/cli"
+  log "module: $CODESIGN_PKCS11_MODULE"
+}
+
+run_tests() {
+  ensure_test_tools
+  build
+  local results="$ARTIFACTS/test-results" log_file status=0
+  rm -rf "$results"; mkdir -p "$results"
+  log_file="$results/dotnet-test.log"
+  log "running every test (native module included)"
+  dotnet test CodeSigning.Pkcs11.sln -c "$CONFIGURATION" --no-build -nologo \
+    --blame-hang-timeout 10m --results-directory "$results" --logger "trx" 2>&1 | tee "$log_file" || status=$?
+  summarize "$log_file" "$status"
+}
+
+# One closing line for the whole run, in the form CI reads: "tests: N passed, N failed, N skipped".
+summarize() {
+  local file="$1" status="$2" passed=0 failed=0 skipped=0 assemblies=0 line p f s
+  while IFS= read -r line; do
+    f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line")
+    p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")
+    s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+    failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s)); assemblies=$((assemblies + 1))
+  done < <(grep -E '^(Passed|Failed)! +- Failed: ' "$file" || true)
+  if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+  if [[ $assemblies -eq 0 || $passed -eq 0 ]]; then
+    echo "build.sh: no test ran" >&2; failed=$((failed > 0 ? failed : 1))
+  fi
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
+  [[ $failed -eq 0 ]]
+}
+
+usage() {
+  cat >&2 <<USAGE
+usage: ./build.sh <verb>
+  build   compile everything; NativeAOT module to artifacts/native/<rid>/, server to artifacts/server/, CLI to artifacts/cli/
+  test    build, then run every test (installs missing test tools with apt-get when root)
+  demo    run the product end to end on the embedded default
+  bench   run the benchmarks in bench/
+USAGE
+}
+
+case "${1:-}" in
+  build) build ;;
+  test) run_tests ;;
+  demo) echo "build.sh demo: not available yet; it arrives with the csign issue" >&2; exit 1 ;;
+  bench) echo "build.sh bench: not available yet; it arrives with the benchmarks issue" >&2; exit 1 ;;
+  -h | --help | help) usage ;;
+  *) usage; exit 2 ;;
+esac

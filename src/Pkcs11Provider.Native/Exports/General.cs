@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using CodeSigning.Pkcs11.Cryptoki;
+using CodeSigning.Pkcs11.Native.Types;
+
+namespace CodeSigning.Pkcs11.Native.Exports;
+
+/// <summary>General-purpose functions (PKCS#11 3.0 section 5.4).</summary>
+internal static unsafe class General
+{
+    [UnmanagedCallersOnly(EntryPoint = "C_Initialize", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_RV C_Initialize(void* pInitArgs)
+    {
+        try
+        {
+            var options = InitializeOptions.None;
+            if (pInitArgs is not null)
+            {
+                var args = (CK_C_INITIALIZE_ARGS*)pInitArgs;
+                var callbacks = (args->CreateMutex is not null ? 1 : 0) + (args->DestroyMutex is not null ? 1 : 0)
+                    + (args->LockMutex is not null ? 1 : 0) + (args->UnlockMutex is not null ? 1 : 0);
+                if (callbacks is not 0 and not 4)
+                {
+                    return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+                }
+
+                var configPath = args->pReserved is null ? null : Marshal.PtrToStringUTF8((nint)args->pReserved);
+                options = new InitializeOptions(callbacks == 4, ((ulong)args->flags & CKF.CKF_OS_LOCKING_OK) != 0, configPath);
+            }
+
+            Provider.Initialize(options);
+            return (CK_RV)CKR.CKR_OK;
+        }
+        catch (Exception ex)
+        {
+            return (CK_RV)CallFailure.ToResult(ex, nameof(C_Initialize));
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_Finalize", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_RV C_Finalize(void* pReserved)
+    {
+        try
+        {
+            if (pReserved is not null)
+            {
+                return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+            }
+
+            Provider.Shutdown();
+            return (CK_RV)CKR.CKR_OK;
+        }
+        catch (Exception ex)
+        {
+            return (CK_RV)CallFailure.ToResult(ex, nameof(C_Finalize));
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_GetInfo", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_RV C_GetInfo(CK_INFO* pInfo)
+    {
+        try
+        {
+            var info = Provider.GetInfo();
+            if (pInfo is null)
+            {
+                return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+            }
+
+            *pInfo = default;
+            pInfo->cryptokiVersion = new CK_VERSION { major = info.CryptokiMajor, minor = info.CryptokiMinor };
+            BlankPadded.Write(pInfo->manufacturerID, info.ManufacturerId);
+            BlankPadded.Write(pInfo->libraryDescription, info.LibraryDescription);
+            pInfo->libraryVersion = new CK_VERSION { major = info.LibraryMajor, minor = info.LibraryMinor };
+            return (CK_RV)CKR.CKR_OK;
+        }
+        catch (Exception ex)
+        {
+            return (CK_RV)CallFailure.ToResult(ex, nameof(C_GetInfo));
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_GetFunctionList", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_RV C_GetFunctionList(void** ppFunctionList)
+    {
+        try
+        {
+            if (ppFunctionList is null)
+            {
+                return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+            }
+
+            *ppFunctionList = FunctionList.V2_40;
+            return (CK_RV)CKR.CKR_OK;
+        }
+        catch (Exception ex)
+        {
+            return (CK_RV)CallFailure.ToResult(ex, nameof(C_GetFunctionList));
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_GetInterfaceList", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_RV C_GetInterfaceList(CK_INTERFACE* pInterfacesList, CK_ULONG* pulCount)
+    {
+        try
+        {
+            if (pulCount is null)
+            {
+                return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+            }
+
+            var interfaces = FunctionList.Interfaces;
+            var available = (CK_ULONG)interfaces.Length;
+            if (pInterfacesList is null)
+            {
+                *pulCount = available;
+                return (CK_RV)CKR.CKR_OK;
+            }
+
+            if (*pulCount < available)
+            {
+                *pulCount = available;
+                return (CK_RV)CKR.CKR_BUFFER_TOO_SMALL;
+            }
+
+            interfaces.CopyTo(new Span<CK_INTERFACE>(pInterfacesList, interfaces.Length));
+            *pulCount = available;
+            return (CK_RV)CKR.CKR_OK;
+        }
+        catch (Exception ex)
+        {
+            return (CK_RV)CallFailure.ToResult(ex, nameof(C_GetInterfaceList));
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "C_GetInterface", CallConvs = [typeof(CallConvCdecl)])]
+    public static CK_RV C_GetInterface(byte* pInterfaceName, CK_VERSION* pVersion, CK_INTERFACE** ppInterface, CK_FLAGS flags)
+    {
+        try
+        {
+            if (ppInterface is null)
+            {
+                return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+            }
+
+            var found = FunctionList.Find(pInterfaceName, pVersion, flags);
+            if (found is null)
+            {
+                return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+            }
+
+            *ppInterface = found;
+            return (CK_RV)CKR.CKR_OK;
+        }
+        catch (Exception ex)
+        {
+            return (CK_RV)CallFailure.ToResult(ex, nameof(C_GetInterface));
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using CodeSigning.Pkcs11.Cryptoki;
+using CodeSigning.Pkcs11.Logging;
+
+namespace CodeSigning.Pkcs11;
+
+/// <summary>
+/// The one place an exception becomes a CK_RV. Every C_* export catches everything and calls this:
+/// a managed exception that crossed the C boundary would abort the host process (a JVM, openssl).
+/// </summary>
+public static class CallFailure
+{
+    public static CKR ToResult(Exception exception, string function)
+    {
+        try
+        {
+            if (exception is Pkcs11Exception pkcs11)
+            {
+                ProviderLog.CallFailed(ProviderLogging.Logger, function, pkcs11.Result, pkcs11.Message);
+                return pkcs11.Result;
+            }
+
+            ProviderLog.UnexpectedFailure(ProviderLogging.Logger, function, exception);
+            return exception is OutOfMemoryException ? CKR.CKR_HOST_MEMORY : CKR.CKR_GENERAL_ERROR;
+        }
+        catch
+        {
+            // Logging itself failed (disk full, closed stderr): the caller still gets an answer.
+            return CKR.CKR_GENERAL_ERROR;
+        }
+    }
+}
