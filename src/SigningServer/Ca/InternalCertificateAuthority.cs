@@ -15,7 +15,6 @@ public static class InternalCertificateAuthority
     public const string IssuingName = "CN=CodeSigning Issuing CA, O=CodeSigning";
 
     private const KeyAlgorithm CaKeyAlgorithm = KeyAlgorithm.EcP384;
-    private const string CodeSigningOid = "1.3.6.1.5.5.7.3.3";
     private static readonly HashAlgorithmName CaHash = HashAlgorithmName.SHA384;
 
     /// <summary>Tolerated clock difference between the server and the machines that verify signatures.</summary>
@@ -66,10 +65,10 @@ public static class InternalCertificateAuthority
         var notAfter = now + validity < issuingNotAfter ? now + validity : issuingNotAfter;
 
         var subjectKey = PublicKey.CreateFromSubjectPublicKeyInfo(subjectPublicKeySpki, out _);
-        var request = new CertificateRequest(ParseName(subjectName), subjectKey, CaHash);
+        var request = new CertificateRequest(SubjectName.Parse(subjectName), subjectKey, CaHash);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(CodeSigningOid)], false));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Oids.CodeSigning)], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(subjectKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuing, true, false));
 
@@ -77,18 +76,6 @@ public static class InternalCertificateAuthority
         var issuer = new VaultSignatureGenerator(vault, ca.IssuingKeyReference, issuingPublicKey, CaKeyAlgorithm);
         using var leaf = request.Create(issuing.SubjectName, issuer, notBefore, notAfter, RandomSerialNumber());
         return [leaf.RawData, ca.IssuingCertificate, ca.RootCertificate];
-    }
-
-    private static X500DistinguishedName ParseName(string subjectName)
-    {
-        try
-        {
-            return new X500DistinguishedName(subjectName);
-        }
-        catch (CryptographicException e)
-        {
-            throw new ArgumentException($"'{subjectName}' is not a distinguished name such as \"CN=mobile-app-prod, O=Example\".", nameof(subjectName), e);
-        }
     }
 
     /// <summary>16 random bytes, top bit clear and first byte non-zero: a positive DER INTEGER of exactly 16 bytes (RFC 5280 4.1.2.2).</summary>
