@@ -236,7 +236,11 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             return request;
         }
         session.UpdateSigningRequest(request.Id, SigningRequestState.Expired, null);
-        var entry = new AuditEntry("request.expired", AuditOutcome.Success, null, AuditClient.None, caller.RemoteAddress) { SignerId = request.SignerId };
+        var entry = new AuditEntry("request.expired", AuditOutcome.Success, null, AuditClient.None, caller.RemoteAddress)
+        {
+            SignerId = request.SignerId,
+            SignerName = session.FindSigner(request.SignerId)?.Name ?? "",
+        };
         entry.Details["request_id"] = request.Id;
         audit.Append(session, entry);
         return request with { State = SigningRequestState.Expired };

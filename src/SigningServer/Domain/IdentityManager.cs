@@ -168,7 +168,14 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         operations.Change(caller, type, (session, scope) =>
         {
             caller.RequireProductAdmin("change users");
-            var user = change(FindUser(session, userRef));
+            var before = FindUser(session, userRef);
+            var user = change(before);
+            var stillAdministers = user.ProductAdmin && user.Enabled;
+            if (before is { ProductAdmin: true, Enabled: true } && !stillAdministers
+                && !session.ListUsers().Any(u => u.Id != user.Id && u.ProductAdmin && u.Enabled))
+            {
+                throw ServiceException.Conflict($"'{user.Name}' is the last enabled Product Admin; make another user Product Admin first");
+            }
             session.UpdateUser(user);
             if (!user.Enabled)
             {
