@@ -18,8 +18,8 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
     public SignResult Sign(Caller caller, SignRequest request)
     {
         var scope = new OperationScope(AuditClient.From(request.Client));
-        scope.Details["scheme"] = request.Scheme.ToString();
-        scope.Details["digest_algorithm"] = request.DigestAlgorithm.ToString();
+        scope.Details["scheme"] = ProtoNames.Of(request.Scheme);
+        scope.Details["digest_algorithm"] = ProtoNames.Of(request.DigestAlgorithm);
         scope.Details["digest_sha256_hex"] = Convert.ToHexStringLower(SHA256.HashData(request.Digest.Span));
         try
         {

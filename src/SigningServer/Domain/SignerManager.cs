@@ -73,11 +73,11 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
         foreach (var member in members)
         {
             session.SetMember(member with { SignerId = signer.Id });
-            scope.Details[$"member.{member.Principal.Kind.ToString().ToLowerInvariant()}.{member.Principal.Name}"] = RoleNames.Of(member.Role);
+            scope.Details[$"member.{ProtoNames.Of(member.Principal.Kind)}.{member.Principal.Name}"] = RoleNames.Of(member.Role);
         }
         scope.Signer = signer;
-        scope.Details["key_algorithm"] = signer.KeyAlgorithm.ToString();
-        scope.Details["certificate_authority"] = signer.CertificateAuthority.ToString();
+        scope.Details["key_algorithm"] = ProtoNames.Of(signer.KeyAlgorithm);
+        scope.Details["certificate_authority"] = ProtoNames.Of(signer.CertificateAuthority);
         scope.Details["key_vault"] = vault.Kind;
         return SignerView.Of(session, signer, SignerAccess.EffectiveRole(session, caller.Principal, signer.Id));
     }

@@ -50,7 +50,7 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
         var signatures = events.Where(e => e.Type == "signature.created" && e.SignerName == "audited").ToList();
         Assert.Equal(2, signatures.Count);
         Assert.Equal(granted.GrantId, signatures[1].Details["grant_id"]);
-        Assert.All(signatures, e => Assert.Equal(("operator", AuditOutcome.Success, "Ecdsa"), (e.Actor.Name, e.Outcome, e.Details["scheme"])));
+        Assert.All(signatures, e => Assert.Equal(("operator", AuditOutcome.Success, "SIGNATURE_SCHEME_ECDSA"), (e.Actor.Name, e.Outcome, e.Details["scheme"])));
 
         var denied = Assert.Single(events, e => e.Type == "signature.denied");
         Assert.Equal(("auditor", AuditOutcome.Denied, "ROLE_FORBIDS", "audited"), (denied.Actor.Name, denied.Outcome, denied.Reason, denied.SignerName));
