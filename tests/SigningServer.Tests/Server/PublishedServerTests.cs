@@ -68,9 +68,10 @@ public sealed class PublishedServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Init_on_an_initialized_directory_fails_and_changes_nothing()
+    public async Task Init_on_an_initialized_directory_fails_and_changes_nothing_and_the_database_is_owner_only()
     {
         var database = Path.Combine(_server.DataDir, "codesign.db");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
         var before = SHA256.HashData(await File.ReadAllBytesAsync(database));
         var files = Directory.GetFiles(_server.DataDir, "*", SearchOption.AllDirectories).Order().ToArray();
 
