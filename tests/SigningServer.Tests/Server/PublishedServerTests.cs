@@ -71,7 +71,10 @@ public sealed class PublishedServerTests : IAsyncLifetime
     public async Task Init_on_an_initialized_directory_fails_and_changes_nothing_and_the_database_is_owner_only()
     {
         var database = Path.Combine(_server.DataDir, "codesign.db");
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+        }
         var before = SHA256.HashData(await File.ReadAllBytesAsync(database));
         var files = Directory.GetFiles(_server.DataDir, "*", SearchOption.AllDirectories).Order().ToArray();
 
