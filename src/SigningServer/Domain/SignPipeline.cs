@@ -38,10 +38,19 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
 
     private SignResult SignInTransaction(IStoreSession session, Caller caller, SignRequest request, OperationScope scope)
     {
-        var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Sign, "sign", scope);
+        var signer = scope.Signer = SignerAccess.Find(session, request.Signer);
+        var role = SignerAccess.EffectiveRole(session, caller.Principal, signer.Id);
+        if (role == Role.Unspecified)
+        {
+            throw SignerAccess.NotAMember(signer);
+        }
         if (!signer.Enabled)
         {
             throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.SignerDisabled, $"Signer '{signer.Name}' is disabled for signing");
+        }
+        if (!RoleCapabilities.Allows(role, Capability.Sign))
+        {
+            throw ServiceException.RoleForbids(role, "sign");
         }
         if (signer.Chain.Count == 0)
         {
