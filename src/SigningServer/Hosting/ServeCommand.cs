@@ -11,6 +11,7 @@ public static class ServeCommand
 {
     public static async Task<int> RunAsync(ServerOptions options, ServerSettings settings, TimeProvider clock)
     {
+        ServerHost.RequireInitialized(options.DataDir);
         using var tls = options.Plaintext ? null
             : options.TlsCertificatePath is not null ? ServerCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!)
             : ServerCertificate.LoadOrCreate(options.DataDir);

@@ -88,6 +88,16 @@ public sealed class PublishedServerTests : IAsyncLifetime
         Assert.Equal("admin", whoami.Principal.Name);
     }
 
+    [Fact]
+    public async Task Serving_an_uninitialized_directory_fails_and_creates_nothing()
+    {
+        var missing = Path.Combine(_server.DataDir, "not-initialized");
+        var (exitCode, _, stderr) = await RunAsync("--data-dir", missing, "--listen", "127.0.0.1:0");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("not initialized", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
     [Theory]
     [InlineData("0.0.0.0:0")]
     [InlineData("10.1.2.3:0")]
