@@ -89,6 +89,16 @@ public sealed class PublishedServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Plaintext_mode_serves_h2c_on_loopback()
+    {
+        await using var plaintext = await ServerProcess.StartAsync(plaintext: true, adminName: "root");
+        Assert.Equal("http", plaintext.Url.Scheme);
+        Assert.Null(plaintext.TlsCertificatePath);
+        var whoami = await new IdentityService.IdentityServiceClient(plaintext.CreateChannel(plaintext.AdminApiKey)).WhoAmIAsync(new Empty());
+        Assert.Equal(("root", true), (whoami.Principal.Name, whoami.ProductAdmin));
+    }
+
+    [Fact]
     public async Task Serving_an_uninitialized_directory_fails_and_creates_nothing()
     {
         var missing = Path.Combine(_server.DataDir, "not-initialized");
