@@ -1,14 +1,15 @@
 using System.Net;
 using CodeSigning.Server.Domain;
+using CodeSigning.Server.Storage.Postgres;
 
 namespace CodeSigning.Server.Hosting;
 
-/// <summary><c>codesign-server init --data-dir DIR [--admin-name NAME]</c> and <c>codesign-server --data-dir DIR [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]</c>.</summary>
+/// <summary><c>codesign-server init --data-dir DIR [--database URL] [--admin-name NAME]</c> and <c>codesign-server --data-dir DIR [--database URL] [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]</c>.</summary>
 public static class CommandLine
 {
     private const string Usage = """
-        usage: codesign-server init --data-dir DIR [--admin-name NAME]
-               codesign-server --data-dir DIR [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]
+        usage: codesign-server init --data-dir DIR [--database URL] [--admin-name NAME]
+               codesign-server --data-dir DIR [--database URL] [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -17,7 +18,7 @@ public static class CommandLine
         Dictionary<string, string?> options;
         try
         {
-            options = Parse(init ? args[1..] : args, init ? ["--data-dir", "--admin-name"] : ["--data-dir", "--listen", "--tls-cert", "--tls-key"], init ? [] : ["--plaintext"]);
+            options = Parse(init ? args[1..] : args, init ? ["--data-dir", "--database", "--admin-name"] : ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key"], init ? [] : ["--plaintext"]);
         }
         catch (ArgumentException e)
         {
@@ -30,11 +31,17 @@ public static class CommandLine
             return 2;
         }
         dataDir = Path.GetFullPath(dataDir);
+        // Null keeps SQLite in the data directory; a bad value fails before anything is written.
+        var database = options.GetValueOrDefault("--database");
         try
         {
+            if (database is not null)
+            {
+                _ = PostgresConnectionString.Parse(database);
+            }
             if (init)
             {
-                return InitCommand.Run(dataDir, options.GetValueOrDefault("--admin-name") ?? "admin", Console.Out, Console.Error);
+                return InitCommand.Run(dataDir, options.GetValueOrDefault("--admin-name") ?? "admin", Console.Out, Console.Error, database);
             }
             var (address, host, port) = ServerOptions.ParseListen(options.GetValueOrDefault("--listen") ?? ServerOptions.DefaultListen);
             var plaintext = options.ContainsKey("--plaintext");
@@ -48,7 +55,7 @@ public static class CommandLine
             {
                 throw new ArgumentException("--tls-cert and --tls-key go together, and not with --plaintext");
             }
-            var server = new ServerOptions(dataDir, address, host, port, plaintext, certificate, key);
+            var server = new ServerOptions(dataDir, address, host, port, plaintext, certificate, key, database);
             return await ServeCommand.RunAsync(server, new ServerSettings(), TimeProvider.System).ConfigureAwait(false);
         }
         catch (ArgumentException e)
@@ -57,7 +64,7 @@ public static class CommandLine
             return 2;
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or ServiceException
-                                      or System.Security.Cryptography.CryptographicException)
+                                      or System.Security.Cryptography.CryptographicException or System.Data.Common.DbException)
         {
             await Console.Error.WriteLineAsync($"codesign-server: {e.Message}").ConfigureAwait(false);
             return 1;

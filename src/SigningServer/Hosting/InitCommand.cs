@@ -2,7 +2,6 @@ using CodeSigning.Server.Audit;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;
-using CodeSigning.Server.Storage.Sqlite;
 using CodeSigning.V1;
 
 namespace CodeSigning.Server.Hosting;
@@ -13,7 +12,7 @@ namespace CodeSigning.Server.Hosting;
 /// </summary>
 public static class InitCommand
 {
-    public static int Run(string dataDir, string adminName, TextWriter output, TextWriter error)
+    public static int Run(string dataDir, string adminName, TextWriter output, TextWriter error, string? database = null)
     {
         try
         {
@@ -24,9 +23,10 @@ public static class InitCommand
             error.WriteLine($"codesign-server: {e.Message}");
             return 2;
         }
-        if (File.Exists(Path.Combine(dataDir, SqliteStore.FileName)))
+        var location = new DatabaseLocation(dataDir, database);
+        if (location.IsInitialized())
         {
-            error.WriteLine($"codesign-server: {dataDir} is already initialized; nothing was changed");
+            error.WriteLine($"codesign-server: {location} is already initialized; nothing was changed");
             return 1;
         }
         if (OperatingSystem.IsWindows())
@@ -38,7 +38,7 @@ public static class InitCommand
             Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         var vault = SoftwareKeyVault.Open(dataDir);
-        var store = SqliteStore.Open(dataDir);
+        var store = location.Open();
         var settings = new ServerSettings();
         var now = DateTimeOffset.UtcNow;
         string secret;

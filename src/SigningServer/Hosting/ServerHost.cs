@@ -4,7 +4,6 @@ using CodeSigning.Server.Audit;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;
-using CodeSigning.Server.Storage.Sqlite;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -21,8 +20,9 @@ public static class ServerHost
     public static WebApplication Build(ServerOptions options, ServerSettings settings, TimeProvider clock, X509Certificate2? certificate,
         Action<ILoggingBuilder>? configureLogging = null)
     {
-        RequireInitialized(options.DataDir);
-        var store = SqliteStore.Open(options.DataDir);
+        var location = new DatabaseLocation(options.DataDir, options.Database);
+        RequireInitialized(location);
+        var store = location.Open();
         var vault = SoftwareKeyVault.Open(options.DataDir);
         ServerIdentity identity;
         using (var session = store.Begin())
@@ -85,11 +85,12 @@ public static class ServerHost
     }
 
     /// <summary>Refuses a directory <c>init</c> has not prepared, before anything is written to it.</summary>
-    public static void RequireInitialized(string dataDir)
+    public static void RequireInitialized(DatabaseLocation location)
     {
-        if (!File.Exists(Path.Combine(dataDir, SqliteStore.FileName)))
+        if (!location.IsInitialized())
         {
-            throw new InvalidOperationException($"{dataDir} is not initialized; run `codesign-server init --data-dir {dataDir}` first");
+            var database = location.Database is null ? "" : " --database ...";
+            throw new InvalidOperationException($"{location} is not initialized; run `codesign-server init --data-dir {location.DataDir}{database}` first");
         }
     }
 

@@ -3,7 +3,9 @@ using System.Net;
 namespace CodeSigning.Server.Hosting;
 
 /// <summary>How to run: the command line of <c>codesign-server --data-dir DIR ...</c>.</summary>
-public sealed record ServerOptions(string DataDir, IPAddress ListenAddress, string ListenHost, int ListenPort, bool Plaintext, string? TlsCertificatePath, string? TlsKeyPath)
+/// <param name="Database">Null keeps the SQLite database in <paramref name="DataDir"/>.</param>
+public sealed record ServerOptions(string DataDir, IPAddress ListenAddress, string ListenHost, int ListenPort, bool Plaintext, string? TlsCertificatePath, string? TlsKeyPath,
+    string? Database = null)
 {
     public const string DefaultListen = "0.0.0.0:8443";
 

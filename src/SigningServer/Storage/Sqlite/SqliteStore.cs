@@ -46,7 +46,7 @@ public sealed class SqliteStore : IStore
     // WAL readers see a snapshot and never wait for the writer.
     public IStoreSession BeginRead() => Begin(deferred: true);
 
-    private SqliteStoreSession Begin(bool deferred)
+    private SqlStoreSession Begin(bool deferred)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -60,7 +60,7 @@ public sealed class SqliteStore : IStore
             // deferred: false = BEGIN IMMEDIATE: take the write lock now, so that what we read
             // cannot change before we commit.
             var transaction = connection.BeginTransaction(deferred);
-            return new SqliteStoreSession(connection, transaction);
+            return new SqlStoreSession(connection, transaction);
         }
         catch
         {

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace CodeSigning.Server.Storage.Sqlite;
+namespace CodeSigning.Server.Storage;
 
 [JsonSerializable(typeof(SortedDictionary<string, string>))]
 internal sealed partial class StoreJson : JsonSerializerContext;

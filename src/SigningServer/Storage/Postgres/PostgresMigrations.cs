@@ -1,0 +1,123 @@
+using Npgsql;
+
+namespace CodeSigning.Server.Storage.Postgres;
+
+/// <summary>
+/// Versioned schema: migration N brings <c>schema_version</c> from N-1 to N, the same steps as
+/// <c>SqliteMigrations</c> in PostgreSQL's types. Append new migrations, never edit a released one.
+/// </summary>
+internal static class PostgresMigrations
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value BYTEA NOT NULL);
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, email TEXT NOT NULL,
+            product_admin BOOLEAN NOT NULL, enabled BOOLEAN NOT NULL, created_at BIGINT NOT NULL);
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), description TEXT NOT NULL,
+            salt BYTEA NOT NULL, hash BYTEA NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+            last_used_at BIGINT, revoked BOOLEAN NOT NULL);
+        CREATE INDEX api_keys_user ON api_keys(user_id);
+        CREATE TABLE service_accounts (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, client_id TEXT NOT NULL UNIQUE,
+            enabled BOOLEAN NOT NULL, created_at BIGINT NOT NULL);
+        CREATE TABLE service_account_keys (
+            key_id TEXT NOT NULL, service_account_id TEXT NOT NULL REFERENCES service_accounts(id), algorithm TEXT NOT NULL,
+            public_key BYTEA NOT NULL, fingerprint TEXT NOT NULL, created_at BIGINT NOT NULL,
+            PRIMARY KEY (service_account_id, key_id));
+        CREATE TABLE access_tokens (
+            id TEXT PRIMARY KEY, service_account_id TEXT NOT NULL REFERENCES service_accounts(id),
+            salt BYTEA NOT NULL, hash BYTEA NOT NULL, expires_at BIGINT NOT NULL);
+        CREATE TABLE used_assertions (
+            client_id TEXT NOT NULL, jti TEXT NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (client_id, jti));
+        CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL);
+        CREATE TABLE group_members (
+            group_id TEXT NOT NULL REFERENCES groups(id), member_kind INTEGER NOT NULL, member_id TEXT NOT NULL,
+            member_name TEXT NOT NULL, PRIMARY KEY (group_id, member_id));
+        CREATE INDEX group_members_member ON group_members(member_id);
+        CREATE TABLE signers (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, key_algorithm INTEGER NOT NULL,
+            enabled BOOLEAN NOT NULL, certificate_authority INTEGER NOT NULL, subject TEXT NOT NULL,
+            key_reference BYTEA NOT NULL, public_key BYTEA NOT NULL, pending_csr TEXT, created_at BIGINT NOT NULL);
+        CREATE TABLE signer_certificates (
+            signer_id TEXT NOT NULL REFERENCES signers(id), position INTEGER NOT NULL, der BYTEA NOT NULL,
+            PRIMARY KEY (signer_id, position));
+        CREATE TABLE members (
+            signer_id TEXT NOT NULL REFERENCES signers(id), principal_kind INTEGER NOT NULL, principal_id TEXT NOT NULL,
+            principal_name TEXT NOT NULL, role INTEGER NOT NULL, PRIMARY KEY (signer_id, principal_id));
+        CREATE INDEX members_principal ON members(principal_id);
+        CREATE TABLE approval_policies (
+            signer_id TEXT PRIMARY KEY REFERENCES signers(id), approvals_required INTEGER NOT NULL,
+            max_signatures_per_grant BIGINT NOT NULL, max_grant_window_ms BIGINT NOT NULL, request_ttl_ms BIGINT NOT NULL);
+        CREATE TABLE policy_approvers (
+            signer_id TEXT NOT NULL REFERENCES signers(id), principal_kind INTEGER NOT NULL, principal_id TEXT NOT NULL,
+            principal_name TEXT NOT NULL, PRIMARY KEY (signer_id, principal_id));
+        CREATE TABLE signing_requests (
+            id TEXT PRIMARY KEY, signer_id TEXT NOT NULL REFERENCES signers(id), requester_kind INTEGER NOT NULL,
+            requester_id TEXT NOT NULL, requester_name TEXT NOT NULL, justification TEXT NOT NULL,
+            signature_count BIGINT NOT NULL, window_ms BIGINT NOT NULL, state INTEGER NOT NULL,
+            created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, grant_id TEXT);
+        CREATE INDEX signing_requests_signer ON signing_requests(signer_id);
+        CREATE TABLE decisions (
+            request_id TEXT NOT NULL REFERENCES signing_requests(id), approver_kind INTEGER NOT NULL,
+            approver_id TEXT NOT NULL, approver_name TEXT NOT NULL, approved BOOLEAN NOT NULL, comment TEXT NOT NULL,
+            decided_at BIGINT NOT NULL, PRIMARY KEY (request_id, approver_id));
+        CREATE TABLE grants (
+            id TEXT PRIMARY KEY, signer_id TEXT NOT NULL REFERENCES signers(id), grantee_kind INTEGER NOT NULL,
+            grantee_id TEXT NOT NULL, grantee_name TEXT NOT NULL, allowed BIGINT NOT NULL, used BIGINT NOT NULL,
+            not_before BIGINT NOT NULL, not_after BIGINT NOT NULL, request_id TEXT, granted_by_kind INTEGER NOT NULL,
+            granted_by_id TEXT NOT NULL, granted_by_name TEXT NOT NULL, revoked BOOLEAN NOT NULL,
+            CHECK (used <= allowed));
+        CREATE INDEX grants_signer ON grants(signer_id);
+        CREATE TABLE audit_events (
+            sequence BIGINT PRIMARY KEY, id TEXT NOT NULL UNIQUE, time BIGINT NOT NULL, type TEXT NOT NULL,
+            outcome INTEGER NOT NULL, actor_kind INTEGER, actor_id TEXT, actor_name TEXT, signer_id TEXT NOT NULL,
+            signer_name TEXT NOT NULL, reason TEXT NOT NULL, client_host TEXT NOT NULL, client_process TEXT NOT NULL,
+            client_pid BIGINT NOT NULL, client_correlation_id TEXT NOT NULL, client_name TEXT NOT NULL,
+            remote_address TEXT NOT NULL, details TEXT NOT NULL, hash BYTEA NOT NULL, previous_hash BYTEA NOT NULL);
+        CREATE INDEX audit_events_signer ON audit_events(signer_id, sequence);
+        -- Append-only: the database itself refuses to rewrite history (the hash chain catches
+        -- whoever bypasses this as a superuser).
+        CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$;
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE OR DELETE ON audit_events
+            FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+        CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+        """,
+    ];
+
+    /// <summary>
+    /// Applies the pending migrations in one transaction holding the store's write lock, so that
+    /// replicas starting together migrate once and never see a half-made schema.
+    /// </summary>
+    public static void Apply(NpgsqlDataSource dataSource)
+    {
+        using var connection = dataSource.OpenConnection();
+        using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.ReadCommitted);
+        PostgresStore.LockWriters(connection, transaction);
+        Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using (var read = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", connection, transaction))
+        {
+            var version = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (version > Migrations.Length)
+            {
+                throw new InvalidOperationException($"the database schema is version {version}, newer than this server knows ({Migrations.Length}); upgrade the server");
+            }
+            for (var next = version; next < Migrations.Length; next++)
+            {
+                Execute(connection, transaction, Migrations[next]);
+                Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({next + 1})");
+            }
+        }
+        transaction.Commit();
+    }
+
+    private static void Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Data;
+using Npgsql;
+
+namespace CodeSigning.Server.Storage.Postgres;
+
+/// <summary>
+/// The shared store: one PostgreSQL database that several server replicas use at once. Writers are
+/// serialized across replicas by a transaction-scoped advisory lock, which keeps SQLite's semantics
+/// (one writer at a time, reading what every earlier writer committed).
+/// </summary>
+public sealed class PostgresStore : IStore, IDisposable
+{
+    // Any fixed number works as long as every replica uses the same one; "CSGN" in ASCII.
+    private const long WriterLockKey = 0x4353474E;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresStore(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>Connects to <paramref name="database"/> (see <see cref="PostgresConnectionString"/>) and applies pending migrations.</summary>
+    public static PostgresStore Open(string database)
+    {
+        var dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Parse(database));
+        try
+        {
+            PostgresMigrations.Apply(dataSource);
+            return new PostgresStore(dataSource);
+        }
+        catch
+        {
+            dataSource.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether <c>init</c> has run against this database; reads only, so a mistaken <c>serve</c> creates nothing.</summary>
+    public static bool IsInitialized(string database)
+    {
+        using var dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Parse(database));
+        using var command = dataSource.CreateCommand("SELECT to_regclass('settings') IS NOT NULL");
+        if (command.ExecuteScalar() is not true)
+        {
+            return false;
+        }
+        using var settings = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM settings)");
+        return settings.ExecuteScalar() is true;
+    }
+
+    // READ COMMITTED, not REPEATABLE READ: the lock is the first statement, and every statement
+    // after it takes a fresh snapshot, so the session sees all that the previous lock holder
+    // committed. Under REPEATABLE READ the snapshot would date from before the wait.
+    public IStoreSession Begin() => Begin(IsolationLevel.ReadCommitted, lockWriters: true);
+
+    // A snapshot that neither waits for nor blocks writers; PostgreSQL refuses writes in it.
+    public IStoreSession BeginRead() => Begin(IsolationLevel.RepeatableRead, lockWriters: false);
+
+    public void Dispose() => _dataSource.Dispose();
+
+    internal static void LockWriters(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({WriterLockKey})", connection, transaction);
+        command.ExecuteNonQuery();
+    }
+
+    private SqlStoreSession Begin(IsolationLevel isolation, bool lockWriters)
+    {
+        var connection = _dataSource.OpenConnection();
+        try
+        {
+            var transaction = connection.BeginTransaction(isolation);
+            if (lockWriters)
+            {
+                LockWriters(connection, transaction);
+            }
+            else
+            {
+                using var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
+                readOnly.ExecuteNonQuery();
+            }
+            return new SqlStoreSession(connection, transaction);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+}
