@@ -10,7 +10,8 @@ namespace CodeSigning.Tests.Shared;
 /// <summary>
 /// The published <c>codesign-server</c> run for real on a fresh data directory: <c>init</c>, then
 /// serve on 127.0.0.1 (port 0 on first start, the same port on restart), TLS unless plaintext was
-/// asked for. Link into a test project with
+/// asked for; with <c>CODESIGN_TEST_STORE=postgres</c> on a fresh PostgreSQL database
+/// (<see cref="TestDatabase"/>). Link into a test project with
 /// <c>&lt;Compile Include="../Shared/**/*.cs" LinkBase="Shared" /&gt;</c>.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
@@ -22,14 +23,18 @@ public sealed class ServerProcess : IAsyncDisposable
     private Process? _process;
     private int _port;
 
-    private ServerProcess(string dataDir, bool plaintext)
+    private ServerProcess(string dataDir, bool plaintext, string? database)
     {
         DataDir = dataDir;
         _plaintext = plaintext;
+        Database = database;
     }
 
     /// <summary>The server's data directory (deleted on dispose).</summary>
     public string DataDir { get; }
+
+    /// <summary>The <c>--database</c> the server runs on; null for SQLite in <see cref="DataDir"/>.</summary>
+    public string? Database { get; }
 
     /// <summary>The first Product Admin's API key (<c>csk_...</c>), printed by <c>init</c>.</summary>
     public string AdminApiKey { get; private set; } = "";
@@ -61,16 +66,44 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Initializes a fresh data directory and starts the server on it.</summary>
     public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin")
     {
-        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext);
+        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, TestDatabase.Create());
+        return await server.StartAsync(() => server.InitAsync(adminName)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A second server on another port sharing this one's PostgreSQL database, with a copy of its
+    /// data directory (key-encryption key, TLS certificate): what a replica is given in production.
+    /// </summary>
+    public async Task<ServerProcess> StartReplicaAsync()
+    {
+        if (Database is null)
+        {
+            throw new InvalidOperationException("replicas share a PostgreSQL database; this server runs on SQLite");
+        }
+        var replica = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, _plaintext, Database) { AdminApiKey = AdminApiKey };
+        return await replica.StartAsync(() =>
+        {
+            foreach (var file in Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories))
+            {
+                var target = Path.Combine(replica.DataDir, Path.GetRelativePath(DataDir, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<ServerProcess> StartAsync(Func<Task> prepare)
+    {
         try
         {
-            await server.InitAsync(adminName).ConfigureAwait(false);
-            await server.RunAsync().ConfigureAwait(false);
-            return server;
+            await prepare().ConfigureAwait(false);
+            await RunAsync().ConfigureAwait(false);
+            return this;
         }
         catch
         {
-            await server.DisposeAsync().ConfigureAwait(false);
+            await DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -130,7 +163,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private async Task InitAsync(string adminName)
     {
-        using var init = Process.Start(StartInfo("init", "--data-dir", DataDir, "--admin-name", adminName))
+        using var init = Process.Start(StartInfo(["init", "--data-dir", DataDir, .. DatabaseArguments, "--admin-name", adminName]))
             ?? throw new InvalidOperationException($"cannot start {BinaryPath}");
         var stdout = init.StandardOutput.ReadToEndAsync();
         var stderr = init.StandardError.ReadToEndAsync();
@@ -146,7 +179,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var arguments = new List<string> { "--data-dir", DataDir, "--listen", $"127.0.0.1:{_port}" };
+        var arguments = new List<string>(DatabaseArguments) { "--data-dir", DataDir, "--listen", $"127.0.0.1:{_port}" };
         if (_plaintext)
         {
             arguments.Add("--plaintext");
@@ -192,6 +225,9 @@ public sealed class ServerProcess : IAsyncDisposable
             TlsCertificatePath = line["tls certificate: ".Length..line.LastIndexOf(" sha256:", StringComparison.Ordinal)];
         }
     }
+
+    /// <summary><c>--database URL</c> when the server runs on PostgreSQL, for whoever runs the binary against the same store.</summary>
+    public string[] DatabaseArguments => Database is null ? [] : ["--database", Database];
 
     private static ProcessStartInfo StartInfo(params string[] arguments)
     {

@@ -239,12 +239,14 @@ public sealed class ApprovalTests(ApprovalTests.Fixture fixture) : IClassFixture
         {
             Signer = signer, Grantee = InProcessServer.UserRef("requester"), SignaturesAllowed = 1, Window = InProcessServer.Minutes(30),
         });
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(fixture.DataDir, "codesign.db")};Pooling=False"))
+        using (var connection = fixture.OpenDatabase())
         {
-            connection.Open();
             using var command = connection.CreateCommand();
             // A sealed key the vault cannot open: what a corrupted store or a wrong KEK looks like.
-            command.CommandText = "UPDATE signers SET key_reference = zeroblob(64) WHERE name = 'broken-key'";
+            command.CommandText = "UPDATE signers SET key_reference = @zero WHERE name = 'broken-key'";
+            var zero = command.CreateParameter();
+            (zero.ParameterName, zero.Value) = ("@zero", new byte[64]);
+            command.Parameters.Add(zero);
             Assert.Equal(1, command.ExecuteNonQuery());
         }
 

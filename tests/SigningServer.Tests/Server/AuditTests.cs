@@ -1,8 +1,8 @@
-using CodeSigning.Server.Storage.Sqlite;
+using System.Data.Common;
+using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.Data.Sqlite;
 
 namespace CodeSigning.Server.Tests.Server;
 
@@ -117,10 +117,10 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
     [Fact]
     public void The_database_refuses_to_rewrite_audit_events()
     {
-        using var connection = OpenDatabase();
-        var error = Assert.Throws<SqliteException>(() => Execute(connection, "UPDATE audit_events SET reason = 'x' WHERE sequence = 1"));
+        using var connection = fixture.OpenDatabase();
+        var error = Assert.ThrowsAny<DbException>(() => Execute(connection, "UPDATE audit_events SET reason = 'x' WHERE sequence = 1"));
         Assert.Contains("append-only", error.Message, StringComparison.Ordinal);
-        Assert.Throws<SqliteException>(() => Execute(connection, "DELETE FROM audit_events WHERE sequence = 1"));
+        Assert.ThrowsAny<DbException>(() => Execute(connection, "DELETE FROM audit_events WHERE sequence = 1"));
     }
 
     [Fact]
@@ -136,10 +136,12 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
         }
         Assert.True((await admin.Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest())).Valid);
 
-        using (var connection = OpenDatabase(server.Server.DataDir))
+        using (var connection = server.Server.OpenDatabase())
         {
             // An attacker with the database file: triggers do not stop them, the chain does.
-            Execute(connection, "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;");
+            Execute(connection, TestDatabase.IsPostgres
+                ? "ALTER TABLE audit_events DISABLE TRIGGER USER"
+                : "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;");
             Execute(connection, "UPDATE audit_events SET details = '{\"group\":\"renamed\"}' WHERE sequence = 3");
         }
         var altered = await admin.Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
@@ -147,7 +149,7 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
         Assert.Equal(3, altered.FirstInvalidSequence);
         Assert.Contains("altered", altered.Message, StringComparison.Ordinal);
 
-        using (var connection = OpenDatabase(server.Server.DataDir))
+        using (var connection = server.Server.OpenDatabase())
         {
             Execute(connection, "UPDATE audit_events SET details = '{\"group\":\"group-0\"}' WHERE sequence = 3; DELETE FROM audit_events WHERE sequence = 4");
         }
@@ -157,14 +159,7 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
         Assert.Contains("missing", removed.Message, StringComparison.Ordinal);
     }
 
-    private SqliteConnection OpenDatabase(string? dataDir = null)
-    {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir ?? fixture.DataDir, SqliteStore.FileName)};Pooling=False");
-        connection.Open();
-        return connection;
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
+    private static void Execute(DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -1,6 +1,9 @@
+using System.Data.Common;
 using System.Net;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Hosting;
+using CodeSigning.Server.Storage.Postgres;
+using CodeSigning.Server.Storage.Sqlite;
 using CodeSigning.Server.Tests.Keys;
 using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
@@ -12,8 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace CodeSigning.Server.Tests.Server;
 
 /// <summary>
-/// The real server (Kestrel, gRPC, SQLite, software vault) in this process on 127.0.0.1:0 over
-/// h2c, with a clock the tests move. One per test class: RSA key generation is slow.
+/// The real server (Kestrel, gRPC, SQLite or PostgreSQL per <see cref="TestDatabase"/>, software
+/// vault) in this process on 127.0.0.1:0 over h2c, with a clock the tests move. One per test
+/// class: RSA key generation is slow.
 /// </summary>
 public class InProcessServer : IAsyncLifetime
 {
@@ -23,6 +27,7 @@ public class InProcessServer : IAsyncLifetime
 
     public ManualClock Clock { get; } = new();
     public string DataDir => _directory.Path;
+    public string? Database { get; } = TestDatabase.Create();
     public string AdminApiKey { get; private set; } = "";
     public Uri Url { get; private set; } = null!;
     protected virtual ServerSettings Settings => new();
@@ -30,9 +35,9 @@ public class InProcessServer : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         var output = new StringWriter();
-        Assert.Equal(0, InitCommand.Run(DataDir, "admin", output, TextWriter.Null));
+        Assert.Equal(0, InitCommand.Run(DataDir, "admin", output, TextWriter.Null, Database));
         AdminApiKey = output.ToString().Split('\n').Single(l => l.StartsWith("api-key: ", StringComparison.Ordinal))["api-key: ".Length..].Trim();
-        var options = new ServerOptions(DataDir, IPAddress.Loopback, "127.0.0.1", 0, Plaintext: true, null, null);
+        var options = new ServerOptions(DataDir, IPAddress.Loopback, "127.0.0.1", 0, Plaintext: true, null, null, Database);
         _app = ServerHost.Build(options, Settings, Clock, certificate: null, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync();
         Url = ServerHost.ListeningUrl(_app, options);
@@ -50,7 +55,18 @@ public class InProcessServer : IAsyncLifetime
             await _app.DisposeAsync();
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
         _directory.Dispose();
+    }
+
+    /// <summary>A connection to the server's database behind its back: for tests that play an attacker or a corrupted store.</summary>
+    public DbConnection OpenDatabase()
+    {
+        DbConnection connection = Database is null
+            ? new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(DataDir, SqliteStore.FileName)};Pooling=False")
+            : new Npgsql.NpgsqlConnection(PostgresConnectionString.Parse(Database) + ";Pooling=False");
+        connection.Open();
+        return connection;
     }
 
     public Clients As(string bearer)

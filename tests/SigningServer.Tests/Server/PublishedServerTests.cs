@@ -70,21 +70,27 @@ public sealed class PublishedServerTests : IAsyncLifetime
     [Fact]
     public async Task Init_on_an_initialized_directory_fails_and_changes_nothing_and_the_database_is_owner_only()
     {
-        var database = Path.Combine(_server.DataDir, "codesign.db");
-        if (!OperatingSystem.IsWindows())
+        var admin = _server.CreateChannel(_server.AdminApiKey);
+        var sqlite = _server.Database is null ? Path.Combine(_server.DataDir, "codesign.db") : null;
+        if (sqlite is not null && !OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(sqlite));
         }
-        var before = SHA256.HashData(await File.ReadAllBytesAsync(database));
+        var before = sqlite is null ? null : SHA256.HashData(await File.ReadAllBytesAsync(sqlite));
         var files = Directory.GetFiles(_server.DataDir, "*", SearchOption.AllDirectories).Order().ToArray();
+        var users = (await new IdentityService.IdentityServiceClient(admin).ListUsersAsync(new ListUsersRequest())).Users;
 
-        var (exitCode, _, stderr) = await RunAsync("init", "--data-dir", _server.DataDir);
+        var (exitCode, _, stderr) = await RunAsync(["init", "--data-dir", _server.DataDir, .. _server.DatabaseArguments]);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("already initialized", stderr, StringComparison.Ordinal);
         Assert.Equal(files, Directory.GetFiles(_server.DataDir, "*", SearchOption.AllDirectories).Order());
-        Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(database)));
-        var whoami = await new IdentityService.IdentityServiceClient(_server.CreateChannel(_server.AdminApiKey)).WhoAmIAsync(new Empty());
+        if (sqlite is not null)
+        {
+            Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(sqlite)));
+        }
+        Assert.Equal(users, (await new IdentityService.IdentityServiceClient(admin).ListUsersAsync(new ListUsersRequest())).Users);
+        var whoami = await new IdentityService.IdentityServiceClient(admin).WhoAmIAsync(new Empty());
         Assert.Equal("admin", whoami.Principal.Name);
     }
 
@@ -117,7 +123,7 @@ public sealed class PublishedServerTests : IAsyncLifetime
         }
 
         var info = new ProcessStartInfo(ServerProcess.BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--data-dir", _server.DataDir, "--listen", "127.0.0.1:0", "--tls-cert", certificatePath, "--tls-key", keyPath })
+        foreach (var argument in (string[])["--data-dir", _server.DataDir, "--listen", "127.0.0.1:0", "--tls-cert", certificatePath, "--tls-key", keyPath, .. _server.DatabaseArguments])
         {
             info.ArgumentList.Add(argument);
         }
