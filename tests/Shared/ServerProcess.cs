@@ -64,9 +64,11 @@ public sealed class ServerProcess : IAsyncDisposable
             : Path.Combine(RepositoryRoot(), "artifacts", "server", OperatingSystem.IsWindows() ? "codesign-server.exe" : "codesign-server");
 
     /// <summary>Initializes a fresh data directory and starts the server on it.</summary>
-    public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin")
+    /// <param name="postgres">A fresh PostgreSQL database whatever <see cref="TestDatabase"/> says (for replicas).</param>
+    public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin", bool postgres = false)
     {
-        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, TestDatabase.Create());
+        var database = postgres ? PostgresCluster.Shared.CreateDatabase() : TestDatabase.Create();
+        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, database);
         return await server.StartAsync(() => server.InitAsync(adminName)).ConfigureAwait(false);
     }
 
