@@ -29,6 +29,7 @@ TEST_TOOLS=(
   "openssl:openssl"
   "jarsigner:default-jdk-headless"
   "keytool:default-jdk-headless"
+  "/usr/lib/postgresql/15/bin/initdb:postgresql"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -85,6 +86,10 @@ run_tests() {
   log "running every test (native module included)"
   dotnet test CodeSigning.Pkcs11.sln -c "$CONFIGURATION" --no-build -nologo \
     --blame-hang-timeout 10m --results-directory "$results" --logger "trx" 2>&1 | tee "$log_file" || status=$?
+  # The server suite once more on PostgreSQL (a throwaway cluster the tests start), same tests.
+  log "running the server tests against PostgreSQL"
+  CODESIGN_TEST_STORE=postgres dotnet test tests/SigningServer.Tests -c "$CONFIGURATION" --no-build -nologo \
+    --blame-hang-timeout 10m --results-directory "$results/postgres" --logger "trx" 2>&1 | tee -a "$log_file" || status=$?
   summarize "$log_file" "$status"
 }
 
