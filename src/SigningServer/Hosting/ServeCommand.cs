@@ -1,6 +1,5 @@
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Keys;
-using CodeSigning.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ public static class ServeCommand
 {
     public static async Task<int> RunAsync(ServerOptions options, ServerSettings settings, TimeProvider clock)
     {
-        ServerHost.RequireInitialized(new DatabaseLocation(options.DataDir, options.Database));
+        ServerHost.RequireInitialized(options.Store);
         using var tls = options.Plaintext ? null
             : options.TlsCertificatePath is not null ? ServerCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!)
             : ServerCertificate.LoadOrCreate(options.DataDir);

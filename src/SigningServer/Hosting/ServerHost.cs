@@ -20,9 +20,8 @@ public static class ServerHost
     public static WebApplication Build(ServerOptions options, ServerSettings settings, TimeProvider clock, X509Certificate2? certificate,
         Action<ILoggingBuilder>? configureLogging = null)
     {
-        var location = new DatabaseLocation(options.DataDir, options.Database);
-        RequireInitialized(location);
-        var store = location.Open();
+        RequireInitialized(options.Store);
+        var store = options.Store.Open();
         var vault = SoftwareKeyVault.Open(options.DataDir);
         ServerIdentity identity;
         using (var session = store.Begin())

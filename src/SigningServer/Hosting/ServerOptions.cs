@@ -1,4 +1,5 @@
 using System.Net;
+using CodeSigning.Server.Storage;
 
 namespace CodeSigning.Server.Hosting;
 
@@ -8,6 +9,8 @@ public sealed record ServerOptions(string DataDir, IPAddress ListenAddress, stri
     string? Database = null)
 {
     public const string DefaultListen = "0.0.0.0:8443";
+
+    public DatabaseLocation Store => new(DataDir, Database);
 
     /// <summary>Parses HOST:PORT ([v6]:PORT for IPv6); HOST is an IP address or "localhost".</summary>
     public static (IPAddress Address, string Host, int Port) ParseListen(string listen)

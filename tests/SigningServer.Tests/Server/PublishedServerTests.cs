@@ -179,7 +179,8 @@ public sealed class PublishedServerTests : IAsyncLifetime
         });
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    /// <summary>Runs the published binary to its end.</summary>
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
     {
         var info = new ProcessStartInfo(ServerProcess.BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)

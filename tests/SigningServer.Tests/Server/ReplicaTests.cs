@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using CodeSigning.Server.Storage.Postgres;
 using CodeSigning.Tests.Shared;
@@ -151,7 +150,7 @@ public sealed class ReplicaTests(ReplicaTests.Fixture fixture) : IClassFixture<R
     public async Task Serving_an_uninitialized_database_fails_and_creates_nothing()
     {
         var database = PostgresCluster.Shared.CreateDatabase();
-        var (exitCode, stderr) = await RunAsync("--data-dir", fixture.First.DataDir, "--database", database, "--listen", "127.0.0.1:0");
+        var (exitCode, _, stderr) = await PublishedServerTests.RunAsync("--data-dir", fixture.First.DataDir, "--database", database, "--listen", "127.0.0.1:0");
         Assert.Equal(1, exitCode);
         Assert.Contains("not initialized", stderr, StringComparison.Ordinal);
         await using var connection = new NpgsqlConnection(PostgresConnectionString.Parse(database) + ";Pooling=False");
@@ -166,7 +165,7 @@ public sealed class ReplicaTests(ReplicaTests.Fixture fixture) : IClassFixture<R
     [InlineData("Host=h;Bogus=s3cret-pw")]
     public async Task A_bad_database_argument_is_refused_without_echoing_it(string database)
     {
-        var (exitCode, stderr) = await RunAsync("--data-dir", fixture.First.DataDir, "--database", database, "--listen", "127.0.0.1:0");
+        var (exitCode, _, stderr) = await PublishedServerTests.RunAsync("--data-dir", fixture.First.DataDir, "--database", database, "--listen", "127.0.0.1:0");
         Assert.Equal(2, exitCode);
         Assert.Contains("--database", stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-pw", stderr, StringComparison.Ordinal);
@@ -183,20 +182,5 @@ public sealed class ReplicaTests(ReplicaTests.Fixture fixture) : IClassFixture<R
         {
             return false;
         }
-    }
-
-    private static async Task<(int ExitCode, string Stderr)> RunAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo(ServerProcess.BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        await stdout;
-        return (process.ExitCode, await stderr);
     }
 }
