@@ -55,6 +55,30 @@ public sealed partial class Provider
     public CKR GetAttributeValue(ulong handle, ulong objectHandle, IReadOnlyList<AttributeRead> template) =>
         FindObject(sessions.Get(handle), objectHandle).Read(template);
 
+    /// <summary>C_GetObjectSize: the size is not meaningful for objects held on the server.</summary>
+    public ulong GetObjectSize(ulong handle, ulong objectHandle)
+    {
+        _ = FindObject(sessions.Get(handle), objectHandle);
+        return CkUlong.CK_UNAVAILABLE_INFORMATION;
+    }
+
+    /// <summary>
+    /// Object creation, copy, destruction and attribute changes, C_InitPIN and C_SetPIN: every
+    /// session is read-only because the tokens are write-protected.
+    /// </summary>
+    public void RefuseModification(ulong handle, string what)
+    {
+        _ = sessions.Get(handle);
+        throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY, $"{what}: the token is write-protected and every session read-only");
+    }
+
+    /// <summary>C_InitToken: the Signer's key and certificates are managed on the server.</summary>
+    public void RefuseInitToken(ulong slotId)
+    {
+        _ = Remote(() => tokens.Get(slotId));
+        throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED, "tokens are initialized on the server (csign), not through PKCS#11");
+    }
+
     private TokenObject FindObject(Session session, ulong objectHandle) =>
         VisibleObjects(session).FirstOrDefault(o => o.Handle == objectHandle)
         ?? throw new Pkcs11Exception(CKR.CKR_OBJECT_HANDLE_INVALID, $"no object {objectHandle} on {session.Token.Label}");
