@@ -5,28 +5,28 @@ namespace CodeSigning.Pkcs11.Configuration;
 /// <summary>The module configuration file (JSON, snake_case), as `csign pkcs11 setup` writes it.</summary>
 public sealed record ModuleConfiguration
 {
-    public IReadOnlyList<string> Servers { get; init; } = [];
+    public IReadOnlyList<string> Servers { get; set; } = [];
 
-    public string? TlsCaFile { get; init; }
+    public string? TlsCaFile { get; set; }
 
-    public AuthConfiguration? Auth { get; init; }
+    public AuthConfiguration? Auth { get; set; }
 
     /// <summary>Optional allow-list of Signer names or ids; without credentials, the Signers to offer as tokens.</summary>
-    public IReadOnlyList<string>? Signers { get; init; }
+    public IReadOnlyList<string>? Signers { get; set; }
 
-    public int ConnectTimeoutMs { get; init; } = 3000;
+    public int ConnectTimeoutMs { get; set; } = 3000;
 
-    public int CallTimeoutMs { get; init; } = 10000;
+    public int CallTimeoutMs { get; set; } = 10000;
 
-    public int Retries { get; init; } = 2;
+    public int Retries { get; set; } = 2;
 
-    public int ApprovalWaitSeconds { get; init; }
+    public int ApprovalWaitSeconds { get; set; }
 
-    public int CacheTtlSeconds { get; init; } = 60;
+    public int CacheTtlSeconds { get; set; } = 60;
 
-    public string? LogLevel { get; init; }
+    public string? LogLevel { get; set; }
 
-    public string? LogFile { get; init; }
+    public string? LogFile { get; set; }
 
     /// <summary>True when the module itself holds credentials, so tokens need no login.</summary>
     [JsonIgnore]
@@ -36,18 +36,18 @@ public sealed record ModuleConfiguration
 /// <summary>Exactly one of the three ways to authenticate.</summary>
 public sealed record AuthConfiguration
 {
-    public string? ApiKey { get; init; }
+    public string? ApiKey { get; set; }
 
-    public string? ApiKeyFile { get; init; }
+    public string? ApiKeyFile { get; set; }
 
-    public ServiceAccountConfiguration? ServiceAccount { get; init; }
+    public ServiceAccountConfiguration? ServiceAccount { get; set; }
 }
 
 public sealed record ServiceAccountConfiguration
 {
-    public string ClientId { get; init; } = "";
+    public string ClientId { get; set; } = "";
 
-    public string PrivateKeyFile { get; init; } = "";
+    public string PrivateKeyFile { get; set; } = "";
 
-    public string? KeyId { get; init; }
+    public string? KeyId { get; set; }
 }

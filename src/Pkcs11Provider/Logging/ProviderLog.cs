@@ -38,8 +38,8 @@ internal static partial class ProviderLog
     public static partial void Signed(ILogger logger, string signer, string correlationId, string auditEventId);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Error,
-        Message = "Signer {Signer} needs an approved signing request before it signs (correlation id {CorrelationId}); ask for one with: csign request create --signer {SignerName} --count 1 --justification \"<why>\"")]
-    public static partial void ApprovalRequired(ILogger logger, string signer, string correlationId, string signerName);
+        Message = "Signer {Signer} needs an approved signing request before it signs ({Detail}; correlation id {CorrelationId}); ask for one with: csign request create --signer {SignerName} --count 1 --justification \"<why>\"")]
+    public static partial void ApprovalRequired(ILogger logger, string signer, string detail, string correlationId, string signerName);
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Signer {Signer} refused to sign: {Reason}: {Detail} (correlation id {CorrelationId})")]
     public static partial void SignRejected(ILogger logger, string signer, string reason, string detail, string correlationId);

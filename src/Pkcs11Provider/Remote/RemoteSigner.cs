@@ -54,7 +54,7 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
             var result = RemoteErrors.ToResult(ex);
             if (ex.Reason == "APPROVAL_REQUIRED")
             {
-                ProviderLog.ApprovalRequired(logger, signer.Name, correlationId, signer.Name);
+                ProviderLog.ApprovalRequired(logger, signer.Name, ex.Message, correlationId, signer.Name);
             }
             else if (result == CKR.CKR_FUNCTION_REJECTED)
             {

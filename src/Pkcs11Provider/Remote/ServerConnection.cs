@@ -26,7 +26,15 @@ internal sealed class ServerConnection : IDisposable
             handler.SslOptions.RemoteCertificateValidationCallback = validation;
         }
 
-        channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            // After a failed connection the channel backs off before trying again (up to 2 min by
+            // default); keep that short so the module recovers as soon as the server is back.
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromMilliseconds(500),
+        });
         Signers = new SignerService.SignerServiceClient(channel);
         Signing = new SignService.SignServiceClient(channel);
         Approvals = new ApprovalService.ApprovalServiceClient(channel);

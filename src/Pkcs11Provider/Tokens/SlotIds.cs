@@ -19,13 +19,15 @@ public static class SlotIds
         return value == 0 ? 1 : value;
     }
 
-    public static IReadOnlyDictionary<string, ulong> Assign(IEnumerable<string> keys)
+    public static IReadOnlyDictionary<string, ulong> Assign(IEnumerable<string> keys) => Assign(keys, Derive);
+
+    internal static IReadOnlyDictionary<string, ulong> Assign(IEnumerable<string> keys, Func<string, ulong> derive)
     {
         var assigned = new Dictionary<string, ulong>();
         var taken = new HashSet<ulong>();
         foreach (var key in keys.Distinct().Order(StringComparer.Ordinal))
         {
-            var id = Derive(key);
+            var id = derive(key);
             while (!taken.Add(id))
             {
                 id = id >= 0x7FFFFFFF ? 1 : id + 1;
