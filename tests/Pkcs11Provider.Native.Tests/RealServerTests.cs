@@ -259,25 +259,12 @@ public sealed class RealServerTests : IDisposable
     {
         using var library = Load();
         var slot = Slot(library, "real-p256");
-        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var signatures = new byte[16][];
-
-        var threads = Enumerable.Range(0, 16).Select(i => new Thread(() =>
+        var signatures = TestFiles.OnThreads(16, i =>
         {
-            try
-            {
-                using var session = slot.OpenSession(SessionType.ReadOnly);
-                signatures[i] = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), PrivateKey(session), BitConverter.GetBytes(i));
-            }
-            catch (Exception ex)
-            {
-                errors.Enqueue(ex);
-            }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+            using var session = slot.OpenSession(SessionType.ReadOnly);
+            return session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), PrivateKey(session), BitConverter.GetBytes(i));
+        });
 
-        Assert.Empty(errors);
         using var certificate = X509CertificateLoader.LoadCertificate(real.P256.CertificateChain[0].ToByteArray());
         using var key = certificate.GetECDsaPublicKey()!;
         Assert.All(Enumerable.Range(0, 16), i => Assert.True(key.VerifyData(BitConverter.GetBytes(i), signatures[i], HashAlgorithmName.SHA256)));
