@@ -71,7 +71,10 @@ public sealed class PublishedServerTests : IAsyncLifetime
     public async Task Init_on_an_initialized_directory_fails_and_changes_nothing_and_the_database_is_owner_only()
     {
         var database = Path.Combine(_server.DataDir, "codesign.db");
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+        }
         var before = SHA256.HashData(await File.ReadAllBytesAsync(database));
         var files = Directory.GetFiles(_server.DataDir, "*", SearchOption.AllDirectories).Order().ToArray();
 
@@ -83,6 +86,26 @@ public sealed class PublishedServerTests : IAsyncLifetime
         Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(database)));
         var whoami = await new IdentityService.IdentityServiceClient(_server.CreateChannel(_server.AdminApiKey)).WhoAmIAsync(new Empty());
         Assert.Equal("admin", whoami.Principal.Name);
+    }
+
+    [Fact]
+    public async Task Plaintext_mode_serves_h2c_on_loopback()
+    {
+        await using var plaintext = await ServerProcess.StartAsync(plaintext: true, adminName: "root");
+        Assert.Equal("http", plaintext.Url.Scheme);
+        Assert.Null(plaintext.TlsCertificatePath);
+        var whoami = await new IdentityService.IdentityServiceClient(plaintext.CreateChannel(plaintext.AdminApiKey)).WhoAmIAsync(new Empty());
+        Assert.Equal(("root", true), (whoami.Principal.Name, whoami.ProductAdmin));
+    }
+
+    [Fact]
+    public async Task Serving_an_uninitialized_directory_fails_and_creates_nothing()
+    {
+        var missing = Path.Combine(_server.DataDir, "not-initialized");
+        var (exitCode, _, stderr) = await RunAsync("--data-dir", missing, "--listen", "127.0.0.1:0");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("not initialized", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
     }
 
     [Theory]
