@@ -81,6 +81,36 @@ public sealed class Pkcs11InteropTests : IDisposable
             session.GetAttributeValue(certificates[0], [CKA.CKA_ID])[0].GetValueAsByteArray());
     }
 
+    [Fact]
+    public unsafe void C_GetAttributeValue_reports_length_buffer_too_small_sensitive_and_invalid_per_attribute()
+    {
+        using var library = Load();
+        using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
+        var key = PrivateKey(session);
+        var small = stackalloc byte[10];
+        var large = stackalloc byte[512];
+        var template = stackalloc RawCalls.Attribute[4];
+        template[0] = new RawCalls.Attribute { Type = (nuint)CKA.CKA_LABEL };
+        template[1] = new RawCalls.Attribute { Type = (nuint)CKA.CKA_MODULUS, Value = small, ValueLength = 10 };
+        template[2] = new RawCalls.Attribute { Type = (nuint)CKA.CKA_PRIVATE_EXPONENT, Value = large, ValueLength = 512 };
+        template[3] = new RawCalls.Attribute { Type = 0x7777, Value = large, ValueLength = 512 };
+
+        var result = RawCalls.GetAttributeValue((nuint)session.SessionId, (nuint)key.ObjectId, template, 4);
+
+        Assert.Contains(result, new[] { (nuint)CKR.CKR_BUFFER_TOO_SMALL, (nuint)CKR.CKR_ATTRIBUTE_SENSITIVE, (nuint)CKR.CKR_ATTRIBUTE_TYPE_INVALID });
+        Assert.Equal((nuint)"native-rsa".Length, template[0].ValueLength);
+        Assert.Equal(nuint.MaxValue, template[1].ValueLength);
+        Assert.Equal(nuint.MaxValue, template[2].ValueLength);
+        Assert.Equal(nuint.MaxValue, template[3].ValueLength);
+        Assert.Equal((nuint)CKR.CKR_ATTRIBUTE_SENSITIVE, RawCalls.GetAttributeValue((nuint)session.SessionId, (nuint)key.ObjectId, template + 2, 1));
+        Assert.Equal((nuint)CKR.CKR_ATTRIBUTE_TYPE_INVALID, RawCalls.GetAttributeValue((nuint)session.SessionId, (nuint)key.ObjectId, template + 3, 1));
+        template[1].ValueLength = 10;
+        Assert.Equal((nuint)CKR.CKR_BUFFER_TOO_SMALL, RawCalls.GetAttributeValue((nuint)session.SessionId, (nuint)key.ObjectId, template + 1, 1));
+        Assert.Equal((nuint)CKR.CKR_OBJECT_HANDLE_INVALID, RawCalls.GetAttributeValue((nuint)session.SessionId, 9999, template, 1));
+        Assert.Equal((nuint)CKR.CKR_SESSION_HANDLE_INVALID, RawCalls.GetAttributeValue(9999, (nuint)key.ObjectId, template, 1));
+        Assert.Equal((nuint)CKR.CKR_ARGUMENTS_BAD, RawCalls.GetAttributeValue((nuint)session.SessionId, (nuint)key.ObjectId, null, 1));
+    }
+
     public static TheoryData<CKM, string> RsaMechanisms => new()
     {
         { CKM.CKM_SHA256_RSA_PKCS, "SHA256" },

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
+using System.Security.Cryptography;
 using CodeSigning.Pkcs11.Cryptoki;
+using CodeSigning.Pkcs11.Tests.Fakes;
+using CodeSigning.V1;
 using CodeSigning.Pkcs11.Tokens;
 
 namespace CodeSigning.Pkcs11.Tests;
@@ -119,5 +122,25 @@ public sealed class SlotAndTokenTests(FakeServerFixture fixture) : ProviderTestB
         _ = P.GetTokenInfo(SlotOf(Fixture.Rsa));
 
         Assert.Equal(calls, Server.CallCount);
+    }
+
+    [Theory]
+    [InlineData(60, 3)]
+    [InlineData(0, 4)]
+    public void A_new_Signer_appears_once_the_cached_list_is_older_than_the_ttl(int ttlSeconds, int slotsAfter)
+    {
+        var config = Config();
+        config["cache_ttl_seconds"] = ttlSeconds;
+        Initialize(config);
+        Assert.Equal(3, P.GetSlotList().Length);
+        var added = Server.Add(new FakeSigner("late-signer", ECDsa.Create(ECCurve.NamedCurves.nistP256), KeyAlgorithm.EcP256), FakeServerFixture.ApiKey);
+        try
+        {
+            Assert.Equal(slotsAfter, P.GetSlotList().Length);
+        }
+        finally
+        {
+            Server.Signers.TryRemove(added.Id, out _);
+        }
     }
 }
