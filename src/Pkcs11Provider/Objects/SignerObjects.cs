@@ -27,7 +27,13 @@ public static class SignerObjects
     {
         var id = KeyId(signer.Key.SubjectPublicKeyInfo);
         var label = System.Text.Encoding.UTF8.GetBytes(signer.Name);
-        var subject = signer.CertificateChain.Count > 0 ? X509CertificateLoader.LoadCertificate(signer.CertificateChain[0]).SubjectName.RawData : [];
+        byte[] subject = [];
+        if (signer.CertificateChain.Count > 0)
+        {
+            using var leaf = X509CertificateLoader.LoadCertificate(signer.CertificateChain[0]);
+            subject = leaf.SubjectName.RawData;
+        }
+
         var keyType = CkUlong.Encode(signer.Key.KeyType);
 
         var common = new Dictionary<ulong, byte[]>

@@ -108,7 +108,7 @@ public sealed class RemoteClient : IDisposable
                 }
 
                 ProviderLog.RetryingServer(logger, server.Address, failure.Status, failure.Message);
-                Thread.Sleep(RetryPause * (attempt + 1) < remaining ? RetryPause * (attempt + 1) : RetryPause);
+                Thread.Sleep(RetryPause);
             }
         }
     }

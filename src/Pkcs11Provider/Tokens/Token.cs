@@ -45,15 +45,8 @@ public sealed class Token
 
     public IReadOnlyList<TokenObject> Objects => state?.Objects ?? [];
 
-    public void Update(SignerSnapshot snapshot)
-    {
-        if (state?.Snapshot == snapshot)
-        {
-            return;
-        }
-
-        state = new State(snapshot, SignerObjects.Build(snapshot, handles));
-    }
+    /// <summary>Replaces key and chain with what the server sent last; object handles stay the same.</summary>
+    public void Update(SignerSnapshot snapshot) => state = new State(snapshot, SignerObjects.Build(snapshot, handles));
 
     private sealed record State(SignerSnapshot Snapshot, IReadOnlyList<TokenObject> Objects);
 }
