@@ -216,6 +216,46 @@ public sealed class RealServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_service_account_signs_with_its_key_file()
+    {
+        using var admin = real.Admin();
+        var identity = new IdentityService.IdentityServiceClient(admin);
+        var members = new MemberService.MemberServiceClient(admin);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var account = await identity.CreateServiceAccountAsync(new CreateServiceAccountRequest { Name = "release-bot" });
+        var registered = await identity.AddServiceAccountKeyAsync(new AddServiceAccountKeyRequest
+        {
+            ServiceAccount = account.Name,
+            PublicKey = Google.Protobuf.ByteString.CopyFrom(key.ExportSubjectPublicKeyInfo()),
+        });
+        var principal = new PrincipalRef { Kind = PrincipalKind.ServiceAccount, Name = account.Name };
+        await members.SetMemberAsync(new SetMemberRequest { Signer = "real-p256", Principal = principal, Role = Role.Operator });
+        try
+        {
+            var keyFile = Path.Combine(real.Directory.FullName, "release-bot.pem");
+            TestFiles.WriteSecret(keyFile, key.ExportPkcs8PrivateKeyPem());
+            var config = real.Config();
+            config["auth"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["service_account"] = new System.Text.Json.Nodes.JsonObject { ["client_id"] = account.ClientId, ["private_key_file"] = keyFile, ["key_id"] = registered.KeyId },
+            };
+            real.WriteConfig(config);
+            using var library = Load();
+
+            var slot = Assert.Single(library.GetSlotList(SlotsType.WithTokenPresent));
+            using var session = slot.OpenSession(SessionType.ReadOnly);
+            var signature = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA384), PrivateKey(session), Data);
+
+            using var certificate = X509CertificateLoader.LoadCertificate(real.P256.CertificateChain[0].ToByteArray());
+            Assert.True(certificate.GetECDsaPublicKey()!.VerifyData(Data, signature, HashAlgorithmName.SHA384));
+        }
+        finally
+        {
+            await members.RemoveMemberAsync(new RemoveMemberRequest { Signer = "real-p256", Principal = principal });
+        }
+    }
+
+    [Fact]
     public async Task A_killed_server_is_a_device_error_and_the_module_recovers_when_it_restarts()
     {
         using var library = Load();

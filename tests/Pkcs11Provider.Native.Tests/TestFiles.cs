@@ -7,9 +7,12 @@ namespace CodeSigning.Pkcs11.Native.Tests;
 internal static class TestFiles
 {
     /// <summary>Writes a module configuration readable by its owner only, as the module demands for a file holding an API key.</summary>
-    public static void WriteConfig(string path, JsonObject config)
+    public static void WriteConfig(string path, JsonObject config) => WriteSecret(path, config.ToJsonString());
+
+    /// <summary>Writes a file readable by its owner only.</summary>
+    public static void WriteSecret(string path, string text)
     {
-        File.WriteAllText(path, config.ToJsonString());
+        File.WriteAllText(path, text);
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
