@@ -30,6 +30,7 @@ TEST_TOOLS=(
   "jarsigner:default-jdk-headless"
   "keytool:default-jdk-headless"
   "/usr/lib/postgresql/15/bin/initdb:postgresql"
+  "gcc:gcc"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -21,6 +21,9 @@ internal static unsafe class RawCalls
     public static nuint GetInterface(byte* name, Version* version, Interface** found, nuint flags) =>
         ((delegate* unmanaged[Cdecl]<byte*, Version*, Interface**, nuint, nuint>)NativeModule.Export("C_GetInterface"))(name, version, found, flags);
 
+    public static nuint GetAttributeValue(nuint session, nuint obj, Attribute* template, nuint count) =>
+        ((delegate* unmanaged[Cdecl]<nuint, nuint, Attribute*, nuint, nuint>)NativeModule.Export("C_GetAttributeValue"))(session, obj, template, count);
+
     /// <summary>Leaves the module uninitialized whatever state a test left it in.</summary>
     public static void EnsureFinalized() => Finalize(null);
 
@@ -37,6 +40,15 @@ internal static unsafe class RawCalls
         public byte* Name;
         public void* FunctionList;
         public nuint Flags;
+    }
+
+    /// <summary>CK_ATTRIBUTE with natural alignment (Linux/macOS).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Attribute
+    {
+        public nuint Type;
+        public void* Value;
+        public nuint ValueLength;
     }
 
     [StructLayout(LayoutKind.Sequential)]
