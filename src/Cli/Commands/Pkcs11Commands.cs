@@ -95,30 +95,31 @@ internal static class Pkcs11Commands
     /// <summary>The module configuration (format fixed in the common brief), limited to one Signer.</summary>
     private static JsonObject LibraryConfiguration(CliConfiguration configuration, string signer, string logFile)
     {
-        JsonObject auth = configuration switch
+        var document = new JsonObject { ["servers"] = new JsonArray(configuration.Server) };
+        if (configuration.CaFile is not null)
+        {
+            document["tls_ca_file"] = configuration.CaFile;
+        }
+
+        // csign's own credential (the connection already required one), so tokens need no login.
+        document["auth"] = configuration switch
         {
             { ServiceAccount: { } sa } => new JsonObject
             {
                 ["service_account"] = new JsonObject { ["client_id"] = sa.ClientId, ["private_key_file"] = sa.PrivateKeyFile, ["key_id"] = sa.KeyId },
             },
             { ApiKey: { } key } => new JsonObject { ["api_key"] = key },
-            { ApiKeyFile: { } file } => new JsonObject { ["api_key_file"] = file },
-            _ => [],
+            _ => new JsonObject { ["api_key_file"] = configuration.ApiKeyFile },
         };
-        return new JsonObject
-        {
-            ["servers"] = new JsonArray(configuration.Server),
-            ["tls_ca_file"] = configuration.CaFile,
-            ["auth"] = auth,
-            ["signers"] = new JsonArray(signer),
-            ["connect_timeout_ms"] = 3000,
-            ["call_timeout_ms"] = 10000,
-            ["retries"] = 2,
-            ["approval_wait_seconds"] = 0,
-            ["cache_ttl_seconds"] = 60,
-            ["log_level"] = "warning",
-            ["log_file"] = logFile,
-        };
+        document["signers"] = new JsonArray(signer);
+        document["connect_timeout_ms"] = 3000;
+        document["call_timeout_ms"] = 10000;
+        document["retries"] = 2;
+        document["approval_wait_seconds"] = 0;
+        document["cache_ttl_seconds"] = 60;
+        document["log_level"] = "warning";
+        document["log_file"] = logFile;
+        return document;
     }
 
     // One Signer is allowed in the module configuration, so its token is the only slot: index 0.
