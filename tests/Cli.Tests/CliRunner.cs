@@ -27,10 +27,19 @@ internal sealed class CliRunner
     public async Task<CliRun> RunWithInputAsync(string input, params string[] args)
     {
         using var output = new StringWriter();
+        return await RunAsync(output, input, CancellationToken.None, args);
+    }
+
+    /// <summary>Runs with a caller-owned stdout (to watch it while the command runs) until done or cancelled.</summary>
+    public async Task<CliRun> RunAsync(StringWriter output, CancellationToken cancellationToken, params string[] args) =>
+        await RunAsync(output, string.Empty, cancellationToken, args);
+
+    private async Task<CliRun> RunAsync(StringWriter output, string input, CancellationToken cancellationToken, string[] args)
+    {
         using var error = new StringWriter();
         using var reader = new StringReader(input);
         var context = new CliContext(output, error, reader, name => _environment.GetValueOrDefault(name), interactive: false);
-        var exitCode = await CliApp.RunAsync(args, context);
+        var exitCode = await CliApp.RunAsync(args, context, cancellationToken);
         return new CliRun(exitCode, output.ToString(), error.ToString());
     }
 

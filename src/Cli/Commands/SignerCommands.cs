@@ -55,7 +55,7 @@ internal static class SignerCommands
 
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         var ct = invocation.CancellationToken;
-        if (plan.Request.Members.Count == 0)
+        if (!plan.Request.Members.Any(m => m.Role == Role.Administrator))
         {
             var me = await connection.Identity.WhoAmIAsync(new Empty(), cancellationToken: ct).ConfigureAwait(false);
             plan.Request.Members.Add(new MemberSpec { Principal = me.Principal, Role = Role.Administrator });
