@@ -63,8 +63,10 @@ internal static class CliApp
         {
             return Fail(context, e.ExitCode, e.Message);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.Cancelled && cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled }
+                                   && cancellationToken.IsCancellationRequested)
         {
+            // Ctrl+C ends `audit follow`, which is how it is meant to stop.
             return ExitCode.Ok;
         }
         catch (RpcException e)

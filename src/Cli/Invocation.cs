@@ -26,7 +26,7 @@ internal sealed class Invocation(CliContext context, Arguments arguments, Cancel
 
     public async Task<ServerConnection> ConnectAsync(CliConfiguration configuration)
     {
-        _ = Printer;
+        _ = Printer; // reads --json, so that it counts as used below
         Args.EnsureAllUsed();
         Server = configuration.Server;
         return await ServerConnection.OpenAsync(configuration, CancellationToken).ConfigureAwait(false);

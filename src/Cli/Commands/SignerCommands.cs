@@ -16,7 +16,7 @@ internal static class SignerCommands
           create --name NAME [--algorithm rsa-3072] [--ca internal|external] [--subject DN] [--validity 365d]
                  [--description TEXT] [--admin P]... [--operator P]... [--auditor P]...
                  [--approver P]... [--approvals-required N] [--csr-out FILE]
-          create --interactive          asks the four steps: name and key, CA, members, approval policy
+          create [--interactive]        asks the four steps: name and key, CA, members, approval policy
           list
           show SIGNER
           enable SIGNER | disable SIGNER
@@ -46,7 +46,9 @@ internal static class SignerCommands
 
     private static async Task CreateAsync(Invocation invocation)
     {
-        var plan = invocation.Args.Flag("interactive") ? SignerPlan.Prompt(invocation) : SignerPlan.FromFlags(invocation.Args);
+        // A person at a terminal who gives no name is walked through the steps; scripts get a usage error.
+        var interactive = invocation.Args.Flag("interactive") || (invocation.Context.Interactive && invocation.Args.Option("name") is null);
+        var plan = interactive ? SignerPlan.Prompt(invocation) : SignerPlan.FromFlags(invocation.Args);
         var csrOut = invocation.Args.Option("csr-out");
         if (csrOut is not null && plan.Request.CertificateAuthority != CertificateAuthorityKind.External)
         {
