@@ -21,7 +21,8 @@ internal static class RpcFailure
             return (ExitCode.ServerRefused, hint is null ? message : $"{message}; {hint}");
         }
 
-        var transport = exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
+        // A client-side exception (DNS, TCP, TLS, HTTP/2) means the call never got an answer.
+        var transport = exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
             || exception.Status.DebugException is not null;
         if (!transport)
         {
