@@ -25,6 +25,9 @@ export CODESIGN_PKCS11_MODULE="$ARTIFACTS/native/$RID/libcodesign-pkcs11.$libext
 # Tools the tests drive for real, as "command:debian-package".
 TEST_TOOLS=(
   "pkcs11-tool:opensc"
+  "openssl:openssl"
+  "jarsigner:default-jdk-headless"
+  "keytool:default-jdk-headless"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
