@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace CodeSigning.Cli.Configuration;
 
 /// <summary>The contents of csign.json: where the server is and how csign proves who it is.</summary>
@@ -23,6 +21,5 @@ internal sealed record ServiceAccountCredential
 
     public required string PrivateKeyFile { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? KeyId { get; init; }
 }

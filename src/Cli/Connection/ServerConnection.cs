@@ -67,7 +67,13 @@ internal sealed class ServerConnection : IDisposable
     {
         var server = configuration.Server
             ?? throw CliException.Usage("no server configured: run csign login --server URL ... or set CODESIGN_SERVER");
-        //SERVICE_ACCOUNT
+        if (configuration.ServiceAccount is { } serviceAccount)
+        {
+            using var anonymous = new ServerConnection(server, configuration.CaFile, bearer: null);
+            var token = await ServiceAccountToken.ExchangeAsync(anonymous.Tokens, serviceAccount, cancellationToken).ConfigureAwait(false);
+            return new ServerConnection(server, configuration.CaFile, token);
+        }
+
         return new ServerConnection(server, configuration.CaFile, ApiKey(configuration));
     }
 
