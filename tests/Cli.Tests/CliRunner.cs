@@ -4,7 +4,7 @@ namespace CodeSigning.Cli.Tests;
 /// Runs csign's real entry point in-process with its own environment and captured console, so tests
 /// can run side by side without touching the user's configuration.
 /// </summary>
-internal sealed class CliRunner
+public sealed class CliRunner
 {
     private readonly Dictionary<string, string?> _environment;
 

@@ -1,7 +1,7 @@
 namespace CodeSigning.Cli.Tests;
 
 /// <summary>A directory that lives as long as the test using it.</summary>
-internal sealed class TempDirectory : IDisposable
+public sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Directory.CreateDirectory(Path);
 
