@@ -21,6 +21,7 @@ esac
 RID="${RID:-$os-$arch}"
 export CODESIGN_RID="$RID"
 export CODESIGN_PKCS11_MODULE="$ARTIFACTS/native/$RID/libcodesign-pkcs11.$libext"
+export CODESIGN_SERVER_BINARY="$ARTIFACTS/server/codesign-server"
 
 # Tools the tests drive for real, as "command:debian-package".
 TEST_TOOLS=(
