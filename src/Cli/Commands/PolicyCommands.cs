@@ -1,6 +1,8 @@
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
 using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
 
 namespace CodeSigning.Cli.Commands;
 
@@ -56,8 +58,18 @@ internal static class PolicyCommands
     {
         var signer = Verbs.Signer(invocation);
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
-        var policy = await connection.Approvals.GetApprovalPolicyAsync(
-            new GetApprovalPolicyRequest { Signer = signer }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        ApprovalPolicy policy;
+        try
+        {
+            policy = await connection.Approvals.GetApprovalPolicyAsync(
+                new GetApprovalPolicyRequest { Signer = signer }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == "NOT_FOUND")
+        {
+            // The Signer exists (else SIGNER_NOT_FOUND) and has no policy: a normal state, not an error.
+            policy = new ApprovalPolicy();
+        }
+
         Show(invocation, signer, policy);
     }
 
