@@ -56,7 +56,7 @@ step "csign signer create $SIGNER (internal CA, RSA 2048; the admin becomes its 
 "$CSIGN" signer create --name "$SIGNER" --algorithm rsa-2048 --description "the demo's JAR signing identity"
 
 step "csign pkcs11 setup: module configuration, SunPKCS11 configuration, certificate chain"
-"$CSIGN" pkcs11 setup --signer "$SIGNER" --dir "$WORK/pkcs11" >/dev/null
+"$CSIGN" pkcs11 setup --signer "$SIGNER" --dir "$WORK/pkcs11"
 export CODESIGN_PKCS11_CONFIG="$WORK/pkcs11/pkcs11.json"
 sun_config="$WORK/pkcs11/sunpkcs11.cfg"
 
@@ -66,6 +66,7 @@ printf 'Signed by CodeSigning at %s\n' "$(date -u +%FT%TZ)" >"$WORK/jar/demo/hel
 jar --create --file "$WORK/app.jar" -C "$WORK/jar" .
 
 step "jarsigner signs it through libcodesign-pkcs11 (SunPKCS11); only the digest leaves this machine"
+echo "(its 'certificate chain is invalid' warning is expected: the JDK does not know our root; the next step trusts it)" >&2
 jarsigner -keystore NONE -storetype PKCS11 \
   -providerClass sun.security.pkcs11.SunPKCS11 -providerArg "$sun_config" \
   -storepass none -sigalg SHA256withRSA "$WORK/app.jar" "$SIGNER"
