@@ -5,9 +5,17 @@ namespace CodeSigning.Cli.Tests;
 /// <summary>Runs a real command-line tool (openssl, ...) and returns its exit code and output.</summary>
 internal static class ExternalTool
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] args)
+    public static Task<(int ExitCode, string Output)> RunAsync(string tool, params string[] args) =>
+        RunAsync(new Dictionary<string, string>(), tool, args);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, string tool, params string[] args)
     {
         var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -1,3 +1,5 @@
+using CodeSigning.Tests.Shared;
+
 namespace CodeSigning.Cli.Tests;
 
 [Collection(ServerCollection.Name)]
@@ -29,9 +31,29 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
 
         Assert.Contains($"export CODESIGN_PKCS11_CONFIG={target}/pkcs11.json", output, StringComparison.Ordinal);
         Assert.Contains($"-storepass none -sigalg SHA256withRSA app.jar {ServerFixture.RsaSigner}", output, StringComparison.Ordinal);
+        Assert.Contains($"apksigner -J-add-opens=jdk.crypto.cryptoki/sun.security.pkcs11=ALL-UNNAMED sign", output, StringComparison.Ordinal);
         Assert.Contains($"--ks-key-alias {ServerFixture.RsaSigner} app.apk", output, StringComparison.Ordinal);
         Assert.Contains($"-key 'pkcs11:token={ServerFixture.RsaSigner};object={ServerFixture.RsaSigner};type=private'", output, StringComparison.Ordinal);
         Assert.Contains("openssl dgst -sha256 -engine pkcs11", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The written configuration works as is: the published module, driven by pkcs11-tool, signs with it.</summary>
+    [Fact]
+    public async Task The_published_module_signs_with_the_written_configuration()
+    {
+        var target = _dir.File("p11");
+        await fixture.Admin.OkAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", PublishedModule);
+        await File.WriteAllTextAsync(_dir.File("data"), "signed through the module");
+        var environment = new Dictionary<string, string> { ["CODESIGN_PKCS11_CONFIG"] = Path.Combine(target, "pkcs11.json") };
+
+        var (exitCode, output) = await ExternalTool.RunAsync(environment, "pkcs11-tool", "--module", PublishedModule, "--sign", "--mechanism", "SHA256-RSA-PKCS",
+            "--label", ServerFixture.RsaSigner, "--input-file", _dir.File("data"), "--output-file", _dir.File("data.sig"));
+        Assert.True(exitCode == 0, output);
+
+        (exitCode, output) = await ExternalTool.RunAsync("openssl", "x509", "-in", Path.Combine(target, "chain.pem"), "-pubkey", "-noout", "-out", _dir.File("key.pem"));
+        Assert.True(exitCode == 0, output);
+        (exitCode, output) = await ExternalTool.RunAsync("openssl", "dgst", "-sha256", "-verify", _dir.File("key.pem"), "-signature", _dir.File("data.sig"), _dir.File("data"));
+        Assert.True(exitCode == 0, output);
     }
 
     [Fact]
@@ -43,4 +65,10 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
 
         Assert.False(Directory.Exists(target));
     }
+
+    /// <summary>The module build.sh publishes: <c>CODESIGN_PKCS11_MODULE</c>, else artifacts/native/RID in the repository.</summary>
+    private static string PublishedModule =>
+        Environment.GetEnvironmentVariable("CODESIGN_PKCS11_MODULE") is { Length: > 0 } path
+            ? path
+            : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ServerProcess.BinaryPath)!, "..", "native", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "libcodesign-pkcs11.so"));
 }

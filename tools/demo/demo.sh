@@ -72,10 +72,7 @@ jarsigner -keystore NONE -storetype PKCS11 \
   -storepass none -sigalg SHA256withRSA "$WORK/app.jar" "$SIGNER"
 
 step "jarsigner -verify -strict against a truststore holding only our root CA"
-# chain.pem is leaf first; its last certificate is the root.
-awk '/BEGIN CERTIFICATE/{n++} {print > ("'"$WORK"'/cert-" n ".pem")}' "$WORK/pkcs11/chain.pem"
-root_pem="$(ls "$WORK"/cert-*.pem | sort -V | tail -n 1)"
-keytool -importcert -noprompt -alias codesign-root -file "$root_pem" \
+keytool -importcert -noprompt -alias codesign-root -file "$WORK/pkcs11/root.pem" \
   -keystore "$WORK/truststore.p12" -storetype PKCS12 -storepass changeit >/dev/null 2>&1
 jarsigner -verify -strict -verbose:summary -certs \
   -keystore "$WORK/truststore.p12" -storetype PKCS12 -storepass changeit "$WORK/app.jar"

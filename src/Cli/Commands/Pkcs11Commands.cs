@@ -19,6 +19,7 @@ internal static class Pkcs11Commands
           pkcs11.json     the module configuration: this server, CA file and credential, only SIGNER (0600)
           sunpkcs11.cfg   the SunPKCS11 provider configuration for jarsigner, apksigner and keytool
           chain.pem       the Signer's certificate chain, leaf first
+          root.pem        its root, for verifiers' truststores
         and prints the jarsigner, apksigner, osslsigncode and openssl command lines for SIGNER.
         --module defaults to $CODESIGN_PKCS11_MODULE, else the module built beside csign.
 
@@ -51,9 +52,11 @@ internal static class Pkcs11Commands
         var libraryConfig = Path.Combine(directory, "pkcs11.json");
         var sunConfig = Path.Combine(directory, "sunpkcs11.cfg");
         var chain = Path.Combine(directory, "chain.pem");
+        var root = Path.Combine(directory, "root.pem");
         PrivateFile.Write(libraryConfig, LibraryConfiguration(configuration, signer.Name, Path.Combine(directory, "codesign-pkcs11.log")).ToJsonString(ConfigurationStore.JsonOptions) + "\n");
         await File.WriteAllTextAsync(sunConfig, SunPkcs11Configuration(signer.Name, module), invocation.CancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(chain, SignerCommands.ToPem(signer.CertificateChain), invocation.CancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(root, SignerCommands.ToPem([signer.CertificateChain[^1]]), invocation.CancellationToken).ConfigureAwait(false);
 
         var result = new JsonObject
         {
@@ -62,6 +65,7 @@ internal static class Pkcs11Commands
             ["library_config"] = libraryConfig,
             ["sunpkcs11_config"] = sunConfig,
             ["chain"] = chain,
+            ["root"] = root,
         };
         if (invocation.Printer.Json)
         {
@@ -75,15 +79,18 @@ internal static class Pkcs11Commands
             wrote {libraryConfig}
                   {sunConfig}
                   {chain}
+                  {root}
 
             Point the module at its configuration (every tool below needs this):
               export CODESIGN_PKCS11_CONFIG={libraryConfig}
 
             jarsigner:
               jarsigner -keystore NONE -storetype PKCS11 {java} -storepass none -sigalg {JarSignatureAlgorithm(signer.KeyAlgorithm)} app.jar {signer.Name}
-              jarsigner -verify -strict -keystore NONE -storetype PKCS11 {java} -storepass none app.jar
-            apksigner:
-              apksigner sign --provider-class sun.security.pkcs11.SunPKCS11 --provider-arg {sunConfig} --ks NONE --ks-type PKCS11 --ks-pass pass:none --ks-key-alias {signer.Name} app.apk
+            jarsigner verification, trusting the Signer's root:
+              keytool -importcert -noprompt -alias codesign-root -file {root} -keystore truststore.p12 -storepass changeit
+              jarsigner -verify -strict -keystore truststore.p12 -storepass changeit app.jar
+            apksigner (the JDK must open SunPKCS11 to it):
+              apksigner -J-add-opens=jdk.crypto.cryptoki/sun.security.pkcs11=ALL-UNNAMED sign --provider-class sun.security.pkcs11.SunPKCS11 --provider-arg {sunConfig} --ks NONE --ks-type PKCS11 --ks-pass pass:none --ks-key-alias {signer.Name} app.apk
             osslsigncode (libp11):
               osslsigncode sign -pkcs11module {module} -key '{uri}' -certs {chain} -h sha256 -in app.exe -out app-signed.exe
             openssl (libp11 engine):
