@@ -36,6 +36,19 @@ public sealed class AuditTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_refused_export_leaves_the_previous_file_as_it_was()
+    {
+        var (_, outsider) = await fixture.NewUserAsync("nosy");
+        var path = _dir.File("events.csv");
+        await File.WriteAllTextAsync(path, "last week's export");
+
+        Refusal.Assert(await outsider.RunAsync("audit", "export", "--signer", ServerFixture.EcSigner, "--format", "csv", "--out", path), "NOT_A_MEMBER");
+
+        Assert.Equal("last week's export", await File.ReadAllTextAsync(path));
+        Assert.False(File.Exists(path + ".partial"));
+    }
+
+    [Fact]
     public async Task Refusals_are_audited_as_denied()
     {
         var signer = await fixture.NewSignerAsync("refusing");
