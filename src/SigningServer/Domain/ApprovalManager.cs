@@ -129,7 +129,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
                 scope.Details["grant_id"] = grant.Id;
             }
             session.UpdateSigningRequest(request.Id, request.State, request.GrantId);
-            scope.Details["state"] = request.State.ToString();
+            scope.Details["state"] = ProtoNames.Of(request.State);
             return new SigningRequestView(request, signer.Name, session.ListDecisions(request.Id));
         });
 
@@ -224,7 +224,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         return request.State == SigningRequestState.Pending
             ? request
             : throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.RequestNotPending,
-                $"signing request {request.Id} is {request.State.ToString().ToLowerInvariant()}, no longer pending",
+                $"signing request {request.Id} is {ProtoNames.Of(request.State)}, no longer pending",
                 new Dictionary<string, string> { ["request_id"] = request.Id });
     }
 
@@ -236,7 +236,11 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             return request;
         }
         session.UpdateSigningRequest(request.Id, SigningRequestState.Expired, null);
-        var entry = new AuditEntry("request.expired", AuditOutcome.Success, null, AuditClient.None, caller.RemoteAddress) { SignerId = request.SignerId };
+        var entry = new AuditEntry("request.expired", AuditOutcome.Success, null, AuditClient.None, caller.RemoteAddress)
+        {
+            SignerId = request.SignerId,
+            SignerName = session.FindSigner(request.SignerId)?.Name ?? "",
+        };
         entry.Details["request_id"] = request.Id;
         audit.Append(session, entry);
         return request with { State = SigningRequestState.Expired };

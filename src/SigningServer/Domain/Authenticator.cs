@@ -20,11 +20,7 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
     public Caller Authenticate(string? authorization, string remoteAddress)
     {
         var now = clock.GetUtcNow();
-        if (limiter.IsLimited(remoteAddress, now))
-        {
-            throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited,
-                "too many failed authentications from this address; retry in a minute");
-        }
+        limiter.ThrowIfLimited(remoteAddress, now);
         string credentialId = "";
         try
         {

@@ -121,7 +121,7 @@ public sealed class MemberManager(Operations operations)
 
     private static void Describe(OperationScope scope, Principal principal)
     {
-        scope.Details["principal_kind"] = principal.Kind.ToString();
+        scope.Details["principal_kind"] = ProtoNames.Of(principal.Kind);
         scope.Details["principal"] = principal.Name;
     }
 }

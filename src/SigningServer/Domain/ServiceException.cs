@@ -15,12 +15,7 @@ public sealed class ServiceException(StatusCode status, ErrorReason reason, stri
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata ?? new Dictionary<string, string>();
 
     /// <summary>The proto name of <see cref="Reason"/> ("NOT_A_MEMBER"), as ErrorInfo and the audit log carry it.</summary>
-    public string ReasonName => NameOf(Reason);
-
-    public static string NameOf(ErrorReason reason) => ReasonDescriptor.FindValueByNumber((int)reason).Name;
-
-    private static readonly Google.Protobuf.Reflection.EnumDescriptor ReasonDescriptor =
-        CommonReflection.Descriptor.EnumTypes.Single(e => e.ClrType == typeof(ErrorReason));
+    public string ReasonName => ProtoNames.Of(Reason);
 
     /// <summary>Refused by policy (as opposed to a server failure): audited as DENIED.</summary>
     public bool IsDenial => Status is not (StatusCode.Internal or StatusCode.Unavailable);

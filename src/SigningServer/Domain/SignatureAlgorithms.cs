@@ -17,14 +17,14 @@ public static class SignatureAlgorithms
         };
         if (!fits)
         {
-            throw NotSupported($"signature scheme {scheme} does not fit the Signer's {key} key");
+            throw NotSupported($"signature scheme {ProtoNames.Of(scheme)} does not fit the Signer's {ProtoNames.Of(key)} key");
         }
         var expected = DigestLength(digestAlgorithm)
-            ?? throw NotSupported($"digest algorithm {digestAlgorithm} is not supported; use SHA-256, SHA-384 or SHA-512");
+            ?? throw NotSupported($"digest algorithm {ProtoNames.Of(digestAlgorithm)} is not supported; use SHA-256, SHA-384 or SHA-512");
         if (digestLength != expected)
         {
             throw new ServiceException(StatusCode.InvalidArgument, ErrorReason.DigestLengthInvalid,
-                $"a {digestAlgorithm} digest is {expected} bytes, got {digestLength}");
+                $"a {ProtoNames.Of(digestAlgorithm)} digest is {expected} bytes, got {digestLength}");
         }
     }
 

@@ -23,7 +23,17 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
         return SignerView.Of(session, signer, role);
     });
 
-    public SignerView Create(Caller caller, CreateSignerRequest request) => operations.Change(caller, "signer.created", (session, scope) =>
+    public SignerView Create(Caller caller, CreateSignerRequest request)
+    {
+        // Generated before the transaction: an RSA 4096 key takes seconds and must not hold the
+        // store's write lock. A request refused below just drops the unused key.
+        var key = caller.ProductAdmin && request.KeyAlgorithm != KeyAlgorithm.Unspecified && Enum.IsDefined(request.KeyAlgorithm)
+            ? vault.Generate(request.KeyAlgorithm)
+            : null;
+        return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
+    }
+
+    private SignerView CreateInTransaction(IStoreSession session, OperationScope scope, Caller caller, CreateSignerRequest request, VaultKey? key)
     {
         caller.RequireProductAdmin("create Signers");
         var name = Names.Validate(request.Name, "name");
@@ -52,7 +62,7 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
             throw ServiceException.NameTaken("Signer", name);
         }
 
-        var key = vault.Generate(request.KeyAlgorithm);
+        key ??= vault.Generate(request.KeyAlgorithm);
         var now = clock.GetUtcNow();
         var signer = new SignerRecord(Guid.CreateVersion7().ToString("N"), name, request.Description, request.KeyAlgorithm, true,
             request.CertificateAuthority, subject, key.KeyReference, key.PublicKey, [], null, now);
@@ -63,14 +73,14 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
         foreach (var member in members)
         {
             session.SetMember(member with { SignerId = signer.Id });
-            scope.Details[$"member.{member.Principal.Kind.ToString().ToLowerInvariant()}.{member.Principal.Name}"] = RoleNames.Of(member.Role);
+            scope.Details[$"member.{ProtoNames.Of(member.Principal.Kind)}.{member.Principal.Name}"] = RoleNames.Of(member.Role);
         }
         scope.Signer = signer;
-        scope.Details["key_algorithm"] = signer.KeyAlgorithm.ToString();
-        scope.Details["certificate_authority"] = signer.CertificateAuthority.ToString();
+        scope.Details["key_algorithm"] = ProtoNames.Of(signer.KeyAlgorithm);
+        scope.Details["certificate_authority"] = ProtoNames.Of(signer.CertificateAuthority);
         scope.Details["key_vault"] = vault.Kind;
         return SignerView.Of(session, signer, SignerAccess.EffectiveRole(session, caller.Principal, signer.Id));
-    });
+    }
 
     public SignerView SetEnabled(Caller caller, string signerRef, bool enabled) =>
         operations.Change(caller, enabled ? "signer.enabled" : "signer.disabled", (session, scope) =>

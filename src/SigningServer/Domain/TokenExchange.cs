@@ -16,10 +16,7 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
     public (string AccessToken, DateTimeOffset ExpiresAt) Exchange(string assertion, string remoteAddress)
     {
         var now = clock.GetUtcNow();
-        if (limiter.IsLimited(remoteAddress, now))
-        {
-            throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited, "too many failed authentications from this address; retry in a minute");
-        }
+        limiter.ThrowIfLimited(remoteAddress, now);
         Principal? actor = null;
         try
         {

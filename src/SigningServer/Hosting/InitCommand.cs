@@ -29,7 +29,14 @@ public static class InitCommand
             error.WriteLine($"codesign-server: {dataDir} is already initialized; nothing was changed");
             return 1;
         }
-        Directory.CreateDirectory(dataDir);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDir);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var vault = SoftwareKeyVault.Open(dataDir);
         var store = SqliteStore.Open(dataDir);
         var settings = new ServerSettings();

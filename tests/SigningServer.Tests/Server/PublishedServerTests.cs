@@ -68,9 +68,13 @@ public sealed class PublishedServerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Init_on_an_initialized_directory_fails_and_changes_nothing()
+    public async Task Init_on_an_initialized_directory_fails_and_changes_nothing_and_the_database_is_owner_only()
     {
         var database = Path.Combine(_server.DataDir, "codesign.db");
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(database));
+        }
         var before = SHA256.HashData(await File.ReadAllBytesAsync(database));
         var files = Directory.GetFiles(_server.DataDir, "*", SearchOption.AllDirectories).Order().ToArray();
 
@@ -82,6 +86,16 @@ public sealed class PublishedServerTests : IAsyncLifetime
         Assert.Equal(before, SHA256.HashData(await File.ReadAllBytesAsync(database)));
         var whoami = await new IdentityService.IdentityServiceClient(_server.CreateChannel(_server.AdminApiKey)).WhoAmIAsync(new Empty());
         Assert.Equal("admin", whoami.Principal.Name);
+    }
+
+    [Fact]
+    public async Task Serving_an_uninitialized_directory_fails_and_creates_nothing()
+    {
+        var missing = Path.Combine(_server.DataDir, "not-initialized");
+        var (exitCode, _, stderr) = await RunAsync("--data-dir", missing, "--listen", "127.0.0.1:0");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("not initialized", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
     }
 
     [Theory]

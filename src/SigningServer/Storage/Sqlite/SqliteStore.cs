@@ -14,9 +14,18 @@ public sealed class SqliteStore : IStore
     /// <summary>Opens (creating if needed) the database in <paramref name="dataDir"/> and applies pending migrations.</summary>
     public static SqliteStore Open(string dataDir)
     {
+        var path = Path.Combine(dataDir, FileName);
+        if (!File.Exists(path) && !OperatingSystem.IsWindows())
+        {
+            // Owner-only from the first byte; SQLite gives its -wal and -shm files the same mode.
+            using var _ = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
         var connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = Path.Combine(dataDir, FileName),
+            DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 60,
