@@ -29,6 +29,7 @@ TEST_TOOLS=(
   "openssl:openssl"
   "jarsigner:default-jdk-headless"
   "keytool:default-jdk-headless"
+  "gcc:gcc"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -18,6 +18,9 @@ public sealed partial class Provider : IDisposable
     private static readonly Lock Gate = new();
     private static Provider? current;
 
+    /// <summary>The process whose runtime threads (thread pool, socket engine) the module first used.</summary>
+    private static int? runtimePid;
+
     private readonly int pid;
     private readonly RemoteClient remote;
     private readonly Credential? credential;
@@ -91,8 +94,14 @@ public sealed partial class Provider : IDisposable
                 throw new Pkcs11Exception(CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED, "C_Initialize was already called");
             }
 
-            // A provider left by the parent of a fork() is abandoned, not disposed: its threads
-            // and connections belong to the parent.
+            // After fork() only the calling thread exists in the child, but the runtime believes
+            // its thread pool and socket threads still run: network calls would hang forever.
+            if (runtimePid is { } owner && owner != ProcessIdentity.CurrentPid())
+            {
+                ProviderLog.ForkedChildRefused(ProviderLogging.Logger, owner);
+                throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED, "cannot initialize in a fork() child of a process that used the module");
+            }
+
             ModuleConfiguration configuration;
             try
             {
@@ -104,6 +113,7 @@ public sealed partial class Provider : IDisposable
                 }
 
                 current = new Provider(options, configuration, time);
+                runtimePid ??= current.pid;
             }
             catch (ConfigurationException ex)
             {

@@ -194,15 +194,27 @@ public sealed class SigningTests(FakeServerFixture fixture) : ProviderTestBase(f
         Initialize();
         var slot = SlotOf(Fixture.P256);
 
-        var results = Enumerable.Range(0, 16).AsParallel().WithDegreeOfParallelism(16).Select(i =>
+        // Dedicated threads: blocking pool threads would starve the in-process fake server.
+        var results = new (byte[] Data, byte[] Signature)[16];
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 16).Select(i => new Thread(() =>
         {
-            var session = P.OpenSession(slot, CKF.CKF_SERIAL_SESSION);
-            var data = BitConverter.GetBytes(i);
-            return (data, signature: Sign(session, CKM.CKM_ECDSA_SHA256, data));
-        }).ToList();
+            try
+            {
+                var session = P.OpenSession(slot, CKF.CKF_SERIAL_SESSION);
+                var data = BitConverter.GetBytes(i);
+                results[i] = (data, Sign(session, CKM.CKM_ECDSA_SHA256, data));
+            }
+            catch (Exception ex)
+            {
+                errors.Enqueue(ex);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
 
-        Assert.Equal(16, results.Count);
-        Assert.All(results, r => Assert.True(((ECDsa)Fixture.P256.Key).VerifyData(r.data, r.signature, HashAlgorithmName.SHA256)));
+        Assert.Empty(errors);
+        Assert.All(results, r => Assert.True(((ECDsa)Fixture.P256.Key).VerifyData(r.Data, r.Signature, HashAlgorithmName.SHA256)));
     }
 
     private static PssParameters Pss(HashAlgorithmName hash) =>

@@ -22,6 +22,10 @@ internal static partial class ProviderLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "C_Initialize refused: {Problem}")]
     public static partial void ConfigurationRefused(ILogger logger, string problem);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error,
+        Message = "C_Initialize refused in a fork() child of process {ParentPid}: the runtime's threads did not survive fork(), so the module cannot reach the server from this process; exec a new process to sign")]
+    public static partial void ForkedChildRefused(ILogger logger, int parentPid);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "server {Server} unreachable ({Status}), trying again: {Detail}")]
     public static partial void RetryingServer(ILogger logger, Uri server, StatusCode status, string detail);
 
