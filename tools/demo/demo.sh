@@ -35,6 +35,8 @@ api_key="$(sed -n 's/^api-key: //p' <<<"$init_output")"
 [[ "$api_key" == csk_* ]] || fail "codesign-server init printed no api-key line"
 
 step "starting the server (TLS, self-signed certificate, a free loopback port)"
+# Created first: the background shell may not have opened them yet when we start reading.
+: >"$WORK/server.out"; : >"$WORK/server.err"
 "$SERVER" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 url=""
