@@ -114,15 +114,9 @@ public sealed class ServerProcess : IAsyncDisposable
         await RunAsync().ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-        _process?.Dispose();
-        _process = null;
+        Kill();
         try
         {
             Directory.Delete(DataDir, recursive: true);
@@ -131,6 +125,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             // A file still held open by a dying process: the temp directory is reclaimed later.
         }
+        return ValueTask.CompletedTask;
     }
 
     private async Task InitAsync(string adminName)

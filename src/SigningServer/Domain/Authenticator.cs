@@ -3,6 +3,7 @@ using CodeSigning.Server.Auth;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server.Domain;
 
@@ -11,11 +12,15 @@ namespace CodeSigning.Server.Domain;
 /// call (a revoked key or disabled account is refused at once). Failures are audited and
 /// rate-limited per remote address.
 /// </summary>
-public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock)
+public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock, ILogger<Authenticator> logger)
 {
     public const string ApiKeyPrefix = "csk";
     public const string AccessTokenPrefix = "cst";
     private const string BearerScheme = "Bearer ";
+
+    // last_used_at is for humans deciding which keys to revoke: a minute is precise enough, and
+    // spares every call a write.
+    private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 
     public Caller Authenticate(string? authorization, string remoteAddress)
     {
@@ -33,19 +38,30 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
             {
                 throw Invalid("the credential is malformed");
             }
-            using var session = store.Begin();
-            var caller = prefix switch
+            // A snapshot read: authenticating never waits for, nor holds up, a signature in progress.
+            Caller caller;
+            bool touch;
+            using (var session = store.BeginRead())
             {
-                ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
-                AccessTokenPrefix => FromAccessToken(session, presented, credentialId, remoteAddress, now),
-                _ => throw Invalid("the credential is malformed"),
-            };
-            session.Commit();
+                (caller, touch) = prefix switch
+                {
+                    ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
+                    AccessTokenPrefix => (FromAccessToken(session, presented, credentialId, remoteAddress, now), false),
+                    _ => throw Invalid("the credential is malformed"),
+                };
+            }
+            if (touch)
+            {
+                using var session = store.Begin();
+                session.TouchApiKey(credentialId, now);
+                session.Commit();
+            }
             return caller;
         }
         catch (ServiceException e)
         {
             limiter.RecordFailure(remoteAddress, now);
+            ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
             var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
             if (credentialId.Length > 0)
             {
@@ -56,7 +72,8 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
         }
     }
 
-    private static Caller FromApiKey(IStoreSession session, string presented, string id, string remoteAddress, DateTimeOffset now)
+    /// <returns>The caller, and whether the key's last use is old enough to be worth a write.</returns>
+    private static (Caller Caller, bool Touch) FromApiKey(IStoreSession session, string presented, string id, string remoteAddress, DateTimeOffset now)
     {
         var key = session.FindApiKey(id);
         if (key is null || !ApiKeySecrets.Verify(presented, key.Salt, key.Hash))
@@ -72,8 +89,8 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
         {
             throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialExpired, "the API key has expired");
         }
-        session.TouchApiKey(id, now);
-        return new Caller(new Principal(PrincipalKind.User, user.Id, user.Name), user.ProductAdmin, key.Id, key.ExpiresAt, remoteAddress);
+        var caller = new Caller(new Principal(PrincipalKind.User, user.Id, user.Name), user.ProductAdmin, key.Id, key.ExpiresAt, remoteAddress);
+        return (caller, key.LastUsedAt is not { } used || now - used >= LastUseResolution);
     }
 
     private static Caller FromAccessToken(IStoreSession session, string presented, string id, string remoteAddress, DateTimeOffset now)

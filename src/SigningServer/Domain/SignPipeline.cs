@@ -27,6 +27,7 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
             using var session = store.Begin();
             var result = SignInTransaction(session, caller, request, scope);
             session.Commit();
+            ServerLog.Signed(logger, scope.Signer?.Name ?? "", caller.Principal.Name, scope.Details["scheme"], scope.Details["digest_algorithm"], result.AuditEventId);
             return result;
         }
         catch (ServiceException e)

@@ -27,9 +27,7 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
     {
         // Generated before the transaction: an RSA 4096 key takes seconds and must not hold the
         // store's write lock. A request refused below just drops the unused key.
-        var key = caller.ProductAdmin && request.KeyAlgorithm != KeyAlgorithm.Unspecified && Enum.IsDefined(request.KeyAlgorithm)
-            ? vault.Generate(request.KeyAlgorithm)
-            : null;
+        var key = caller.ProductAdmin && IsKnown(request.KeyAlgorithm) ? vault.Generate(request.KeyAlgorithm) : null;
         return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
     }
 
@@ -37,7 +35,7 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
     {
         caller.RequireProductAdmin("create Signers");
         var name = Names.Validate(request.Name, "name");
-        if (request.KeyAlgorithm == KeyAlgorithm.Unspecified || !Enum.IsDefined(request.KeyAlgorithm))
+        if (!IsKnown(request.KeyAlgorithm))
         {
             throw ServiceException.InvalidArgument("key_algorithm", "key_algorithm is required (RSA 2048/3072/4096, EC P-256/P-384)");
         }
@@ -140,6 +138,8 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
     public static ServiceException CertificateMissing(SignerRecord signer) =>
         new(StatusCode.FailedPrecondition, ErrorReason.CertificateMissing,
             $"Signer '{signer.Name}' has no certificate yet: import the one the external CA issued for its certificate request");
+
+    private static bool IsKnown(KeyAlgorithm algorithm) => algorithm != KeyAlgorithm.Unspecified && Enum.IsDefined(algorithm);
 
     private TimeSpan Validity(Google.Protobuf.WellKnownTypes.Duration? requested)
     {

@@ -8,4 +8,10 @@ public interface IStore
 {
     /// <summary>Begins a transaction that holds the write lock until it is committed or disposed (rolled back).</summary>
     IStoreSession Begin();
+
+    /// <summary>
+    /// Begins a read-only transaction over a consistent snapshot that does not wait for or block
+    /// writers. Writing in it is an error.
+    /// </summary>
+    IStoreSession BeginRead();
 }

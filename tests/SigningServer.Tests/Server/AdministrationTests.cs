@@ -44,6 +44,8 @@ public sealed class AdministrationTests(AdministrationTests.Fixture fixture) : I
 
         var keys = await fixture.Alice.Identity.ListApiKeysAsync(new ListApiKeysRequest());
         Assert.Equal(2, keys.ApiKeys.Count);
+        Assert.Single(keys.ApiKeys, k => k.LastUsedAt is not null && k.Id != own.ApiKey.Id);
+        Assert.Null(Assert.Single(keys.ApiKeys, k => k.Id == own.ApiKey.Id).LastUsedAt);
         Assert.DoesNotContain(keys.ApiKeys, k => k.ExpiresAt.ToDateTimeOffset() > DateTimeOffset.UtcNow.AddDays(100));
     }
 

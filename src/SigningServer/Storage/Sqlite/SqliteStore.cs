@@ -41,7 +41,12 @@ public sealed class SqliteStore : IStore
         return new SqliteStore(connectionString);
     }
 
-    public IStoreSession Begin()
+    public IStoreSession Begin() => Begin(deferred: false);
+
+    // WAL readers see a snapshot and never wait for the writer.
+    public IStoreSession BeginRead() => Begin(deferred: true);
+
+    private SqliteStoreSession Begin(bool deferred)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -54,7 +59,7 @@ public sealed class SqliteStore : IStore
             }
             // deferred: false = BEGIN IMMEDIATE: take the write lock now, so that what we read
             // cannot change before we commit.
-            var transaction = connection.BeginTransaction(deferred: false);
+            var transaction = connection.BeginTransaction(deferred);
             return new SqliteStoreSession(connection, transaction);
         }
         catch
