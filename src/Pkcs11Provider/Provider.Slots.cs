@@ -1,4 +1,5 @@
 using CodeSigning.Pkcs11.Cryptoki;
+using CodeSigning.Pkcs11.Logging;
 using CodeSigning.Pkcs11.Mechanisms;
 using CodeSigning.Pkcs11.Remote;
 using CodeSigning.Pkcs11.Tokens;
@@ -22,8 +23,7 @@ public sealed partial class Provider
         var token = Remote(() => tokens.Get(slotId));
         var flags = CKF.CKF_WRITE_PROTECTED | CKF.CKF_USER_PIN_INITIALIZED | CKF.CKF_TOKEN_INITIALIZED
             | (token.LoginRequired ? CKF.CKF_LOGIN_REQUIRED : 0);
-        return new TokenDescription(token.Label, "CodeSigning", "Signer", token.Serial, flags,
-            (ulong)sessions.OnSlot(slotId).Count(), (ulong)(token.Snapshot?.Key.SignatureLength ?? 0));
+        return new TokenDescription(token.Label, "CodeSigning", "Signer", token.Serial, flags, (ulong)sessions.OnSlot(slotId).Count());
     }
 
     /// <summary>The mechanisms the token's key can use (all of them while a login-required token is not open).</summary>
@@ -51,6 +51,11 @@ public sealed partial class Provider
         }
         catch (RemoteException ex)
         {
+            if (!ex.IsUnreachable)
+            {
+                ProviderLog.ServerRefused(ProviderLogging.Logger, ex.Reason, ex.Message);
+            }
+
             throw new Pkcs11Exception(RemoteErrors.ToResult(ex, duringLogin), $"server: {(ex.Reason.Length > 0 ? ex.Reason + ": " : "")}{ex.Message}");
         }
     }

@@ -55,14 +55,7 @@ public sealed partial class NativeServerFixture : IAsyncLifetime
     };
 
     /// <summary>Replaces the configuration the next C_Initialize reads.</summary>
-    public void WriteConfig(JsonObject config)
-    {
-        File.WriteAllText(ConfigPath, config.ToJsonString());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
+    public void WriteConfig(JsonObject config) => TestFiles.WriteConfig(ConfigPath, config);
 
     public void Reset()
     {

@@ -197,26 +197,13 @@ public sealed class Pkcs11InteropTests : IDisposable
         using var library = Load();
         var slot = Slot(library, "native-p256");
 
-        // Dedicated threads: blocking pool threads would starve the in-process fake server.
-        var signatures = new (byte[] Data, byte[] Signature)[16];
-        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var threads = Enumerable.Range(0, 16).Select(i => new Thread(() =>
+        var signatures = TestFiles.OnThreads(16, i =>
         {
-            try
-            {
-                using var session = slot.OpenSession(SessionType.ReadOnly);
-                var data = BitConverter.GetBytes(i);
-                signatures[i] = (data, session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), data));
-            }
-            catch (Exception ex)
-            {
-                errors.Enqueue(ex);
-            }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+            using var session = slot.OpenSession(SessionType.ReadOnly);
+            var data = BitConverter.GetBytes(i);
+            return (Data: data, Signature: session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), data));
+        });
 
-        Assert.Empty(errors);
         Assert.All(signatures, s => Assert.True(((ECDsa)fixture.P256.Key).VerifyData(s.Data, s.Signature, HashAlgorithmName.SHA256)));
     }
 

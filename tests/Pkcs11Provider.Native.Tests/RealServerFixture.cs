@@ -56,14 +56,7 @@ public sealed class RealServerFixture : IAsyncLifetime
         ["log_file"] = LogFile,
     };
 
-    public void WriteConfig(JsonObject config)
-    {
-        File.WriteAllText(ConfigPath, config.ToJsonString());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
+    public void WriteConfig(JsonObject config) => TestFiles.WriteConfig(ConfigPath, config);
 
     public string Log() => File.Exists(LogFile) ? File.ReadAllText(LogFile) : "";
 

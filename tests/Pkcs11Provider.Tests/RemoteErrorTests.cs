@@ -126,6 +126,7 @@ public sealed class RemoteErrorTests(FakeServerFixture fixture) : ProviderTestBa
         Initialize(config);
 
         Assert.Equal(CKR.CKR_USER_NOT_LOGGED_IN, Code(() => P.GetSlotList()));
+        Assert.Contains("the server refused: CREDENTIAL_INVALID", Log(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,6 +32,9 @@ internal static partial class ProviderLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "no server answered (last {Server}, {Attempts} attempts): {Detail}")]
     public static partial void ServerUnreachable(ILogger logger, Uri server, int attempts, string detail);
 
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "the server refused: {Reason}: {Detail}")]
+    public static partial void ServerRefused(ILogger logger, string reason, string detail);
+
     [LoggerMessage(EventId = 12, Level = LogLevel.Debug, Message = "{Count} Signers listed")]
     public static partial void SignersListed(ILogger logger, int count);
 
