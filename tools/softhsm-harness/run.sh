@@ -51,18 +51,17 @@ make_pki "$WORK/pki"
 make_artifacts "$ARTIFACTS"
 
 IFS=',' read -r -a selected <<<"$MODULES"
-ready=()
 for module in "${selected[@]}"; do
+  [[ "$module" == softhsm || "$module" == ours ]] || { echo "run.sh: unknown module $module (softhsm, ours)" >&2; exit 2; }
   log "preparing module $module"
-  case "$module" in
-    softhsm) setup_softhsm ;;
-    ours) setup_ours ;;
-    *) echo "run.sh: unknown module $module (softhsm, ours)" >&2; exit 2 ;;
-  esac
-  ready+=("$module")
-done
-
-for module in "${ready[@]}"; do
+  # A module that cannot be prepared fails every client, with the setup's last words as the reason.
+  if ! "setup_$module" 2>"$WORK/setup-$module.log"; then
+    cat "$WORK/setup-$module.log" >&2
+    for client in "${CLIENTS[@]}"; do
+      record "FAIL $client $module: module setup failed: $(tail -n 1 "$WORK/setup-$module.log")"
+    done
+    continue
+  fi
   for client in "${CLIENTS[@]}"; do
     run_client "$client" "$module"
   done

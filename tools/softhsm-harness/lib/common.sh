@@ -45,9 +45,14 @@ expect_output() {
 note() { printf '%s\n' "$*" >>"$NOTES_FILE"; }
 
 
-RESULTS=()
 PASSED=0
 FAILED=0
+
+# record "PASS ..." | "FAIL ...": counts and prints one summary line.
+record() {
+  if [[ "$1" == PASS* ]]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+  printf '%s\n' "$1"
+}
 
 # run_client CLIENT MODULE: runs client_CLIENT in a subshell against MODULE's descriptor and prints
 # "PASS CLIENT MODULE" or "FAIL CLIENT MODULE: reason (log)".
@@ -64,17 +69,15 @@ run_client() {
   ); then
     line="PASS $client $module"
     [[ -s "$NOTES_FILE" ]] && line+=" ($(paste -sd, "$NOTES_FILE" | sed 's/,/, /g'))"
-    PASSED=$((PASSED + 1))
   else
     line="FAIL $client $module: $(cat "$REASON_FILE" 2>/dev/null || echo "exited early, see log")"
-    FAILED=$((FAILED + 1))
-    [[ -n "${HARNESS_KEEP:-}" ]] && line+=" (log: $CLIENT_LOG)"
-    if [[ -z "${HARNESS_KEEP:-}" ]]; then
+    if [[ -n "${HARNESS_KEEP:-}" ]]; then
+      line+=" (log: $CLIENT_LOG)"
+    else
       { printf -- '--- %s %s log (last 40 lines) ---\n' "$client" "$module"; tail -n 40 "$CLIENT_LOG"; } >&2
     fi
   fi
-  RESULTS+=("$line")
-  printf '%s\n' "$line"
+  record "$line"
 }
 
 # use_spy CLIENT MODULE: with HARNESS_SPY_DIR set, routes the client through opensc's pkcs11-spy,
