@@ -55,7 +55,12 @@ for module in "${selected[@]}"; do
   [[ "$module" == softhsm || "$module" == ours ]] || { echo "run.sh: unknown module $module (softhsm, ours)" >&2; exit 2; }
   log "preparing module $module"
   # A module that cannot be prepared fails every client, with the setup's last words as the reason.
-  if ! "setup_$module" 2>"$WORK/setup-$module.log"; then
+  # The subshell keeps errexit (a condition would switch it off for everything inside).
+  set +e
+  (set -e; "setup_$module") 2>"$WORK/setup-$module.log"
+  status=$?
+  set -e
+  if [[ $status -ne 0 ]]; then
     cat "$WORK/setup-$module.log" >&2
     for client in "${CLIENTS[@]}"; do
       record "FAIL $client $module: module setup failed: $(tail -n 1 "$WORK/setup-$module.log")"

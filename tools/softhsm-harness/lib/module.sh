@@ -20,14 +20,12 @@ MODULE_PIN='$pin'
 MODULE_DIR='$dir'
 TRUST_ROOT='$root'
 ENV
-  (
-    eval "$exports"
-    for kind in "${KINDS[@]}"; do
-      signer=$(signer_name "$kind")
-      export_token_certs "$lib" "$signer" "$dir/$kind" "$root"
-      slot_of "$lib" "$signer" >"$dir/$kind/slot"
-    done
-  )
+  eval "$exports"
+  for kind in "${KINDS[@]}"; do
+    signer=$(signer_name "$kind")
+    export_token_certs "$lib" "$signer" "$dir/$kind" "$root"
+    slot_of "$lib" "$signer" >"$dir/$kind/slot"
+  done
 }
 
 # slot_of LIB TOKEN_LABEL: the token's decimal slot id (what SunPKCS11's "slot =" takes).
