@@ -92,7 +92,7 @@ run_tests() {
   dotnet test CodeSigning.Pkcs11.sln -c "$CONFIGURATION" --no-build -nologo \
     --blame-hang-timeout 10m --results-directory "$results" --logger "trx" 2>&1 | tee "$log_file" || status=$?
   log "running the real signing clients against SoftHSM2 and our module (tools/softhsm-harness)"
-  tools/softhsm-harness/run.sh 2>&1 | tee "$results/harness.log" || true
+  timeout 30m tools/softhsm-harness/run.sh 2>&1 | tee "$results/harness.log" || true
   summarize "$log_file" "$status" "$results/harness.log"
 }
 

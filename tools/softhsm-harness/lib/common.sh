@@ -2,7 +2,6 @@
 # Sourced by run.sh; expects WORK (the run's temporary directory) to be set.
 
 STEP_TIMEOUT="${HARNESS_STEP_TIMEOUT:-180}"
-PIN_SOFTHSM=12345678
 
 log() { printf '==> %s\n' "$*" >&2; }
 

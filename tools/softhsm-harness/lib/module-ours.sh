@@ -7,7 +7,7 @@ OURS_LIB="${CODESIGN_PKCS11_MODULE:-$REPO_ROOT/artifacts/native/linux-x64/libcod
 
 # setup_ours: writes $WORK/modules/ours.env; the server runs until stop_ours.
 setup_ours() {
-  local d="$WORK/ours" url="" cert="" line algorithm kind
+  local d="$WORK/ours" url="" cert="" kind f
   local -A algorithms=([rsa]=rsa-3072 [ec]=ec-p256)
   for f in "$SERVER_BIN" "$CSIGN_BIN" "$OURS_LIB"; do
     [[ -e "$f" ]] || { echo "missing $f: run ./build.sh build first" >&2; return 1; }

@@ -3,6 +3,7 @@
 # label = signer name and one short CKA_ID, then each chain certificate labelled with its CN.
 
 SOFTHSM_LIB="${HARNESS_SOFTHSM_LIB:-/usr/lib/softhsm/libsofthsm2.so}"
+PIN_SOFTHSM=12345678
 
 # key_id CERT: our module's CKA_ID, the first 8 bytes of SHA-256 over the SubjectPublicKeyInfo.
 key_id() {
@@ -18,18 +19,18 @@ setup_softhsm() {
   export SOFTHSM2_CONF="$d/softhsm2.conf" GNUTLS_PIN="$PIN_SOFTHSM"
   for kind in "${KINDS[@]}"; do
     signer=$(signer_name "$kind")
-    softhsm2-util --init-token --free --label "$signer" --so-pin 87654321 --pin "$PIN_SOFTHSM" >/dev/null
+    timeout "$STEP_TIMEOUT" softhsm2-util --init-token --free --label "$signer" --so-pin 87654321 --pin "$PIN_SOFTHSM" >/dev/null
     uri="pkcs11:token=$signer"
     id=$(key_id "$WORK/pki/$kind.pem")
-    p11tool --provider "$SOFTHSM_LIB" --login --write --load-privkey "$WORK/pki/$kind.key" \
+    timeout "$STEP_TIMEOUT" p11tool --provider "$SOFTHSM_LIB" --login --write --load-privkey "$WORK/pki/$kind.key" \
       --label "$signer" --id "$id" --mark-sign --mark-private "$uri" >/dev/null
     openssl pkey -in "$WORK/pki/$kind.key" -pubout -out "$d/$kind.pub"
-    p11tool --provider "$SOFTHSM_LIB" --login --write --load-pubkey "$d/$kind.pub" \
+    timeout "$STEP_TIMEOUT" p11tool --provider "$SOFTHSM_LIB" --login --write --load-pubkey "$d/$kind.pub" \
       --label "$signer" --id "$id" "$uri" >/dev/null
-    p11tool --provider "$SOFTHSM_LIB" --login --write --load-certificate "$WORK/pki/$kind.pem" \
+    timeout "$STEP_TIMEOUT" p11tool --provider "$SOFTHSM_LIB" --login --write --load-certificate "$WORK/pki/$kind.pem" \
       --label "$signer" --id "$id" "$uri" >/dev/null
     for cert in issuing root; do
-      p11tool --provider "$SOFTHSM_LIB" --login --write --load-certificate "$WORK/pki/$cert.pem" \
+      timeout "$STEP_TIMEOUT" p11tool --provider "$SOFTHSM_LIB" --login --write --load-certificate "$WORK/pki/$cert.pem" \
         --label "$(openssl x509 -in "$WORK/pki/$cert.pem" -noout -subject -nameopt multiline | sed -n 's/^ *commonName *= //p')" \
         --id "$(key_id "$WORK/pki/$cert.pem")" "$uri" >/dev/null
     done

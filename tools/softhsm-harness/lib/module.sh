@@ -31,7 +31,7 @@ ENV
 # slot_of LIB TOKEN_LABEL: the token's decimal slot id (what SunPKCS11's "slot =" takes).
 slot_of() {
   local hex
-  hex=$(pkcs11-tool --module "$1" -L 2>/dev/null | awk -v t="$2" '
+  hex=$(timeout "$STEP_TIMEOUT" pkcs11-tool --module "$1" -L 2>/dev/null | awk -v t="$2" '
     /^Slot [0-9]+ \(0x[0-9a-f]+\)/ { id = substr($3, 2, length($3) - 3) }
     $0 ~ "token label +: " t "$" { print id; exit }')
   [[ -n "$hex" ]] || { echo "no token labelled $2 in $1" >&2; return 1; }
