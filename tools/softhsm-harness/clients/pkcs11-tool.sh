@@ -39,7 +39,21 @@ client_pkcs11_tool() {
       pkcs11_tool_sign "$kind" "$entry" || return 1
     done
     step "pkcs11-tool --test ($kind)" "${p11[@]}" --test || return 1
+    [[ -n "${MODULE_IS_REFERENCE:-}" ]] || pkcs11_tool_refusals "$kind" "$list" || return 1
   done
+}
+
+# pkcs11_tool_refusals KIND OBJECTS_LISTING: our tokens are write-protected: generating a key pair
+# or writing an object fails with the exact code and leaves the objects as they were.
+pkcs11_tool_refusals() {
+  local kind="$1" before="$2" p11 after="$OUT/objects-after-$kind.txt"
+  p11=(pkcs11-tool --module "$MODULE_LIB" --token-label "$(signer_name "$kind")" ${MODULE_PIN:+--login --pin "$MODULE_PIN"})
+  expect_refusal "key pair generation ($kind)" CKR_TOKEN_WRITE_PROTECTED \
+    "${p11[@]}" --keypairgen --key-type EC:prime256v1 --label harness-generated || return 1
+  expect_refusal "certificate writing ($kind)" CKR_TOKEN_WRITE_PROTECTED \
+    "${p11[@]}" --write-object "$(kind_dir "$kind")/leaf.pem" --type cert --label harness-written || return 1
+  capture "pkcs11-tool -O after the refusals ($kind)" "$after" "${p11[@]}" -O || return 1
+  step "the refusals changed no object ($kind)" diff "$before" "$after"
 }
 
 # pkcs11_tool_sign KIND "MECHANISM|INPUT|VERIFY": one signature, checked by openssl. A mechanism

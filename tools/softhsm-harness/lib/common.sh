@@ -31,6 +31,19 @@ capture() {
   return 1
 }
 
+# expect_refusal WHAT CODE CMD...: CMD must fail and name the exact CKR_* CODE in its output.
+expect_refusal() {
+  local what="$1" code="$2" out="$OUT/refusal.txt"; shift 2
+  printf '+ %s (expect %s)\n' "$what" "$code" >>"$CLIENT_LOG"
+  if timeout "$STEP_TIMEOUT" "$@" >"$out" 2>&1; then
+    cat "$out" >>"$CLIENT_LOG"
+    printf '%s: accepted, expected %s\n' "$what" "$code" >"$REASON_FILE"
+    return 1
+  fi
+  cat "$out" >>"$CLIENT_LOG"
+  expect_output "$what: $code" "$out" "$code"
+}
+
 # expect_output WHAT FILE PATTERN: fails unless FILE has a line matching the extended regex PATTERN.
 expect_output() {
   local what="$1" file="$2" pattern="$3"
