@@ -11,6 +11,8 @@
 #
 # Prints "PASS <client> <module>" or "FAIL <client> <module>: <reason>" per client and module, then
 # "N passed, M failed"; exits 1 when anything failed. "ours" needs `./build.sh build` first.
+# Environment: CODESIGN_PKCS11_MODULE, CODESIGN_SERVER_BINARY, CODESIGN_CLI_BINARY (default: the
+# build outputs), HARNESS_SOFTHSM_LIB, HARNESS_STEP_TIMEOUT (seconds per step, default 180).
 set -euo pipefail
 
 HARNESS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +25,7 @@ while [[ $# -gt 0 ]]; do
     --modules) MODULES="$2"; shift 2 ;;
     --spy) HARNESS_SPY_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --keep) HARNESS_KEEP=1; shift ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -35,7 +37,7 @@ done
 
 CLIENTS=(jarsigner apksigner osslsigncode openssl pkcs11-tool p11tool)
 ENGINE_LIB="${HARNESS_ENGINE_LIB:-$(openssl version -e | sed -E 's/^ENGINESDIR: "(.*)"$/\1/')/pkcs11.so}"
-SPY_LIB="${HARNESS_SPY_LIB:-/usr/lib/$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/pkcs11/pkcs11-spy.so}"
+SPY_LIB="${HARNESS_SPY_LIB:-/usr/lib/$(uname -m)-linux-gnu/pkcs11/pkcs11-spy.so}"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/softhsm-harness.XXXXXX")"
 cleanup() {

@@ -3,7 +3,8 @@
 
 SERVER_BIN="${CODESIGN_SERVER_BINARY:-$REPO_ROOT/artifacts/server/codesign-server}"
 CSIGN_BIN="${CODESIGN_CLI_BINARY:-$REPO_ROOT/artifacts/cli/csign}"
-OURS_LIB="${CODESIGN_PKCS11_MODULE:-$REPO_ROOT/artifacts/native/linux-x64/libcodesign-pkcs11.so}"
+# build.sh exports CODESIGN_PKCS11_MODULE; run directly, take the build output for this machine.
+OURS_LIB="${CODESIGN_PKCS11_MODULE:-$REPO_ROOT/artifacts/native/linux-$([[ $(uname -m) == aarch64 ]] && echo arm64 || echo x64)/libcodesign-pkcs11.so}"
 
 # setup_ours: writes $WORK/modules/ours.env; the server runs until stop_ours.
 setup_ours() {
