@@ -21,16 +21,19 @@ esac
 RID="${RID:-$os-$arch}"
 export CODESIGN_RID="$RID"
 export CODESIGN_PKCS11_MODULE="$ARTIFACTS/native/$RID/libcodesign-pkcs11.$libext"
+export CODESIGN_SERVER_BINARY="$ARTIFACTS/server/codesign-server"
 
 # Tools the tests drive for real, as "command:debian-package".
 TEST_TOOLS=(
   "pkcs11-tool:opensc"
+  "openssl:openssl"
+  "jarsigner:default-jdk-headless"
+  "keytool:default-jdk-headless"
   # tools/softhsm-harness: the reference token and the real clients it drives.
   "softhsm2-util:softhsm2"
   "p11tool:gnutls-bin"
   "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl"
   "osslsigncode:osslsigncode"
-  "jarsigner:openjdk-17-jdk-headless"
   "apksigner:apksigner"
   "aapt:aapt"
   "wixl:wixl"

@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace CodeSigning.V1;
+
+/// <summary>
+/// The signed JWT a service account presents to <c>TokenService.ExchangeAssertion</c> to prove it
+/// holds its private key. Written with <see cref="Utf8JsonWriter"/>: no reflection, NativeAOT-safe.
+/// </summary>
+public static class ServiceAccountAssertion
+{
+    /// <summary>
+    /// A compact JWS: RS256 for RSA keys, ES256 / ES384 for P-256 / P-384; claims iss = sub =
+    /// <paramref name="clientId"/>, aud, iat, exp, and a random jti so the server can refuse replays.
+    /// </summary>
+    /// <param name="audience"><c>ServerInfo.token_audience</c> of the server.</param>
+    /// <param name="lifetime">The server accepts at most 5 minutes.</param>
+    public static string Create(string clientId, string? keyId, AsymmetricAlgorithm privateKey, string audience, TimeSpan lifetime, DateTimeOffset now)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ArgumentException.ThrowIfNullOrEmpty(audience);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.FromSeconds(1));
+        var algorithm = privateKey switch
+        {
+            RSA => "RS256",
+            ECDsa { KeySize: 256 } => "ES256",
+            ECDsa { KeySize: 384 } => "ES384",
+            _ => throw new NotSupportedException("Service-account keys are RSA, EC P-256 or EC P-384."),
+        };
+        var issuedAt = now.ToUnixTimeSeconds();
+
+        var header = Json(writer =>
+        {
+            writer.WriteString("alg", algorithm);
+            writer.WriteString("typ", "JWT");
+            if (keyId is not null)
+            {
+                writer.WriteString("kid", keyId);
+            }
+        });
+        var payload = Json(writer =>
+        {
+            writer.WriteString("iss", clientId);
+            writer.WriteString("sub", clientId);
+            writer.WriteString("aud", audience);
+            writer.WriteNumber("iat", issuedAt);
+            writer.WriteNumber("exp", issuedAt + (long)lifetime.TotalSeconds);
+            writer.WriteString("jti", Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)));
+        });
+        var signingInput = $"{Base64Url.EncodeToString(header)}.{Base64Url.EncodeToString(payload)}";
+        var data = System.Text.Encoding.ASCII.GetBytes(signingInput);
+        var signature = privateKey switch
+        {
+            RSA rsa => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            // JWS wants r||s, not DER (RFC 7518 3.4).
+            ECDsa ecdsa => ecdsa.SignData(data, algorithm == "ES256" ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+            _ => throw new NotSupportedException(),
+        };
+        return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
+    }
+
+    private static ReadOnlySpan<byte> Json(Action<Utf8JsonWriter> writeProperties)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writeProperties(writer);
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan;
+    }
+}

@@ -1,0 +1,51 @@
+using CodeSigning.Server.Domain;
+using CodeSigning.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Api;
+
+public sealed class ApprovalApi(Authenticator authenticator, ApprovalManager approvals) : ApprovalService.ApprovalServiceBase
+{
+    public override Task<ApprovalPolicy> GetApprovalPolicy(GetApprovalPolicyRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.GetPolicy(authenticator.Authenticate(context), request.Signer).ToProto());
+
+    public override Task<ApprovalPolicy> SetApprovalPolicy(SetApprovalPolicyRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.SetPolicy(authenticator.Authenticate(context), request.Signer, request.Policy).ToProto());
+
+    public override Task<Empty> ClearApprovalPolicy(ClearApprovalPolicyRequest request, ServerCallContext context)
+    {
+        approvals.ClearPolicy(authenticator.Authenticate(context), request.Signer);
+        return Task.FromResult(new Empty());
+    }
+
+    public override Task<SigningRequest> CreateSigningRequest(CreateSigningRequestRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.CreateRequest(authenticator.Authenticate(context), request).ToProto());
+
+    public override Task<ListSigningRequestsResponse> ListSigningRequests(ListSigningRequestsRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListSigningRequestsResponse
+        {
+            Requests = { approvals.ListRequests(authenticator.Authenticate(context), request.Signer, request.States).Select(r => r.ToProto()) },
+        });
+
+    public override Task<SigningRequest> GetSigningRequest(GetSigningRequestRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.GetRequest(authenticator.Authenticate(context), request.RequestId).ToProto());
+
+    public override Task<SigningRequest> ApproveSigningRequest(DecideSigningRequestRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.Decide(authenticator.Authenticate(context), request.RequestId, approve: true, request.Comment).ToProto());
+
+    public override Task<SigningRequest> DenySigningRequest(DecideSigningRequestRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.Decide(authenticator.Authenticate(context), request.RequestId, approve: false, request.Comment).ToProto());
+
+    public override Task<SigningRequest> CancelSigningRequest(CancelSigningRequestRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.Cancel(authenticator.Authenticate(context), request.RequestId).ToProto());
+
+    public override Task<Grant> CreateGrant(CreateGrantRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.CreateGrant(authenticator.Authenticate(context), request).ToProto());
+
+    public override Task<ListGrantsResponse> ListGrants(ListGrantsRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListGrantsResponse { Grants = { approvals.ListGrants(authenticator.Authenticate(context), request.Signer, request.IncludeSpent).Select(g => g.ToProto()) } });
+
+    public override Task<Grant> RevokeGrant(RevokeGrantRequest request, ServerCallContext context) =>
+        Task.FromResult(approvals.RevokeGrant(authenticator.Authenticate(context), request.GrantId).ToProto());
+}

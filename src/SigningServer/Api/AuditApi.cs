@@ -1,0 +1,45 @@
+using CodeSigning.Server.Domain;
+using CodeSigning.V1;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Api;
+
+public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : AuditService.AuditServiceBase
+{
+    private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(500);
+
+    public override Task<QueryAuditEventsResponse> QueryAuditEvents(QueryAuditEventsRequest request, ServerCallContext context)
+    {
+        var caller = authenticator.Authenticate(context);
+        var pageSize = request.PageSize <= 0 ? 100 : Math.Min(request.PageSize, AuditReader.MaxPageSize);
+        var events = reader.Query(caller, request.Filter, request.AfterSequence, pageSize);
+        return Task.FromResult(new QueryAuditEventsResponse
+        {
+            Events = { events.Select(e => e.ToProto()) },
+            NextAfterSequence = events.Count == pageSize ? events[^1].Sequence : 0,
+        });
+    }
+
+    public override async Task FollowAuditEvents(FollowAuditEventsRequest request, IServerStreamWriter<AuditEvent> responseStream, ServerCallContext context)
+    {
+        var caller = authenticator.Authenticate(context);
+        var after = request.AfterSequence;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            // Filtered events may be sparse: advance past every page, sent or not.
+            var events = reader.Query(caller, request.Filter, after, AuditReader.MaxPageSize);
+            foreach (var record in events)
+            {
+                await responseStream.WriteAsync(record.ToProto(), context.CancellationToken).ConfigureAwait(false);
+                after = record.Sequence;
+            }
+            if (events.Count < AuditReader.MaxPageSize)
+            {
+                await Task.Delay(FollowPollInterval, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    public override Task<VerifyAuditChainResponse> VerifyAuditChain(VerifyAuditChainRequest request, ServerCallContext context) =>
+        Task.FromResult(reader.Verify(authenticator.Authenticate(context)));
+}

@@ -1,0 +1,42 @@
+using CodeSigning.Server.Domain;
+using CodeSigning.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Api;
+
+public sealed class MemberApi(Authenticator authenticator, MemberManager members) : MemberService.MemberServiceBase
+{
+    public override Task<ListMembersResponse> ListMembers(ListMembersRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListMembersResponse { Members = { members.ListMembers(authenticator.Authenticate(context), request.Signer).Select(m => m.ToProto()) } });
+
+    public override Task<Member> SetMember(SetMemberRequest request, ServerCallContext context) =>
+        Task.FromResult(members.SetMember(authenticator.Authenticate(context), request).ToProto());
+
+    public override Task<Empty> RemoveMember(RemoveMemberRequest request, ServerCallContext context)
+    {
+        members.RemoveMember(authenticator.Authenticate(context), request);
+        return Task.FromResult(new Empty());
+    }
+
+    public override Task<Group> CreateGroup(CreateGroupRequest request, ServerCallContext context) =>
+        Task.FromResult(members.CreateGroup(authenticator.Authenticate(context), request).ToProto());
+
+    public override Task<Empty> DeleteGroup(DeleteGroupRequest request, ServerCallContext context)
+    {
+        members.DeleteGroup(authenticator.Authenticate(context), request.Group);
+        return Task.FromResult(new Empty());
+    }
+
+    public override Task<ListGroupsResponse> ListGroups(ListGroupsRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListGroupsResponse { Groups = { members.ListGroups(authenticator.Authenticate(context)).Select(g => g.ToProto()) } });
+
+    public override Task<Group> GetGroup(GetGroupRequest request, ServerCallContext context) =>
+        Task.FromResult(members.GetGroup(authenticator.Authenticate(context), request.Group).ToProto());
+
+    public override Task<Group> AddGroupMember(AddGroupMemberRequest request, ServerCallContext context) =>
+        Task.FromResult(members.AddGroupMember(authenticator.Authenticate(context), request.Group, request.Principal).ToProto());
+
+    public override Task<Group> RemoveGroupMember(RemoveGroupMemberRequest request, ServerCallContext context) =>
+        Task.FromResult(members.RemoveGroupMember(authenticator.Authenticate(context), request.Group, request.Principal).ToProto());
+}

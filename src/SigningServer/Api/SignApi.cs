@@ -1,0 +1,21 @@
+using CodeSigning.Server.Domain;
+using CodeSigning.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Api;
+
+public sealed class SignApi(Authenticator authenticator, SignPipeline pipeline) : SignService.SignServiceBase
+{
+    public override Task<SignResponse> Sign(SignRequest request, ServerCallContext context)
+    {
+        var result = pipeline.Sign(authenticator.Authenticate(context), request);
+        return Task.FromResult(new SignResponse
+        {
+            Signature = ByteString.CopyFrom(result.Signature),
+            AuditEventId = result.AuditEventId,
+            GrantId = result.GrantId ?? "",
+            GrantSignaturesRemaining = result.GrantSignaturesRemaining,
+        });
+    }
+}

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using CodeSigning.Server.Domain;
+using CodeSigning.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Api;
+
+public sealed class SignerApi(Authenticator authenticator, SignerManager signers) : SignerService.SignerServiceBase
+{
+    public override Task<ListSignersResponse> ListSigners(ListSignersRequest request, ServerCallContext context) =>
+        Task.FromResult(new ListSignersResponse { Signers = { signers.List(authenticator.Authenticate(context)).Select(s => s.ToProto()) } });
+
+    public override Task<V1.Signer> GetSigner(GetSignerRequest request, ServerCallContext context) =>
+        Task.FromResult(signers.Get(authenticator.Authenticate(context), request.Signer).ToProto());
+
+    public override Task<V1.Signer> CreateSigner(CreateSignerRequest request, ServerCallContext context) =>
+        Task.FromResult(signers.Create(authenticator.Authenticate(context), request).ToProto());
+
+    public override Task<V1.Signer> SetSignerEnabled(SetSignerEnabledRequest request, ServerCallContext context) =>
+        Task.FromResult(signers.SetEnabled(authenticator.Authenticate(context), request.Signer, request.Enabled).ToProto());
+
+    public override Task<ExportCertificateChainResponse> ExportCertificateChain(ExportCertificateChainRequest request, ServerCallContext context)
+    {
+        var chain = signers.ExportChain(authenticator.Authenticate(context), request.Signer);
+        var pem = new StringBuilder();
+        foreach (var der in chain)
+        {
+            pem.Append(PemEncoding.WriteString("CERTIFICATE", der)).Append('\n');
+        }
+        return Task.FromResult(new ExportCertificateChainResponse { Pem = pem.ToString(), CertificateChain = { chain.Select(ByteString.CopyFrom) } });
+    }
+
+    public override Task<GetCertificateSigningRequestResponse> GetCertificateSigningRequest(GetCertificateSigningRequestRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetCertificateSigningRequestResponse { Pem = signers.GetCertificateSigningRequest(authenticator.Authenticate(context), request.Signer) });
+
+    public override Task<V1.Signer> ImportCertificate(ImportCertificateRequest request, ServerCallContext context) =>
+        Task.FromResult(signers.ImportCertificate(authenticator.Authenticate(context), request.Signer, request.Certificates.Select(c => c.ToByteArray())).ToProto());
+
+    public override Task<V1.Signer> RenewCertificate(RenewCertificateRequest request, ServerCallContext context) =>
+        Task.FromResult(signers.Renew(authenticator.Authenticate(context), request.Signer, request.Validity).ToProto());
+}

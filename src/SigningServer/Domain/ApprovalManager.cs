@@ -1,0 +1,259 @@
+using CodeSigning.Server.Audit;
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>Approval policies, signing requests and their decisions, and grants.</summary>
+public sealed class ApprovalManager(Operations operations, AuditLog audit, ServerSettings settings, TimeProvider clock)
+{
+    public PolicyRecord GetPolicy(Caller caller, string signerRef) => operations.Read(caller, "policy.read", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view the approval policy", scope);
+        return session.GetPolicy(signer.Id) ?? throw ServiceException.NotFound($"an approval policy for Signer '{signer.Name}'");
+    });
+
+    public PolicyRecord SetPolicy(Caller caller, string signerRef, ApprovalPolicy? policy) => operations.Change(caller, "policy.set", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "edit the approval policy", scope);
+        if (policy is null)
+        {
+            throw ServiceException.InvalidArgument("policy", "policy is required");
+        }
+        var approvers = policy.Approvers.Select((a, i) => PrincipalResolver.Resolve(session, a, $"policy.approvers[{i}]")).DistinctBy(a => a.Id).ToList();
+        if (approvers.Count == 0)
+        {
+            throw ServiceException.InvalidArgument("policy.approvers", "name at least one approver");
+        }
+        if (policy.ApprovalsRequired < 1)
+        {
+            throw ServiceException.InvalidArgument("policy.approvals_required", "approvals_required must be at least 1");
+        }
+        if (policy.MaxSignaturesPerGrant < 0)
+        {
+            throw ServiceException.InvalidArgument("policy.max_signatures_per_grant", "max_signatures_per_grant must be 0 (no cap) or positive");
+        }
+        var maxWindow = policy.MaxGrantWindow?.ToTimeSpan() ?? TimeSpan.Zero;
+        if (maxWindow < TimeSpan.Zero)
+        {
+            throw ServiceException.InvalidArgument("policy.max_grant_window", "max_grant_window must not be negative");
+        }
+        var ttl = policy.RequestTtl?.ToTimeSpan() ?? settings.DefaultRequestTtl;
+        if (ttl <= TimeSpan.Zero)
+        {
+            throw ServiceException.InvalidArgument("policy.request_ttl", "request_ttl must be positive");
+        }
+        var record = new PolicyRecord(signer.Id, approvers, policy.ApprovalsRequired, policy.MaxSignaturesPerGrant, maxWindow, ttl);
+        session.SetPolicy(record);
+        scope.Details["approvers"] = string.Join(",", approvers.Select(a => a.Name));
+        scope.Details["approvals_required"] = record.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return record;
+    });
+
+    public void ClearPolicy(Caller caller, string signerRef) => operations.Change(caller, "policy.cleared", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "edit the approval policy", scope);
+        return session.DeletePolicy(signer.Id) ? true : throw ServiceException.NotFound($"an approval policy for Signer '{signer.Name}'");
+    });
+
+    public SigningRequestView CreateRequest(Caller caller, CreateSigningRequestRequest request) => operations.Change(caller, "request.created", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Sign, "submit signing requests", scope);
+        var policy = session.GetPolicy(signer.Id)
+            ?? throw ServiceException.Conflict($"Signer '{signer.Name}' has no approval policy: members who may sign sign at once");
+        var (count, window) = CheckGrantSize(policy, request.SignatureCount, request.Window, "signature_count", "window");
+        var now = clock.GetUtcNow();
+        var record = new SigningRequestRecord(Guid.CreateVersion7().ToString("N"), signer.Id, caller.Principal, request.Justification, count, window,
+            SigningRequestState.Pending, now, now + policy.RequestTtl, null);
+        session.InsertSigningRequest(record);
+        scope.Details["request_id"] = record.Id;
+        scope.Details["signature_count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new SigningRequestView(record, signer.Name, []);
+    });
+
+    public IReadOnlyList<SigningRequestView> ListRequests(Caller caller, string signerRef, IReadOnlyCollection<SigningRequestState> states) =>
+        operations.Read(caller, "request.list", (session, scope) =>
+        {
+            IReadOnlyList<SignerRecord> signers = signerRef.Length > 0
+                ? [SignerAccess.Require(session, caller, signerRef, Capability.View, "view signing requests", scope).Signer]
+                : session.ListSigners().Where(s => SignerAccess.EffectiveRole(session, caller.Principal, s.Id) != Role.Unspecified || IsApprover(session, caller, s.Id)).ToList();
+            var names = signers.ToDictionary(s => s.Id, s => s.Name);
+            return session.ListSigningRequests(names.Keys)
+                .Select(r => Refresh(session, caller, r))
+                .Where(r => states.Count == 0 || states.Contains(r.State))
+                .Select(r => new SigningRequestView(r, names[r.SignerId], session.ListDecisions(r.Id)))
+                .ToList();
+        });
+
+    public SigningRequestView GetRequest(Caller caller, string requestId) => operations.Read(caller, "request.read", (session, scope) =>
+    {
+        var (request, signer) = FindVisibleRequest(session, caller, requestId, scope);
+        return new SigningRequestView(Refresh(session, caller, request), signer.Name, session.ListDecisions(request.Id));
+    });
+
+    public SigningRequestView Decide(Caller caller, string requestId, bool approve, string comment) =>
+        operations.Change(caller, approve ? "request.approved" : "request.denied", (session, scope) =>
+        {
+            var request = session.FindSigningRequest(requestId) ?? throw ServiceException.NotFound($"signing request '{requestId}'");
+            var signer = session.FindSigner(request.SignerId)!;
+            scope.Signer = signer;
+            scope.Details["request_id"] = request.Id;
+            if (!IsApprover(session, caller, signer.Id))
+            {
+                throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAnApprover, $"you are not an approver of Signer '{signer.Name}'");
+            }
+            if (request.Requester.Id == caller.Principal.Id)
+            {
+                throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.SelfApprovalForbidden, "you may not decide your own signing request");
+            }
+            request = RequirePending(session, caller, request);
+            var decisions = session.ListDecisions(request.Id);
+            if (decisions.Any(d => d.Approver.Id == caller.Principal.Id))
+            {
+                throw ServiceException.Conflict("you have already decided this request");
+            }
+            var now = clock.GetUtcNow();
+            session.InsertDecision(new DecisionRecord(request.Id, caller.Principal, approve, comment, now));
+            var policy = session.GetPolicy(signer.Id);
+            if (!approve)
+            {
+                request = request with { State = SigningRequestState.Denied };
+            }
+            else if (policy is null || decisions.Count(d => d.Approved) + 1 >= policy.ApprovalsRequired)
+            {
+                var grant = new GrantRecord(Guid.CreateVersion7().ToString("N"), signer.Id, request.Requester, request.SignatureCount, 0, now,
+                    now + request.Window, request.Id, caller.Principal, false);
+                session.InsertGrant(grant);
+                request = request with { State = SigningRequestState.Approved, GrantId = grant.Id };
+                scope.Details["grant_id"] = grant.Id;
+            }
+            session.UpdateSigningRequest(request.Id, request.State, request.GrantId);
+            scope.Details["state"] = ProtoNames.Of(request.State);
+            return new SigningRequestView(request, signer.Name, session.ListDecisions(request.Id));
+        });
+
+    public SigningRequestView Cancel(Caller caller, string requestId) => operations.Change(caller, "request.cancelled", (session, scope) =>
+    {
+        var (request, signer) = FindVisibleRequest(session, caller, requestId, scope);
+        if (request.Requester.Id != caller.Principal.Id)
+        {
+            throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.RoleForbids, "only the requester may cancel a signing request");
+        }
+        request = RequirePending(session, caller, request) with { State = SigningRequestState.Cancelled };
+        session.UpdateSigningRequest(request.Id, request.State, null);
+        return new SigningRequestView(request, signer.Name, session.ListDecisions(request.Id));
+    });
+
+    public GrantRecord CreateGrant(Caller caller, CreateGrantRequest request) => operations.Change(caller, "grant.created", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.PreApprove, "pre-approve signing", scope);
+        var grantee = PrincipalResolver.Resolve(session, request.Grantee, "grantee");
+        if (grantee.Kind == PrincipalKind.Group)
+        {
+            throw ServiceException.InvalidArgument("grantee", "a grant is for one user or service account, not a group");
+        }
+        var policy = session.GetPolicy(signer.Id);
+        var (count, window) = CheckGrantSize(policy, request.SignaturesAllowed, request.Window, "signatures_allowed", "window");
+        var now = clock.GetUtcNow();
+        var grant = new GrantRecord(Guid.CreateVersion7().ToString("N"), signer.Id, grantee, count, 0, now, now + window, null, caller.Principal, false);
+        session.InsertGrant(grant);
+        scope.Details["grant_id"] = grant.Id;
+        scope.Details["grantee"] = grantee.Name;
+        scope.Details["signatures_allowed"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (request.Justification.Length > 0)
+        {
+            scope.Details["justification"] = request.Justification;
+        }
+        return grant;
+    });
+
+    public IReadOnlyList<GrantRecord> ListGrants(Caller caller, string signerRef, bool includeSpent) => operations.Read(caller, "grant.list", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view grants", scope);
+        var now = clock.GetUtcNow();
+        return session.ListGrants(signer.Id).Where(g => includeSpent || g.IsLive(now) || g.NotBefore > now).ToList();
+    });
+
+    public GrantRecord RevokeGrant(Caller caller, string grantId) => operations.Change(caller, "grant.revoked", (session, scope) =>
+    {
+        var grant = session.FindGrant(grantId) ?? throw ServiceException.NotFound($"grant '{grantId}'");
+        SignerAccess.Require(session, caller, grant.SignerId, Capability.Manage, "revoke grants", scope);
+        session.RevokeGrant(grant.Id);
+        scope.Details["grant_id"] = grant.Id;
+        return grant with { Revoked = true };
+    });
+
+    private (long Count, TimeSpan Window) CheckGrantSize(PolicyRecord? policy, long count, Google.Protobuf.WellKnownTypes.Duration? window, string countField, string windowField)
+    {
+        if (count < 1)
+        {
+            throw ServiceException.InvalidArgument(countField, $"{countField} must be at least 1");
+        }
+        if (policy is { MaxSignaturesPerGrant: > 0 } && count > policy.MaxSignaturesPerGrant)
+        {
+            throw ServiceException.InvalidArgument(countField, $"{countField} exceeds the policy's cap of {policy.MaxSignaturesPerGrant} signatures per grant");
+        }
+        var span = window?.ToTimeSpan() ?? TimeSpan.Zero;
+        if (span <= TimeSpan.Zero)
+        {
+            throw ServiceException.InvalidArgument(windowField, $"{windowField} must be a positive duration");
+        }
+        if (policy is not null && policy.MaxGrantWindow > TimeSpan.Zero && span > policy.MaxGrantWindow)
+        {
+            throw ServiceException.InvalidArgument(windowField, $"{windowField} exceeds the policy's cap of {policy.MaxGrantWindow}");
+        }
+        return (count, span);
+    }
+
+    private (SigningRequestRecord Request, SignerRecord Signer) FindVisibleRequest(IStoreSession session, Caller caller, string requestId, OperationScope scope)
+    {
+        var request = session.FindSigningRequest(requestId) ?? throw ServiceException.NotFound($"signing request '{requestId}'");
+        scope.Details["request_id"] = request.Id;
+        if (request.Requester.Id == caller.Principal.Id || IsApprover(session, caller, request.SignerId))
+        {
+            scope.Signer = session.FindSigner(request.SignerId)!;
+            return (request, scope.Signer);
+        }
+        return (request, SignerAccess.Require(session, caller, request.SignerId, Capability.View, "view signing requests", scope).Signer);
+    }
+
+    private SigningRequestRecord RequirePending(IStoreSession session, Caller caller, SigningRequestRecord request)
+    {
+        request = Refresh(session, caller, request);
+        return request.State == SigningRequestState.Pending
+            ? request
+            : throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.RequestNotPending,
+                $"signing request {request.Id} is {ProtoNames.Of(request.State)}, no longer pending",
+                new Dictionary<string, string> { ["request_id"] = request.Id });
+    }
+
+    /// <summary>Requests expire lazily: the first call that looks at an overdue one records its expiry.</summary>
+    private SigningRequestRecord Refresh(IStoreSession session, Caller caller, SigningRequestRecord request)
+    {
+        if (request.State != SigningRequestState.Pending || clock.GetUtcNow() < request.ExpiresAt)
+        {
+            return request;
+        }
+        session.UpdateSigningRequest(request.Id, SigningRequestState.Expired, null);
+        var entry = new AuditEntry("request.expired", AuditOutcome.Success, null, AuditClient.None, caller.RemoteAddress)
+        {
+            SignerId = request.SignerId,
+            SignerName = session.FindSigner(request.SignerId)?.Name ?? "",
+        };
+        entry.Details["request_id"] = request.Id;
+        audit.Append(session, entry);
+        return request with { State = SigningRequestState.Expired };
+    }
+
+    private static bool IsApprover(IStoreSession session, Caller caller, string signerId)
+    {
+        var policy = session.GetPolicy(signerId);
+        if (policy is null)
+        {
+            return false;
+        }
+        var identities = SignerAccess.IdentitiesOf(session, caller.Principal);
+        return policy.Approvers.Any(a => identities.Contains(a.Id));
+    }
+}

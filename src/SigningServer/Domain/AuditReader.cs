@@ -1,0 +1,42 @@
+using CodeSigning.Server.Audit;
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>
+/// Reading the audit log: members of a Signer (any role) see its events; Product Admins see
+/// every event, server-wide ones included.
+/// </summary>
+public sealed class AuditReader(Operations operations)
+{
+    public const int MaxPageSize = 1000;
+
+    public IReadOnlyList<AuditRecord> Query(Caller caller, AuditFilter? filter, long afterSequence, int pageSize) =>
+        operations.Read(caller, "audit.read", (session, scope) =>
+            session.QueryAuditEvents(BuildQuery(session, caller, filter ?? new AuditFilter(), afterSequence, pageSize, scope)));
+
+    public VerifyAuditChainResponse Verify(Caller caller) => operations.Change(caller, "audit.verified", (session, scope) =>
+    {
+        caller.RequireProductAdmin("verify the audit chain");
+        // Runs before this operation's own event is appended: it checks the chain as committed.
+        var result = AuditLog.Verify(session);
+        scope.Details["valid"] = result.Valid ? "true" : "false";
+        return result;
+    });
+
+    private static AuditQuery BuildQuery(IStoreSession session, Caller caller, AuditFilter filter, long afterSequence, int pageSize, OperationScope scope)
+    {
+        IReadOnlyCollection<string>? signerIds = null;
+        if (filter.Signer.Length > 0)
+        {
+            signerIds = [SignerAccess.Require(session, caller, filter.Signer, Capability.View, "view the audit log", scope).Signer.Id];
+        }
+        else if (!caller.ProductAdmin)
+        {
+            signerIds = session.ListMemberships(SignerAccess.IdentitiesOf(session, caller.Principal)).Select(m => m.SignerId).Distinct().ToList();
+        }
+        var limit = pageSize <= 0 ? 100 : Math.Min(pageSize, MaxPageSize);
+        return new AuditQuery(afterSequence, limit, signerIds, filter.Actor, filter.Types_, filter.Since?.ToDateTimeOffset(), filter.Until?.ToDateTimeOffset(), filter.Outcome);
+    }
+}

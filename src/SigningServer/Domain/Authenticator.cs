@@ -1,0 +1,103 @@
+using CodeSigning.Server.Audit;
+using CodeSigning.Server.Auth;
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>
+/// Turns the bearer credential of a call into a <see cref="Caller"/>, reading the store on every
+/// call (a revoked key or disabled account is refused at once). Failures are audited and
+/// rate-limited per remote address.
+/// </summary>
+public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock)
+{
+    public const string ApiKeyPrefix = "csk";
+    public const string AccessTokenPrefix = "cst";
+    private const string BearerScheme = "Bearer ";
+
+    public Caller Authenticate(string? authorization, string remoteAddress)
+    {
+        var now = clock.GetUtcNow();
+        if (limiter.IsLimited(remoteAddress, now))
+        {
+            throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited,
+                "too many failed authentications from this address; retry in a minute");
+        }
+        string credentialId = "";
+        try
+        {
+            if (authorization is null || !authorization.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Invalid("missing 'authorization: Bearer <credential>'");
+            }
+            var presented = authorization[BearerScheme.Length..].Trim();
+            if (!ApiKeySecrets.TryParse(presented, out var prefix, out credentialId))
+            {
+                throw Invalid("the credential is malformed");
+            }
+            using var session = store.Begin();
+            var caller = prefix switch
+            {
+                ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
+                AccessTokenPrefix => FromAccessToken(session, presented, credentialId, remoteAddress, now),
+                _ => throw Invalid("the credential is malformed"),
+            };
+            session.Commit();
+            return caller;
+        }
+        catch (ServiceException e)
+        {
+            limiter.RecordFailure(remoteAddress, now);
+            var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
+            if (credentialId.Length > 0)
+            {
+                entry.Details["credential_id"] = credentialId;
+            }
+            operations.Record(entry);
+            throw;
+        }
+    }
+
+    private static Caller FromApiKey(IStoreSession session, string presented, string id, string remoteAddress, DateTimeOffset now)
+    {
+        var key = session.FindApiKey(id);
+        if (key is null || !ApiKeySecrets.Verify(presented, key.Salt, key.Hash))
+        {
+            throw Invalid("unknown API key");
+        }
+        var user = session.FindUser(key.UserId) ?? throw Invalid("unknown API key");
+        if (key.Revoked || !user.Enabled)
+        {
+            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the API key was revoked or its user disabled");
+        }
+        if (now >= key.ExpiresAt)
+        {
+            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialExpired, "the API key has expired");
+        }
+        session.TouchApiKey(id, now);
+        return new Caller(new Principal(PrincipalKind.User, user.Id, user.Name), user.ProductAdmin, key.Id, key.ExpiresAt, remoteAddress);
+    }
+
+    private static Caller FromAccessToken(IStoreSession session, string presented, string id, string remoteAddress, DateTimeOffset now)
+    {
+        var token = session.FindAccessToken(id);
+        if (token is null || !ApiKeySecrets.Verify(presented, token.Salt, token.Hash))
+        {
+            throw Invalid("unknown access token");
+        }
+        if (now >= token.ExpiresAt)
+        {
+            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialExpired, "the access token has expired; exchange a new assertion");
+        }
+        var account = session.FindServiceAccount(token.ServiceAccountId) ?? throw Invalid("unknown access token");
+        if (!account.Enabled)
+        {
+            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the service account is disabled");
+        }
+        return new Caller(new Principal(PrincipalKind.ServiceAccount, account.Id, account.Name), false, token.Id, token.ExpiresAt, remoteAddress);
+    }
+
+    private static ServiceException Invalid(string message) => new(StatusCode.Unauthenticated, ErrorReason.CredentialInvalid, message);
+}

@@ -1,0 +1,15 @@
+namespace CodeSigning.Server.Domain;
+
+/// <summary>What a Signer role may do: the rows of the roles table in ARCHITECTURE.</summary>
+public enum Capability
+{
+    /// <summary>Sign and submit signing requests.</summary>
+    Sign,
+    /// <summary>View members, activity and the audit log.</summary>
+    View,
+    /// <summary>Edit settings, manage members, edit the approval policy.</summary>
+    Manage,
+    /// <summary>Create a grant without a request.</summary>
+    PreApprove,
+    ExportCertificate,
+}

@@ -1,0 +1,23 @@
+using System.Text.RegularExpressions;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>
+/// Names of Signers, users, service accounts and groups. At most 32 characters: a Signer name is
+/// also the PKCS#11 token label, which holds 32.
+/// </summary>
+public static partial class Names
+{
+    public static string Validate(string name, string field)
+    {
+        if (!NamePattern().IsMatch(name))
+        {
+            throw ServiceException.InvalidArgument(field,
+                $"{field} must be 1 to 32 characters: letters, digits, '.', '_', '-', '@', starting with a letter or digit");
+        }
+        return name;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._@-]{0,31}$")]
+    private static partial Regex NamePattern();
+}

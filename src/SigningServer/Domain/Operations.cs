@@ -1,0 +1,58 @@
+using CodeSigning.Server.Audit;
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>
+/// Runs one operation in one transaction and audits it: the success event commits with the
+/// change it records; a denial rolls the change back and is recorded in a transaction of its own.
+/// </summary>
+public sealed class Operations(IStore store, AuditLog audit)
+{
+    /// <summary>A read: nothing to audit on success; a denial is still recorded.</summary>
+    public T Read<T>(Caller caller, string deniedType, Func<IStoreSession, OperationScope, T> action) =>
+        Run(caller, null, deniedType, AuditClient.None, action);
+
+    /// <summary>A change audited as <paramref name="type"/>, denied or not.</summary>
+    public T Change<T>(Caller caller, string type, Func<IStoreSession, OperationScope, T> action) =>
+        Run(caller, type, type, AuditClient.None, action);
+
+    public T Run<T>(Caller caller, string? successType, string deniedType, AuditClient client, Func<IStoreSession, OperationScope, T> action)
+    {
+        var scope = new OperationScope(client);
+        try
+        {
+            using var session = store.Begin();
+            var result = action(session, scope);
+            if (successType is not null)
+            {
+                audit.Append(session, Entry(caller, successType, AuditOutcome.Success, scope));
+            }
+            session.Commit();
+            return result;
+        }
+        catch (ServiceException e)
+        {
+            Record(Entry(caller, deniedType, e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope) with { Reason = e.ReasonName });
+            throw;
+        }
+    }
+
+    /// <summary>Appends one event in a transaction of its own.</summary>
+    public AuditRecord Record(AuditEntry entry)
+    {
+        using var session = store.Begin();
+        var record = audit.Append(session, entry);
+        session.Commit();
+        return record;
+    }
+
+    internal static AuditEntry Entry(Caller caller, string type, AuditOutcome outcome, OperationScope scope) =>
+        new(type, outcome, caller.Principal, scope.Client, caller.RemoteAddress)
+        {
+            SignerId = scope.Signer?.Id ?? "",
+            SignerName = scope.Signer?.Name ?? "",
+            Details = scope.Details,
+        };
+}

@@ -1,0 +1,13 @@
+namespace CodeSigning.Server.Domain;
+
+/// <summary>Server-wide knobs, with the defaults the docs state.</summary>
+public sealed record ServerSettings
+{
+    public TimeSpan DefaultCertificateValidity { get; init; } = TimeSpan.FromDays(365);
+    public TimeSpan MaxCertificateValidity { get; init; } = TimeSpan.FromDays(3650);
+    public int AuthFailuresPerMinute { get; init; } = 10;
+    public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan ApiKeyDefaultTtl { get; init; } = TimeSpan.FromDays(90);
+    public TimeSpan ApiKeyMaxTtl { get; init; } = TimeSpan.FromDays(365);
+    public TimeSpan DefaultRequestTtl { get; init; } = TimeSpan.FromHours(24);
+}

@@ -1,0 +1,57 @@
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>
+/// Who may do what on a Signer, read from the store inside the caller's transaction every time:
+/// a membership change is in force on the very next call.
+/// </summary>
+public static class SignerAccess
+{
+    /// <summary>The strongest of the principal's direct and group memberships of the Signer.</summary>
+    public static Role EffectiveRole(IStoreSession session, Principal principal, string signerId) =>
+        RoleCapabilities.Strongest(session.ListMemberships(IdentitiesOf(session, principal))
+            .Where(m => m.SignerId == signerId).Select(m => m.Role));
+
+    /// <summary>The principal itself and every group it belongs to.</summary>
+    public static IReadOnlyList<string> IdentitiesOf(IStoreSession session, Principal principal) =>
+        principal.Kind == PrincipalKind.Group
+            ? [principal.Id]
+            : [principal.Id, .. session.ListGroupsOf(principal.Id).Select(g => g.Id)];
+
+    /// <summary>Finds the Signer and checks that the caller's role allows <paramref name="capability"/>.</summary>
+    /// <param name="operation">Names the operation in the error message ("sign", "manage members", ...).</param>
+    public static (SignerRecord Signer, Role Role) Require(
+        IStoreSession session, Caller caller, string signerRef, Capability capability, string operation, OperationScope? scope = null)
+    {
+        var signer = Find(session, signerRef);
+        if (scope is not null)
+        {
+            scope.Signer = signer;
+        }
+        var role = EffectiveRole(session, caller.Principal, signer.Id);
+        // Product Admins see every Signer but act on one only through a membership.
+        var productAdminView = caller.ProductAdmin && capability == Capability.View;
+        if (role == Role.Unspecified && !productAdminView)
+        {
+            throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAMember,
+                $"you are not a member of Signer '{signer.Name}'", new Dictionary<string, string> { ["signer_id"] = signer.Id });
+        }
+        if (!RoleCapabilities.Allows(role, capability) && !productAdminView)
+        {
+            throw ServiceException.RoleForbids(role, operation);
+        }
+        return (signer, role);
+    }
+
+    public static SignerRecord Find(IStoreSession session, string signerRef)
+    {
+        if (string.IsNullOrWhiteSpace(signerRef))
+        {
+            throw ServiceException.InvalidArgument("signer", "signer (id or name) is required");
+        }
+        return session.FindSigner(signerRef) ?? throw ServiceException.SignerNotFound(signerRef);
+    }
+}

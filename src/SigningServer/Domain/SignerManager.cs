@@ -1,0 +1,167 @@
+using System.Security.Cryptography.X509Certificates;
+using CodeSigning.Server.Ca;
+using CodeSigning.Server.Keys;
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>Signers: creation with their key and certificate, enabling, certificate export, import and renewal.</summary>
+public sealed class SignerManager(Operations operations, IKeyVault vault, ServerIdentity identity, ServerSettings settings, TimeProvider clock)
+{
+    public IReadOnlyList<SignerView> List(Caller caller) => operations.Read(caller, "signer.list", (session, _) =>
+        session.ListSigners()
+            .Select(s => (Signer: s, Role: SignerAccess.EffectiveRole(session, caller.Principal, s.Id)))
+            .Where(x => caller.ProductAdmin || x.Role != Role.Unspecified)
+            .Select(x => SignerView.Of(session, x.Signer, x.Role))
+            .ToList());
+
+    public SignerView Get(Caller caller, string signerRef) => operations.Read(caller, "signer.read", (session, scope) =>
+    {
+        var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view this Signer", scope);
+        return SignerView.Of(session, signer, role);
+    });
+
+    public SignerView Create(Caller caller, CreateSignerRequest request)
+    {
+        // Generated before the transaction: an RSA 4096 key takes seconds and must not hold the
+        // store's write lock. A request refused below just drops the unused key.
+        var key = caller.ProductAdmin && request.KeyAlgorithm != KeyAlgorithm.Unspecified && Enum.IsDefined(request.KeyAlgorithm)
+            ? vault.Generate(request.KeyAlgorithm)
+            : null;
+        return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
+    }
+
+    private SignerView CreateInTransaction(IStoreSession session, OperationScope scope, Caller caller, CreateSignerRequest request, VaultKey? key)
+    {
+        caller.RequireProductAdmin("create Signers");
+        var name = Names.Validate(request.Name, "name");
+        if (request.KeyAlgorithm == KeyAlgorithm.Unspecified || !Enum.IsDefined(request.KeyAlgorithm))
+        {
+            throw ServiceException.InvalidArgument("key_algorithm", "key_algorithm is required (RSA 2048/3072/4096, EC P-256/P-384)");
+        }
+        if (request.CertificateAuthority == CertificateAuthorityKind.Unspecified || !Enum.IsDefined(request.CertificateAuthority))
+        {
+            throw ServiceException.InvalidArgument("certificate_authority", "certificate_authority is required (internal or external)");
+        }
+        var subject = ValidSubject(request.Subject.Length > 0 ? request.Subject : $"CN={name}");
+        var validity = Validity(request.Validity);
+        var members = request.Members.Select((m, i) => new MemberRecord("", PrincipalResolver.Resolve(session, m.Principal, $"members[{i}].principal"),
+            Enum.IsDefined(m.Role) && m.Role != Role.Unspecified ? m.Role : throw ServiceException.InvalidArgument($"members[{i}].role", "a role is required"))).ToList();
+        if (!members.Any(m => m.Role == Role.Administrator))
+        {
+            throw ServiceException.InvalidArgument("members", "at least one member must be an Administrator");
+        }
+        if (members.Select(m => m.Principal.Id).Distinct().Count() != members.Count)
+        {
+            throw ServiceException.InvalidArgument("members", "a principal is listed twice");
+        }
+        if (session.FindSigner(name) is not null)
+        {
+            throw ServiceException.NameTaken("Signer", name);
+        }
+
+        key ??= vault.Generate(request.KeyAlgorithm);
+        var now = clock.GetUtcNow();
+        var signer = new SignerRecord(Guid.CreateVersion7().ToString("N"), name, request.Description, request.KeyAlgorithm, true,
+            request.CertificateAuthority, subject, key.KeyReference, key.PublicKey, [], null, now);
+        signer = request.CertificateAuthority == CertificateAuthorityKind.Internal
+            ? signer with { Chain = InternalCertificateAuthority.Issue(vault, identity.Ca, key.PublicKey, subject, validity, now) }
+            : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vault, key.KeyReference, key.PublicKey, key.Algorithm, subject) };
+        session.InsertSigner(signer);
+        foreach (var member in members)
+        {
+            session.SetMember(member with { SignerId = signer.Id });
+            scope.Details[$"member.{ProtoNames.Of(member.Principal.Kind)}.{member.Principal.Name}"] = RoleNames.Of(member.Role);
+        }
+        scope.Signer = signer;
+        scope.Details["key_algorithm"] = ProtoNames.Of(signer.KeyAlgorithm);
+        scope.Details["certificate_authority"] = ProtoNames.Of(signer.CertificateAuthority);
+        scope.Details["key_vault"] = vault.Kind;
+        return SignerView.Of(session, signer, SignerAccess.EffectiveRole(session, caller.Principal, signer.Id));
+    }
+
+    public SignerView SetEnabled(Caller caller, string signerRef, bool enabled) =>
+        operations.Change(caller, enabled ? "signer.enabled" : "signer.disabled", (session, scope) =>
+        {
+            var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "enable or disable the Signer", scope);
+            signer = signer with { Enabled = enabled };
+            session.UpdateSigner(signer);
+            return SignerView.Of(session, signer, role);
+        });
+
+    public IReadOnlyList<byte[]> ExportChain(Caller caller, string signerRef) => operations.Change(caller, "certificate.exported", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.ExportCertificate, "export the certificate", scope);
+        return signer.Chain.Count > 0 ? signer.Chain : throw CertificateMissing(signer);
+    });
+
+    public string GetCertificateSigningRequest(Caller caller, string signerRef) => operations.Read(caller, "certificate.csr_read", (session, scope) =>
+    {
+        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "read the certificate request", scope);
+        return signer.PendingCsr ?? throw ServiceException.Conflict($"Signer '{signer.Name}' has no outstanding certificate request");
+    });
+
+    public SignerView ImportCertificate(Caller caller, string signerRef, IEnumerable<byte[]> certificates) =>
+        operations.Change(caller, "certificate.imported", (session, scope) =>
+        {
+            var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "import a certificate", scope);
+            if (signer.PendingCsr is null)
+            {
+                throw ServiceException.Conflict($"Signer '{signer.Name}' has no outstanding certificate request to answer");
+            }
+            IReadOnlyList<byte[]> chain;
+            try
+            {
+                chain = CertificateChainValidator.Validate(signer.PublicKey, certificates, clock.GetUtcNow());
+            }
+            catch (CertificateImportException e)
+            {
+                throw new ServiceException(StatusCode.InvalidArgument, ErrorReason.CertificateMismatch, e.Message);
+            }
+            signer = signer with { Chain = chain, PendingCsr = null };
+            session.UpdateSigner(signer);
+            scope.Details["certificate_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chain[0]));
+            return SignerView.Of(session, signer, role);
+        });
+
+    public SignerView Renew(Caller caller, string signerRef, Google.Protobuf.WellKnownTypes.Duration? validity) =>
+        operations.Change(caller, "certificate.renewed", (session, scope) =>
+        {
+            var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "renew the certificate", scope);
+            signer = signer.CertificateAuthority == CertificateAuthorityKind.Internal
+                ? signer with { Chain = InternalCertificateAuthority.Issue(vault, identity.Ca, signer.PublicKey, signer.Subject, Validity(validity), clock.GetUtcNow()) }
+                : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vault, signer.KeyReference, signer.PublicKey, signer.KeyAlgorithm, signer.Subject) };
+            session.UpdateSigner(signer);
+            return SignerView.Of(session, signer, role);
+        });
+
+    public static ServiceException CertificateMissing(SignerRecord signer) =>
+        new(StatusCode.FailedPrecondition, ErrorReason.CertificateMissing,
+            $"Signer '{signer.Name}' has no certificate yet: import the one the external CA issued for its certificate request");
+
+    private TimeSpan Validity(Google.Protobuf.WellKnownTypes.Duration? requested)
+    {
+        if (requested is null)
+        {
+            return settings.DefaultCertificateValidity;
+        }
+        var validity = requested.ToTimeSpan();
+        return validity > TimeSpan.Zero && validity <= settings.MaxCertificateValidity
+            ? validity
+            : throw ServiceException.InvalidArgument("validity", $"validity must be positive and at most {settings.MaxCertificateValidity.TotalDays:0} days");
+    }
+
+    private static string ValidSubject(string subject)
+    {
+        try
+        {
+            return new X500DistinguishedName(subject).Name is { Length: > 0 } ? subject : throw new FormatException();
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException or ArgumentException)
+        {
+            throw ServiceException.InvalidArgument("subject", $"subject '{subject}' is not a distinguished name (for example \"CN=app, O=Example\")");
+        }
+    }
+}

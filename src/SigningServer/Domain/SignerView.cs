@@ -1,0 +1,11 @@
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>A Signer as one caller sees it.</summary>
+public sealed record SignerView(SignerRecord Signer, Role CallerRole, bool ApprovalRequired)
+{
+    public static SignerView Of(IStoreSession session, SignerRecord signer, Role role) =>
+        new(signer, role, session.GetPolicy(signer.Id) is not null);
+}

@@ -1,0 +1,72 @@
+using CodeSigning.Server.Audit;
+using CodeSigning.Server.Auth;
+using CodeSigning.Server.Storage;
+using CodeSigning.V1;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Domain;
+
+/// <summary>
+/// A service account trades a signed JWT assertion for a short-lived access token. Each
+/// assertion works once: its jti is recorded, unique, until the assertion expires.
+/// </summary>
+public sealed class TokenExchange(IStore store, AuditLog audit, Operations operations, AuthFailureLimiter limiter, ServerIdentity identity,
+    ServerSettings settings, TimeProvider clock)
+{
+    public (string AccessToken, DateTimeOffset ExpiresAt) Exchange(string assertion, string remoteAddress)
+    {
+        var now = clock.GetUtcNow();
+        if (limiter.IsLimited(remoteAddress, now))
+        {
+            throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited, "too many failed authentications from this address; retry in a minute");
+        }
+        Principal? actor = null;
+        try
+        {
+            if (string.IsNullOrWhiteSpace(assertion))
+            {
+                throw Invalid("assertion is required");
+            }
+            using var session = store.Begin();
+            ValidatedAssertion validated;
+            try
+            {
+                validated = AssertionValidator.Validate(assertion, identity.TokenAudience, clientId =>
+                    session.FindServiceAccountByClientId(clientId) is { } account
+                        ? session.ListServiceAccountKeys(account.Id).Select(k => new RegisteredKey(k.KeyId, k.PublicKey)).ToList()
+                        : [], now);
+            }
+            catch (AssertionException e)
+            {
+                throw Invalid(e.Message);
+            }
+            var account = session.FindServiceAccountByClientId(validated.ClientId) ?? throw Invalid("unknown client id");
+            actor = new Principal(PrincipalKind.ServiceAccount, account.Id, account.Name);
+            if (!account.Enabled)
+            {
+                throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the service account is disabled");
+            }
+            if (!session.TryRecordAssertionId(validated.ClientId, validated.Jti, validated.ExpiresAt, now))
+            {
+                throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.AssertionReplayed, "this assertion (jti) was already used; sign a new one");
+            }
+            var secret = ApiKeySecrets.Generate(Authenticator.AccessTokenPrefix);
+            var expiresAt = now + settings.AccessTokenLifetime;
+            session.InsertAccessToken(new AccessTokenRecord(secret.Id, account.Id, secret.Salt, secret.Hash, expiresAt));
+            var entry = new AuditEntry("token.issued", AuditOutcome.Success, actor, AuditClient.None, remoteAddress);
+            entry.Details["access_token_id"] = secret.Id;
+            entry.Details["key_id"] = validated.KeyId;
+            audit.Append(session, entry);
+            session.Commit();
+            return (secret.Secret, expiresAt);
+        }
+        catch (ServiceException e)
+        {
+            limiter.RecordFailure(remoteAddress, now);
+            operations.Record(new AuditEntry("auth.failed", AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName });
+            throw;
+        }
+    }
+
+    private static ServiceException Invalid(string message) => new(StatusCode.Unauthenticated, ErrorReason.AssertionInvalid, message);
+}

@@ -1,0 +1,64 @@
+using CodeSigning.Server.Audit;
+using CodeSigning.Server.Domain;
+using CodeSigning.Server.Keys;
+using CodeSigning.Server.Storage;
+using CodeSigning.Server.Storage.Sqlite;
+using CodeSigning.V1;
+
+namespace CodeSigning.Server.Hosting;
+
+/// <summary>
+/// <c>codesign-server init</c>: the database, the key-encryption key, the internal CA, the TLS
+/// certificate and the first Product Admin, whose API key is printed once.
+/// </summary>
+public static class InitCommand
+{
+    public static int Run(string dataDir, string adminName, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            Names.Validate(adminName, "--admin-name");
+        }
+        catch (ServiceException e)
+        {
+            error.WriteLine($"codesign-server: {e.Message}");
+            return 2;
+        }
+        if (File.Exists(Path.Combine(dataDir, SqliteStore.FileName)))
+        {
+            error.WriteLine($"codesign-server: {dataDir} is already initialized; nothing was changed");
+            return 1;
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(dataDir);
+        }
+        else
+        {
+            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var vault = SoftwareKeyVault.Open(dataDir);
+        var store = SqliteStore.Open(dataDir);
+        var settings = new ServerSettings();
+        var now = DateTimeOffset.UtcNow;
+        string secret;
+        using (var session = store.Begin())
+        {
+            ServerIdentity.Create(session, vault, now);
+            var admin = IdentityManager.InsertUser(session, adminName, "Product Admin", "", productAdmin: true, now);
+            (var key, secret) = IdentityManager.InsertApiKey(session, admin, "created by init", settings.ApiKeyDefaultTtl, now);
+            var audit = new AuditLog(TimeProvider.System);
+            var actor = new Principal(PrincipalKind.User, admin.Id, admin.Name);
+            audit.Append(session, new AuditEntry("server.initialized", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["key_vault"] = vault.Kind } });
+            audit.Append(session, new AuditEntry("apikey.created", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["api_key_id"] = key.Id } });
+            session.Commit();
+        }
+        using var certificate = ServerCertificate.LoadOrCreate(dataDir);
+        output.WriteLine($"initialized {dataDir}");
+        output.WriteLine($"product admin: {adminName}");
+        output.WriteLine($"tls certificate: {certificate.CertificatePemPath} sha256:{certificate.Sha256Fingerprint}");
+        output.WriteLine($"api-key: {secret}");
+        output.WriteLine("store this API key now: it is shown only once");
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+using CodeSigning.Server.Domain;
+using CodeSigning.Server.Keys;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CodeSigning.Server.Hosting;
+
+/// <summary><c>codesign-server --data-dir DIR</c>: serve until SIGTERM / SIGINT.</summary>
+public static class ServeCommand
+{
+    public static async Task<int> RunAsync(ServerOptions options, ServerSettings settings, TimeProvider clock)
+    {
+        using var tls = options.Plaintext ? null
+            : options.TlsCertificatePath is not null ? ServerCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!)
+            : ServerCertificate.LoadOrCreate(options.DataDir);
+        await using var app = ServerHost.Build(options, settings, clock, tls?.Certificate);
+        await app.StartAsync().ConfigureAwait(false);
+        var url = ServerHost.ListeningUrl(app, options).ToString().TrimEnd('/');
+        ServerLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server"), url, options.DataDir,
+            app.Services.GetRequiredService<IKeyVault>().Kind);
+        // The lines scripts and tests wait for, on stdout.
+        Console.Out.WriteLine($"listening on {url}");
+        if (tls is not null)
+        {
+            Console.Out.WriteLine($"tls certificate: {tls.CertificatePemPath} sha256:{tls.Sha256Fingerprint}");
+        }
+        Console.Out.Flush();
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Net;
+
+namespace CodeSigning.Server.Hosting;
+
+/// <summary>How to run: the command line of <c>codesign-server --data-dir DIR ...</c>.</summary>
+public sealed record ServerOptions(string DataDir, IPAddress ListenAddress, string ListenHost, int ListenPort, bool Plaintext, string? TlsCertificatePath, string? TlsKeyPath)
+{
+    public const string DefaultListen = "0.0.0.0:8443";
+
+    /// <summary>Parses HOST:PORT ([v6]:PORT for IPv6); HOST is an IP address or "localhost".</summary>
+    public static (IPAddress Address, string Host, int Port) ParseListen(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(listen[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            throw new ArgumentException($"--listen '{listen}' is not HOST:PORT");
+        }
+        var host = listen[..colon];
+        var address = host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(host.Trim('[', ']'), out var parsed) ? parsed
+            : throw new ArgumentException($"--listen host '{host}' must be an IP address or localhost");
+        return (address, host, port);
+    }
+}

@@ -1,0 +1,20 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace CodeSigning.Server;
+
+/// <summary>Every log line of the server, source-generated. None carries a secret or key material.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {Url} (data directory {DataDir}, key vault {VaultKind})")]
+    public static partial void Listening(ILogger logger, string url, string dataDir, string vaultKind);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Call {Method} refused: {Status} {Reason}")]
+    public static partial void CallRefused(ILogger logger, string method, StatusCode status, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Call {Method} failed unexpectedly")]
+    public static partial void UnexpectedError(ILogger logger, string method, Exception exception);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Key operation for Signer {Signer} failed; nothing was signed")]
+    public static partial void KeyOperationFailed(ILogger logger, string signer, Exception exception);
+}

@@ -1,0 +1,9 @@
+using CodeSigning.V1;
+
+namespace CodeSigning.Server.Storage;
+
+/// <param name="SignerIds">When not null, only events of these Signers.</param>
+/// <param name="Types">Exact types or prefixes ending in ".".</param>
+public sealed record AuditQuery(
+    long AfterSequence, int Limit, IReadOnlyCollection<string>? SignerIds, string? ActorName,
+    IReadOnlyCollection<string> Types, DateTimeOffset? Since, DateTimeOffset? Until, AuditOutcome Outcome);

@@ -1,0 +1,3 @@
+namespace CodeSigning.Server.Storage;
+
+public sealed record GroupRecord(string Id, string Name, string Description);

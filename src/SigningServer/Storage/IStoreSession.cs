@@ -1,0 +1,82 @@
+using CodeSigning.Server.Audit;
+using CodeSigning.V1;
+
+namespace CodeSigning.Server.Storage;
+
+/// <summary>One transaction. Disposing without <see cref="Commit"/> rolls everything back.</summary>
+/// <remarks>Lookups named <c>Find</c> take an id or a unique name and return null when nothing matches.</remarks>
+public interface IStoreSession : IDisposable
+{
+    void Commit();
+
+    byte[]? GetSetting(string key);
+    void SetSetting(string key, byte[] value);
+
+    void InsertUser(UserRecord user);
+    UserRecord? FindUser(string idOrName);
+    IReadOnlyList<UserRecord> ListUsers();
+    void UpdateUser(UserRecord user);
+
+    void InsertApiKey(ApiKeyRecord key);
+    ApiKeyRecord? FindApiKey(string id);
+    IReadOnlyList<ApiKeyRecord> ListApiKeys(string userId);
+    void RevokeApiKey(string id);
+    void RevokeApiKeysOfUser(string userId);
+    void TouchApiKey(string id, DateTimeOffset usedAt);
+
+    void InsertServiceAccount(ServiceAccountRecord account);
+    ServiceAccountRecord? FindServiceAccount(string idOrName);
+    ServiceAccountRecord? FindServiceAccountByClientId(string clientId);
+    IReadOnlyList<ServiceAccountRecord> ListServiceAccounts();
+    void SetServiceAccountEnabled(string id, bool enabled);
+    void InsertServiceAccountKey(ServiceAccountKeyRecord key);
+    IReadOnlyList<ServiceAccountKeyRecord> ListServiceAccountKeys(string serviceAccountId);
+    bool DeleteServiceAccountKey(string serviceAccountId, string keyId);
+    void InsertAccessToken(AccessTokenRecord token);
+    AccessTokenRecord? FindAccessToken(string id);
+    /// <summary>Records an assertion's jti; false when it was already used (and has not expired yet).</summary>
+    bool TryRecordAssertionId(string clientId, string jti, DateTimeOffset expiresAt, DateTimeOffset now);
+
+    void InsertGroup(GroupRecord group);
+    GroupRecord? FindGroup(string idOrName);
+    IReadOnlyList<GroupRecord> ListGroups();
+    /// <summary>Deletes the group, its memberships and its Signer memberships.</summary>
+    void DeleteGroup(string id);
+    bool AddGroupMember(string groupId, Principal member);
+    bool RemoveGroupMember(string groupId, string memberId);
+    IReadOnlyList<Principal> ListGroupMembers(string groupId);
+    IReadOnlyList<GroupRecord> ListGroupsOf(string memberId);
+
+    void InsertSigner(SignerRecord signer);
+    SignerRecord? FindSigner(string idOrName);
+    IReadOnlyList<SignerRecord> ListSigners();
+    void UpdateSigner(SignerRecord signer);
+
+    void SetMember(MemberRecord member);
+    bool RemoveMember(string signerId, string principalId);
+    IReadOnlyList<MemberRecord> ListMembers(string signerId);
+    /// <summary>Every Signer membership held by one of these principals (a user or service account and its groups).</summary>
+    IReadOnlyList<MemberRecord> ListMemberships(IReadOnlyCollection<string> principalIds);
+
+    PolicyRecord? GetPolicy(string signerId);
+    void SetPolicy(PolicyRecord policy);
+    bool DeletePolicy(string signerId);
+
+    void InsertSigningRequest(SigningRequestRecord request);
+    SigningRequestRecord? FindSigningRequest(string id);
+    IReadOnlyList<SigningRequestRecord> ListSigningRequests(IReadOnlyCollection<string> signerIds);
+    void UpdateSigningRequest(string id, SigningRequestState state, string? grantId);
+    void InsertDecision(DecisionRecord decision);
+    IReadOnlyList<DecisionRecord> ListDecisions(string requestId);
+
+    void InsertGrant(GrantRecord grant);
+    GrantRecord? FindGrant(string id);
+    IReadOnlyList<GrantRecord> ListGrants(string signerId);
+    /// <summary>Takes one unit of the grant; false when it has none left.</summary>
+    bool TryConsumeGrant(string id);
+    void RevokeGrant(string id);
+
+    AuditRecord? LastAuditEvent();
+    void InsertAuditEvent(AuditRecord record);
+    IReadOnlyList<AuditRecord> QueryAuditEvents(AuditQuery query);
+}

@@ -1,0 +1,105 @@
+using Microsoft.Data.Sqlite;
+
+namespace CodeSigning.Server.Storage.Sqlite;
+
+/// <summary>
+/// Versioned schema: migration N brings <c>PRAGMA user_version</c> from N-1 to N. Append new
+/// migrations, never edit a released one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+        CREATE TABLE users (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL, email TEXT NOT NULL,
+            product_admin INTEGER NOT NULL, enabled INTEGER NOT NULL, created_at INTEGER NOT NULL);
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), description TEXT NOT NULL,
+            salt BLOB NOT NULL, hash BLOB NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+            last_used_at INTEGER, revoked INTEGER NOT NULL);
+        CREATE INDEX api_keys_user ON api_keys(user_id);
+        CREATE TABLE service_accounts (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, client_id TEXT NOT NULL UNIQUE,
+            enabled INTEGER NOT NULL, created_at INTEGER NOT NULL);
+        CREATE TABLE service_account_keys (
+            key_id TEXT NOT NULL, service_account_id TEXT NOT NULL REFERENCES service_accounts(id), algorithm TEXT NOT NULL,
+            public_key BLOB NOT NULL, fingerprint TEXT NOT NULL, created_at INTEGER NOT NULL,
+            PRIMARY KEY (service_account_id, key_id));
+        CREATE TABLE access_tokens (
+            id TEXT PRIMARY KEY, service_account_id TEXT NOT NULL REFERENCES service_accounts(id),
+            salt BLOB NOT NULL, hash BLOB NOT NULL, expires_at INTEGER NOT NULL);
+        CREATE TABLE used_assertions (
+            client_id TEXT NOT NULL, jti TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti));
+        CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL);
+        CREATE TABLE group_members (
+            group_id TEXT NOT NULL REFERENCES groups(id), member_kind INTEGER NOT NULL, member_id TEXT NOT NULL,
+            member_name TEXT NOT NULL, PRIMARY KEY (group_id, member_id));
+        CREATE INDEX group_members_member ON group_members(member_id);
+        CREATE TABLE signers (
+            id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, description TEXT NOT NULL, key_algorithm INTEGER NOT NULL,
+            enabled INTEGER NOT NULL, certificate_authority INTEGER NOT NULL, subject TEXT NOT NULL,
+            key_reference BLOB NOT NULL, public_key BLOB NOT NULL, pending_csr TEXT, created_at INTEGER NOT NULL);
+        CREATE TABLE signer_certificates (
+            signer_id TEXT NOT NULL REFERENCES signers(id), position INTEGER NOT NULL, der BLOB NOT NULL,
+            PRIMARY KEY (signer_id, position));
+        CREATE TABLE members (
+            signer_id TEXT NOT NULL REFERENCES signers(id), principal_kind INTEGER NOT NULL, principal_id TEXT NOT NULL,
+            principal_name TEXT NOT NULL, role INTEGER NOT NULL, PRIMARY KEY (signer_id, principal_id));
+        CREATE INDEX members_principal ON members(principal_id);
+        CREATE TABLE approval_policies (
+            signer_id TEXT PRIMARY KEY REFERENCES signers(id), approvals_required INTEGER NOT NULL,
+            max_signatures_per_grant INTEGER NOT NULL, max_grant_window_ms INTEGER NOT NULL, request_ttl_ms INTEGER NOT NULL);
+        CREATE TABLE policy_approvers (
+            signer_id TEXT NOT NULL REFERENCES signers(id), principal_kind INTEGER NOT NULL, principal_id TEXT NOT NULL,
+            principal_name TEXT NOT NULL, PRIMARY KEY (signer_id, principal_id));
+        CREATE TABLE signing_requests (
+            id TEXT PRIMARY KEY, signer_id TEXT NOT NULL REFERENCES signers(id), requester_kind INTEGER NOT NULL,
+            requester_id TEXT NOT NULL, requester_name TEXT NOT NULL, justification TEXT NOT NULL,
+            signature_count INTEGER NOT NULL, window_ms INTEGER NOT NULL, state INTEGER NOT NULL,
+            created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, grant_id TEXT);
+        CREATE INDEX signing_requests_signer ON signing_requests(signer_id);
+        CREATE TABLE decisions (
+            request_id TEXT NOT NULL REFERENCES signing_requests(id), approver_kind INTEGER NOT NULL,
+            approver_id TEXT NOT NULL, approver_name TEXT NOT NULL, approved INTEGER NOT NULL, comment TEXT NOT NULL,
+            decided_at INTEGER NOT NULL, PRIMARY KEY (request_id, approver_id));
+        CREATE TABLE grants (
+            id TEXT PRIMARY KEY, signer_id TEXT NOT NULL REFERENCES signers(id), grantee_kind INTEGER NOT NULL,
+            grantee_id TEXT NOT NULL, grantee_name TEXT NOT NULL, allowed INTEGER NOT NULL, used INTEGER NOT NULL,
+            not_before INTEGER NOT NULL, not_after INTEGER NOT NULL, request_id TEXT, granted_by_kind INTEGER NOT NULL,
+            granted_by_id TEXT NOT NULL, granted_by_name TEXT NOT NULL, revoked INTEGER NOT NULL,
+            CHECK (used <= allowed));
+        CREATE INDEX grants_signer ON grants(signer_id);
+        CREATE TABLE audit_events (
+            sequence INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, time INTEGER NOT NULL, type TEXT NOT NULL,
+            outcome INTEGER NOT NULL, actor_kind INTEGER, actor_id TEXT, actor_name TEXT, signer_id TEXT NOT NULL,
+            signer_name TEXT NOT NULL, reason TEXT NOT NULL, client_host TEXT NOT NULL, client_process TEXT NOT NULL,
+            client_pid INTEGER NOT NULL, client_correlation_id TEXT NOT NULL, client_name TEXT NOT NULL,
+            remote_address TEXT NOT NULL, details TEXT NOT NULL, hash BLOB NOT NULL, previous_hash BLOB NOT NULL);
+        CREATE INDEX audit_events_signer ON audit_events(signer_id, sequence);
+        -- Append-only: the database itself refuses to rewrite history (the hash chain catches
+        -- whoever bypasses this with direct file access).
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+        CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+        """,
+    ];
+
+    public static void Apply(SqliteConnection connection)
+    {
+        using var versionCommand = connection.CreateCommand();
+        versionCommand.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt32(versionCommand.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var next = version; next < Migrations.Length; next++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[next] + $"\nPRAGMA user_version = {next + 1};";
+            command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}

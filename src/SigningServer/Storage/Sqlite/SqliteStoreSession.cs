@@ -1,0 +1,440 @@
+using System.Text.Json;
+using CodeSigning.Server.Audit;
+using CodeSigning.V1;
+using Microsoft.Data.Sqlite;
+
+namespace CodeSigning.Server.Storage.Sqlite;
+
+internal sealed class SqliteStoreSession(SqliteConnection connection, SqliteTransaction transaction) : IStoreSession
+{
+    private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at";
+    private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked";
+    private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at";
+    private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at";
+    private const string RequestColumns = "id, signer_id, requester_kind, requester_id, requester_name, justification, signature_count, window_ms, state, created_at, expires_at, grant_id";
+    private const string GrantColumns = "id, signer_id, grantee_kind, grantee_id, grantee_name, allowed, used, not_before, not_after, request_id, granted_by_kind, granted_by_id, granted_by_name, revoked";
+    private const string AuditColumns = "sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason, client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash";
+
+    private bool _committed;
+
+    public void Commit()
+    {
+        transaction.Commit();
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (!_committed)
+        {
+            transaction.Rollback();
+        }
+        transaction.Dispose();
+        connection.Dispose();
+    }
+
+    // settings
+
+    public byte[]? GetSetting(string key) =>
+        QuerySingle("SELECT value FROM settings WHERE key = $key", r => (byte[])r[0], ("$key", key));
+
+    public void SetSetting(string key, byte[] value) =>
+        Execute("INSERT INTO settings (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            ("$key", key), ("$value", value));
+
+    // users and API keys
+
+    public void InsertUser(UserRecord user) =>
+        Execute($"INSERT INTO users ({UserColumns}) VALUES ($id, $name, $display, $email, $admin, $enabled, $created)",
+            ("$id", user.Id), ("$name", user.Name), ("$display", user.DisplayName), ("$email", user.Email),
+            ("$admin", user.ProductAdmin), ("$enabled", user.Enabled), ("$created", Time(user.CreatedAt)));
+
+    public UserRecord? FindUser(string idOrName) =>
+        QuerySingle($"SELECT {UserColumns} FROM users WHERE id = $v OR name = $v ORDER BY id = $v DESC LIMIT 1", ReadUser, ("$v", idOrName));
+
+    public IReadOnlyList<UserRecord> ListUsers() => Query($"SELECT {UserColumns} FROM users ORDER BY name", ReadUser);
+
+    public void UpdateUser(UserRecord user) =>
+        Execute("UPDATE users SET display_name = $display, email = $email, product_admin = $admin, enabled = $enabled WHERE id = $id",
+            ("$id", user.Id), ("$display", user.DisplayName), ("$email", user.Email), ("$admin", user.ProductAdmin), ("$enabled", user.Enabled));
+
+    public void InsertApiKey(ApiKeyRecord key) =>
+        Execute("INSERT INTO api_keys (id, user_id, description, salt, hash, created_at, expires_at, last_used_at, revoked) " +
+                "VALUES ($id, $user, $description, $salt, $hash, $created, $expires, NULL, $revoked)",
+            ("$id", key.Id), ("$user", key.UserId), ("$description", key.Description), ("$salt", key.Salt), ("$hash", key.Hash),
+            ("$created", Time(key.CreatedAt)), ("$expires", Time(key.ExpiresAt)), ("$revoked", key.Revoked));
+
+    public ApiKeyRecord? FindApiKey(string id) =>
+        QuerySingle($"SELECT {ApiKeyColumns} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = $id", ReadApiKey, ("$id", id));
+
+    public IReadOnlyList<ApiKeyRecord> ListApiKeys(string userId) =>
+        Query($"SELECT {ApiKeyColumns} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.user_id = $user ORDER BY k.created_at",
+            ReadApiKey, ("$user", userId));
+
+    public void RevokeApiKey(string id) => Execute("UPDATE api_keys SET revoked = 1 WHERE id = $id", ("$id", id));
+
+    public void RevokeApiKeysOfUser(string userId) => Execute("UPDATE api_keys SET revoked = 1 WHERE user_id = $user", ("$user", userId));
+
+    public void TouchApiKey(string id, DateTimeOffset usedAt) =>
+        Execute("UPDATE api_keys SET last_used_at = $t WHERE id = $id", ("$id", id), ("$t", Time(usedAt)));
+
+    // service accounts
+
+    public void InsertServiceAccount(ServiceAccountRecord account) =>
+        Execute($"INSERT INTO service_accounts ({ServiceAccountColumns}) VALUES ($id, $name, $description, $client, $enabled, $created)",
+            ("$id", account.Id), ("$name", account.Name), ("$description", account.Description), ("$client", account.ClientId),
+            ("$enabled", account.Enabled), ("$created", Time(account.CreatedAt)));
+
+    public ServiceAccountRecord? FindServiceAccount(string idOrName) =>
+        QuerySingle($"SELECT {ServiceAccountColumns} FROM service_accounts WHERE id = $v OR name = $v ORDER BY id = $v DESC LIMIT 1",
+            ReadServiceAccount, ("$v", idOrName));
+
+    public ServiceAccountRecord? FindServiceAccountByClientId(string clientId) =>
+        QuerySingle($"SELECT {ServiceAccountColumns} FROM service_accounts WHERE client_id = $c", ReadServiceAccount, ("$c", clientId));
+
+    public IReadOnlyList<ServiceAccountRecord> ListServiceAccounts() =>
+        Query($"SELECT {ServiceAccountColumns} FROM service_accounts ORDER BY name", ReadServiceAccount);
+
+    public void SetServiceAccountEnabled(string id, bool enabled) =>
+        Execute("UPDATE service_accounts SET enabled = $e WHERE id = $id", ("$id", id), ("$e", enabled));
+
+    public void InsertServiceAccountKey(ServiceAccountKeyRecord key) =>
+        Execute("INSERT INTO service_account_keys (key_id, service_account_id, algorithm, public_key, fingerprint, created_at) " +
+                "VALUES ($kid, $sa, $alg, $pk, $fp, $created)",
+            ("$kid", key.KeyId), ("$sa", key.ServiceAccountId), ("$alg", key.Algorithm), ("$pk", key.PublicKey),
+            ("$fp", key.Fingerprint), ("$created", Time(key.CreatedAt)));
+
+    public IReadOnlyList<ServiceAccountKeyRecord> ListServiceAccountKeys(string serviceAccountId) =>
+        Query("SELECT key_id, service_account_id, algorithm, public_key, fingerprint, created_at FROM service_account_keys " +
+              "WHERE service_account_id = $sa ORDER BY created_at",
+            r => new ServiceAccountKeyRecord(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r[3], r.GetString(4), Time(r.GetInt64(5))),
+            ("$sa", serviceAccountId));
+
+    public bool DeleteServiceAccountKey(string serviceAccountId, string keyId) =>
+        Execute("DELETE FROM service_account_keys WHERE service_account_id = $sa AND key_id = $kid", ("$sa", serviceAccountId), ("$kid", keyId)) > 0;
+
+    public void InsertAccessToken(AccessTokenRecord token) =>
+        Execute("INSERT INTO access_tokens (id, service_account_id, salt, hash, expires_at) VALUES ($id, $sa, $salt, $hash, $exp)",
+            ("$id", token.Id), ("$sa", token.ServiceAccountId), ("$salt", token.Salt), ("$hash", token.Hash), ("$exp", Time(token.ExpiresAt)));
+
+    public AccessTokenRecord? FindAccessToken(string id) =>
+        QuerySingle("SELECT id, service_account_id, salt, hash, expires_at FROM access_tokens WHERE id = $id",
+            r => new AccessTokenRecord(r.GetString(0), r.GetString(1), (byte[])r[2], (byte[])r[3], Time(r.GetInt64(4))), ("$id", id));
+
+    public bool TryRecordAssertionId(string clientId, string jti, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        // An expired assertion is refused on its own, so its jti need not be remembered any longer.
+        Execute("DELETE FROM used_assertions WHERE expires_at < $now", ("$now", Time(now)));
+        return Execute("INSERT INTO used_assertions (client_id, jti, expires_at) VALUES ($c, $j, $e) ON CONFLICT DO NOTHING",
+            ("$c", clientId), ("$j", jti), ("$e", Time(expiresAt))) > 0;
+    }
+
+    // groups
+
+    public void InsertGroup(GroupRecord group) =>
+        Execute("INSERT INTO groups (id, name, description) VALUES ($id, $name, $d)", ("$id", group.Id), ("$name", group.Name), ("$d", group.Description));
+
+    public GroupRecord? FindGroup(string idOrName) =>
+        QuerySingle("SELECT id, name, description FROM groups WHERE id = $v OR name = $v ORDER BY id = $v DESC LIMIT 1", ReadGroup, ("$v", idOrName));
+
+    public IReadOnlyList<GroupRecord> ListGroups() => Query("SELECT id, name, description FROM groups ORDER BY name", ReadGroup);
+
+    public void DeleteGroup(string id)
+    {
+        Execute("DELETE FROM group_members WHERE group_id = $id", ("$id", id));
+        Execute("DELETE FROM members WHERE principal_id = $id", ("$id", id));
+        Execute("DELETE FROM policy_approvers WHERE principal_id = $id", ("$id", id));
+        Execute("DELETE FROM groups WHERE id = $id", ("$id", id));
+    }
+
+    public bool AddGroupMember(string groupId, Principal member) =>
+        Execute("INSERT INTO group_members (group_id, member_kind, member_id, member_name) VALUES ($g, $k, $id, $n) ON CONFLICT DO NOTHING",
+            ("$g", groupId), ("$k", (int)member.Kind), ("$id", member.Id), ("$n", member.Name)) > 0;
+
+    public bool RemoveGroupMember(string groupId, string memberId) =>
+        Execute("DELETE FROM group_members WHERE group_id = $g AND member_id = $id", ("$g", groupId), ("$id", memberId)) > 0;
+
+    public IReadOnlyList<Principal> ListGroupMembers(string groupId) =>
+        Query("SELECT member_kind, member_id, member_name FROM group_members WHERE group_id = $g ORDER BY member_name",
+            r => ReadPrincipal(r, 0), ("$g", groupId));
+
+    public IReadOnlyList<GroupRecord> ListGroupsOf(string memberId) =>
+        Query("SELECT g.id, g.name, g.description FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.member_id = $id ORDER BY g.name",
+            ReadGroup, ("$id", memberId));
+
+    // signers and members
+
+    public void InsertSigner(SignerRecord signer)
+    {
+        Execute($"INSERT INTO signers ({SignerColumns}) VALUES ($id, $name, $d, $alg, $enabled, $ca, $subject, $kref, $pk, $csr, $created)",
+            ("$id", signer.Id), ("$name", signer.Name), ("$d", signer.Description), ("$alg", (int)signer.KeyAlgorithm),
+            ("$enabled", signer.Enabled), ("$ca", (int)signer.CertificateAuthority), ("$subject", signer.Subject),
+            ("$kref", signer.KeyReference), ("$pk", signer.PublicKey), ("$csr", signer.PendingCsr), ("$created", Time(signer.CreatedAt)));
+        WriteChain(signer);
+    }
+
+    public SignerRecord? FindSigner(string idOrName)
+    {
+        var signer = QuerySingle($"SELECT {SignerColumns} FROM signers WHERE id = $v OR name = $v ORDER BY id = $v DESC LIMIT 1", ReadSigner, ("$v", idOrName));
+        return signer is null ? null : signer with { Chain = ReadChain(signer.Id) };
+    }
+
+    public IReadOnlyList<SignerRecord> ListSigners() =>
+        Query($"SELECT {SignerColumns} FROM signers ORDER BY name", ReadSigner).Select(s => s with { Chain = ReadChain(s.Id) }).ToList();
+
+    public void UpdateSigner(SignerRecord signer)
+    {
+        Execute("UPDATE signers SET description = $d, enabled = $enabled, subject = $subject, pending_csr = $csr WHERE id = $id",
+            ("$id", signer.Id), ("$d", signer.Description), ("$enabled", signer.Enabled), ("$subject", signer.Subject), ("$csr", signer.PendingCsr));
+        WriteChain(signer);
+    }
+
+    public void SetMember(MemberRecord member) =>
+        Execute("INSERT INTO members (signer_id, principal_kind, principal_id, principal_name, role) VALUES ($s, $k, $id, $n, $r) " +
+                "ON CONFLICT(signer_id, principal_id) DO UPDATE SET role = excluded.role",
+            ("$s", member.SignerId), ("$k", (int)member.Principal.Kind), ("$id", member.Principal.Id), ("$n", member.Principal.Name), ("$r", (int)member.Role));
+
+    public bool RemoveMember(string signerId, string principalId) =>
+        Execute("DELETE FROM members WHERE signer_id = $s AND principal_id = $id", ("$s", signerId), ("$id", principalId)) > 0;
+
+    public IReadOnlyList<MemberRecord> ListMembers(string signerId) =>
+        Query("SELECT signer_id, principal_kind, principal_id, principal_name, role FROM members WHERE signer_id = $s ORDER BY principal_name",
+            ReadMember, ("$s", signerId));
+
+    public IReadOnlyList<MemberRecord> ListMemberships(IReadOnlyCollection<string> principalIds)
+    {
+        if (principalIds.Count == 0)
+        {
+            return [];
+        }
+        var names = principalIds.Select((_, i) => $"$p{i}").ToArray();
+        return Query($"SELECT signer_id, principal_kind, principal_id, principal_name, role FROM members WHERE principal_id IN ({string.Join(", ", names)})",
+            ReadMember, principalIds.Select((id, i) => (names[i], (object?)id)).ToArray());
+    }
+
+    // approvals
+
+    public PolicyRecord? GetPolicy(string signerId)
+    {
+        var approvers = Query("SELECT principal_kind, principal_id, principal_name FROM policy_approvers WHERE signer_id = $s ORDER BY principal_name",
+            r => ReadPrincipal(r, 0), ("$s", signerId));
+        return QuerySingle("SELECT signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms FROM approval_policies WHERE signer_id = $s",
+            r => new PolicyRecord(r.GetString(0), approvers, r.GetInt32(1), r.GetInt64(2), TimeSpan.FromMilliseconds(r.GetInt64(3)), TimeSpan.FromMilliseconds(r.GetInt64(4))),
+            ("$s", signerId));
+    }
+
+    public void SetPolicy(PolicyRecord policy)
+    {
+        DeletePolicy(policy.SignerId);
+        Execute("INSERT INTO approval_policies (signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms) VALUES ($s, $n, $max, $w, $ttl)",
+            ("$s", policy.SignerId), ("$n", policy.ApprovalsRequired), ("$max", policy.MaxSignaturesPerGrant),
+            ("$w", (long)policy.MaxGrantWindow.TotalMilliseconds), ("$ttl", (long)policy.RequestTtl.TotalMilliseconds));
+        foreach (var approver in policy.Approvers)
+        {
+            Execute("INSERT INTO policy_approvers (signer_id, principal_kind, principal_id, principal_name) VALUES ($s, $k, $id, $n)",
+                ("$s", policy.SignerId), ("$k", (int)approver.Kind), ("$id", approver.Id), ("$n", approver.Name));
+        }
+    }
+
+    public bool DeletePolicy(string signerId)
+    {
+        Execute("DELETE FROM policy_approvers WHERE signer_id = $s", ("$s", signerId));
+        return Execute("DELETE FROM approval_policies WHERE signer_id = $s", ("$s", signerId)) > 0;
+    }
+
+    public void InsertSigningRequest(SigningRequestRecord request) =>
+        Execute($"INSERT INTO signing_requests ({RequestColumns}) VALUES ($id, $s, $rk, $rid, $rn, $j, $count, $w, $state, $created, $expires, $grant)",
+            ("$id", request.Id), ("$s", request.SignerId), ("$rk", (int)request.Requester.Kind), ("$rid", request.Requester.Id),
+            ("$rn", request.Requester.Name), ("$j", request.Justification), ("$count", request.SignatureCount),
+            ("$w", (long)request.Window.TotalMilliseconds), ("$state", (int)request.State), ("$created", Time(request.CreatedAt)),
+            ("$expires", Time(request.ExpiresAt)), ("$grant", request.GrantId));
+
+    public SigningRequestRecord? FindSigningRequest(string id) =>
+        QuerySingle($"SELECT {RequestColumns} FROM signing_requests WHERE id = $id", ReadRequest, ("$id", id));
+
+    public IReadOnlyList<SigningRequestRecord> ListSigningRequests(IReadOnlyCollection<string> signerIds)
+    {
+        if (signerIds.Count == 0)
+        {
+            return [];
+        }
+        var names = signerIds.Select((_, i) => $"$s{i}").ToArray();
+        return Query($"SELECT {RequestColumns} FROM signing_requests WHERE signer_id IN ({string.Join(", ", names)}) ORDER BY created_at, id",
+            ReadRequest, signerIds.Select((id, i) => (names[i], (object?)id)).ToArray());
+    }
+
+    public void UpdateSigningRequest(string id, SigningRequestState state, string? grantId) =>
+        Execute("UPDATE signing_requests SET state = $state, grant_id = $grant WHERE id = $id", ("$id", id), ("$state", (int)state), ("$grant", grantId));
+
+    public void InsertDecision(DecisionRecord decision) =>
+        Execute("INSERT INTO decisions (request_id, approver_kind, approver_id, approver_name, approved, comment, decided_at) VALUES ($r, $k, $id, $n, $a, $c, $t)",
+            ("$r", decision.RequestId), ("$k", (int)decision.Approver.Kind), ("$id", decision.Approver.Id), ("$n", decision.Approver.Name),
+            ("$a", decision.Approved), ("$c", decision.Comment), ("$t", Time(decision.DecidedAt)));
+
+    public IReadOnlyList<DecisionRecord> ListDecisions(string requestId) =>
+        Query("SELECT request_id, approver_kind, approver_id, approver_name, approved, comment, decided_at FROM decisions WHERE request_id = $r ORDER BY decided_at",
+            r => new DecisionRecord(r.GetString(0), ReadPrincipal(r, 1), r.GetBoolean(4), r.GetString(5), Time(r.GetInt64(6))), ("$r", requestId));
+
+    public void InsertGrant(GrantRecord grant) =>
+        Execute($"INSERT INTO grants ({GrantColumns}) VALUES ($id, $s, $gk, $gid, $gn, $allowed, $used, $nb, $na, $req, $bk, $bid, $bn, $revoked)",
+            ("$id", grant.Id), ("$s", grant.SignerId), ("$gk", (int)grant.Grantee.Kind), ("$gid", grant.Grantee.Id), ("$gn", grant.Grantee.Name),
+            ("$allowed", grant.Allowed), ("$used", grant.Used), ("$nb", Time(grant.NotBefore)), ("$na", Time(grant.NotAfter)),
+            ("$req", grant.RequestId), ("$bk", (int)grant.GrantedBy.Kind), ("$bid", grant.GrantedBy.Id), ("$bn", grant.GrantedBy.Name),
+            ("$revoked", grant.Revoked));
+
+    public GrantRecord? FindGrant(string id) => QuerySingle($"SELECT {GrantColumns} FROM grants WHERE id = $id", ReadGrant, ("$id", id));
+
+    public IReadOnlyList<GrantRecord> ListGrants(string signerId) =>
+        Query($"SELECT {GrantColumns} FROM grants WHERE signer_id = $s ORDER BY not_after, id", ReadGrant, ("$s", signerId));
+
+    public bool TryConsumeGrant(string id) =>
+        Execute("UPDATE grants SET used = used + 1 WHERE id = $id AND used < allowed AND revoked = 0", ("$id", id)) > 0;
+
+    public void RevokeGrant(string id) => Execute("UPDATE grants SET revoked = 1 WHERE id = $id", ("$id", id));
+
+    // audit
+
+    public AuditRecord? LastAuditEvent() =>
+        QuerySingle($"SELECT {AuditColumns} FROM audit_events ORDER BY sequence DESC LIMIT 1", ReadAudit);
+
+    public void InsertAuditEvent(AuditRecord record) =>
+        Execute($"INSERT INTO audit_events ({AuditColumns}) VALUES ($seq, $id, $time, $type, $outcome, $ak, $aid, $an, $sid, $sn, $reason, " +
+                "$host, $process, $pid, $corr, $client, $remote, $details, $hash, $prev)",
+            ("$seq", record.Sequence), ("$id", record.Id), ("$time", Time(record.Time)), ("$type", record.Type), ("$outcome", (int)record.Outcome),
+            ("$ak", record.Actor is null ? null : (int)record.Actor.Kind), ("$aid", record.Actor?.Id), ("$an", record.Actor?.Name),
+            ("$sid", record.SignerId), ("$sn", record.SignerName), ("$reason", record.Reason), ("$host", record.Client.Host),
+            ("$process", record.Client.Process), ("$pid", record.Client.Pid), ("$corr", record.Client.CorrelationId),
+            ("$client", record.Client.Client), ("$remote", record.RemoteAddress),
+            ("$details", JsonSerializer.Serialize(record.Details, StoreJson.Default.SortedDictionaryStringString)),
+            ("$hash", record.Hash), ("$prev", record.PreviousHash));
+
+    public IReadOnlyList<AuditRecord> QueryAuditEvents(AuditQuery query)
+    {
+        var where = new List<string> { "sequence > $after" };
+        var parameters = new List<(string, object?)> { ("$after", query.AfterSequence), ("$limit", query.Limit) };
+        if (query.SignerIds is not null)
+        {
+            var names = query.SignerIds.Select((_, i) => $"$s{i}").ToArray();
+            where.Add(names.Length == 0 ? "0" : $"signer_id IN ({string.Join(", ", names)})");
+            parameters.AddRange(query.SignerIds.Select((id, i) => (names[i], (object?)id)));
+        }
+        if (!string.IsNullOrEmpty(query.ActorName))
+        {
+            where.Add("actor_name = $actor");
+            parameters.Add(("$actor", query.ActorName));
+        }
+        if (query.Types.Count > 0)
+        {
+            var clauses = query.Types.Select((type, i) =>
+            {
+                parameters.Add(($"$t{i}", type));
+                return type.EndsWith('.') ? $"substr(type, 1, length($t{i})) = $t{i}" : $"type = $t{i}";
+            }).ToList();
+            where.Add($"({string.Join(" OR ", clauses)})");
+        }
+        if (query.Since is { } since)
+        {
+            where.Add("time >= $since");
+            parameters.Add(("$since", Time(since)));
+        }
+        if (query.Until is { } until)
+        {
+            where.Add("time < $until");
+            parameters.Add(("$until", Time(until)));
+        }
+        if (query.Outcome != AuditOutcome.Unspecified)
+        {
+            where.Add("outcome = $outcome");
+            parameters.Add(("$outcome", (int)query.Outcome));
+        }
+        return Query($"SELECT {AuditColumns} FROM audit_events WHERE {string.Join(" AND ", where)} ORDER BY sequence LIMIT $limit",
+            ReadAudit, parameters.ToArray());
+    }
+
+    // plumbing
+
+    private void WriteChain(SignerRecord signer)
+    {
+        Execute("DELETE FROM signer_certificates WHERE signer_id = $s", ("$s", signer.Id));
+        for (var i = 0; i < signer.Chain.Count; i++)
+        {
+            Execute("INSERT INTO signer_certificates (signer_id, position, der) VALUES ($s, $p, $der)", ("$s", signer.Id), ("$p", i), ("$der", signer.Chain[i]));
+        }
+    }
+
+    private List<byte[]> ReadChain(string signerId) =>
+        Query("SELECT der FROM signer_certificates WHERE signer_id = $s ORDER BY position", r => (byte[])r[0], ("$s", signerId));
+
+    private static UserRecord ReadUser(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5), Time(r.GetInt64(6)));
+
+    private static ApiKeyRecord ReadApiKey(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r[4], (byte[])r[5], Time(r.GetInt64(6)), Time(r.GetInt64(7)),
+            r.IsDBNull(8) ? null : Time(r.GetInt64(8)), r.GetBoolean(9));
+
+    private static ServiceAccountRecord ReadServiceAccount(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Time(r.GetInt64(5)));
+
+    private static GroupRecord ReadGroup(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2));
+
+    private static SignerRecord ReadSigner(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), (KeyAlgorithm)r.GetInt32(3), r.GetBoolean(4), (CertificateAuthorityKind)r.GetInt32(5),
+            r.GetString(6), (byte[])r[7], (byte[])r[8], [], r.IsDBNull(9) ? null : r.GetString(9), Time(r.GetInt64(10)));
+
+    private static MemberRecord ReadMember(SqliteDataReader r) => new(r.GetString(0), ReadPrincipal(r, 1), (Role)r.GetInt32(4));
+
+    private static SigningRequestRecord ReadRequest(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), ReadPrincipal(r, 2), r.GetString(5), r.GetInt64(6), TimeSpan.FromMilliseconds(r.GetInt64(7)),
+            (SigningRequestState)r.GetInt32(8), Time(r.GetInt64(9)), Time(r.GetInt64(10)), r.IsDBNull(11) ? null : r.GetString(11));
+
+    private static GrantRecord ReadGrant(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), ReadPrincipal(r, 2), r.GetInt64(5), r.GetInt64(6), Time(r.GetInt64(7)), Time(r.GetInt64(8)),
+            r.IsDBNull(9) ? null : r.GetString(9), ReadPrincipal(r, 10), r.GetBoolean(13));
+
+    private static AuditRecord ReadAudit(SqliteDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), Time(r.GetInt64(2)), r.GetString(3), (AuditOutcome)r.GetInt32(4),
+            r.IsDBNull(5) ? null : ReadPrincipal(r, 5), r.GetString(8), r.GetString(9), r.GetString(10),
+            new AuditClient(r.GetString(11), r.GetString(12), r.GetInt64(13), r.GetString(14), r.GetString(15)), r.GetString(16),
+            JsonSerializer.Deserialize(r.GetString(17), StoreJson.Default.SortedDictionaryStringString) ?? [], (byte[])r[18], (byte[])r[19]);
+
+    private static Principal ReadPrincipal(SqliteDataReader r, int first) =>
+        new((PrincipalKind)r.GetInt32(first), r.GetString(first + 1), r.GetString(first + 2));
+
+    // Milliseconds since the Unix epoch: what the audit chain hashes, so it must round-trip exactly.
+    private static long Time(DateTimeOffset value) => value.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset Time(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    private int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<T>();
+        while (reader.Read())
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    private T? QuerySingle<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters) where T : class =>
+        Query(sql, read, parameters).FirstOrDefault();
+
+    private SqliteCommand Command(string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Grpc.Net.Client;
+
+namespace CodeSigning.Tests.Shared;
+
+/// <summary>
+/// The published <c>codesign-server</c> run for real on a fresh data directory: <c>init</c>, then
+/// serve on 127.0.0.1 (port 0 on first start, the same port on restart), TLS unless plaintext was
+/// asked for. Link into a test project with
+/// <c>&lt;Compile Include="../Shared/**/*.cs" LinkBase="Shared" /&gt;</c>.
+/// </summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly bool _plaintext;
+    private readonly StringBuilder _stderr = new();
+    private Process? _process;
+    private int _port;
+
+    private ServerProcess(string dataDir, bool plaintext)
+    {
+        DataDir = dataDir;
+        _plaintext = plaintext;
+    }
+
+    /// <summary>The server's data directory (deleted on dispose).</summary>
+    public string DataDir { get; }
+
+    /// <summary>The first Product Admin's API key (<c>csk_...</c>), printed by <c>init</c>.</summary>
+    public string AdminApiKey { get; private set; } = "";
+
+    /// <summary><c>https://127.0.0.1:PORT</c>, or <c>http://</c> in plaintext mode.</summary>
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>The server's PEM certificate (self-signed, in the data directory); null in plaintext mode.</summary>
+    public string? TlsCertificatePath { get; private set; }
+
+    /// <summary>What the server wrote to stderr so far (its log), for failure messages.</summary>
+    public string StandardError
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>The server binary: <c>CODESIGN_SERVER_BINARY</c>, else <c>&lt;repo&gt;/artifacts/server/codesign-server</c>.</summary>
+    public static string BinaryPath =>
+        Environment.GetEnvironmentVariable("CODESIGN_SERVER_BINARY") is { Length: > 0 } path
+            ? path
+            : Path.Combine(RepositoryRoot(), "artifacts", "server", OperatingSystem.IsWindows() ? "codesign-server.exe" : "codesign-server");
+
+    /// <summary>Initializes a fresh data directory and starts the server on it.</summary>
+    public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin")
+    {
+        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext);
+        try
+        {
+            await server.InitAsync(adminName).ConfigureAwait(false);
+            await server.RunAsync().ConfigureAwait(false);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A channel that sends <c>authorization: Bearer {bearer}</c> on every call and trusts only this server's certificate.</summary>
+    public GrpcChannel CreateChannel(string bearer)
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (TlsCertificatePath is not null)
+        {
+            var expected = X509Certificate2.CreateFromPem(File.ReadAllText(TlsCertificatePath)).GetCertHashString(HashAlgorithmName.SHA256);
+            handler.SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    certificate is not null && string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), expected, StringComparison.OrdinalIgnoreCase),
+            };
+        }
+        return GrpcChannel.ForAddress(Url, new GrpcChannelOptions
+        {
+            HttpHandler = new BearerHandler(bearer, handler),
+            DisposeHttpClient = true,
+        });
+    }
+
+    /// <summary>Kills the server process at once (no clean shutdown); <see cref="RestartAsync"/> brings it back.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Starts the server again on the same data directory and port.</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        await RunAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        _process?.Dispose();
+        _process = null;
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying process: the temp directory is reclaimed later.
+        }
+    }
+
+    private async Task InitAsync(string adminName)
+    {
+        using var init = Process.Start(StartInfo("init", "--data-dir", DataDir, "--admin-name", adminName))
+            ?? throw new InvalidOperationException($"cannot start {BinaryPath}");
+        var stdout = init.StandardOutput.ReadToEndAsync();
+        var stderr = init.StandardError.ReadToEndAsync();
+        await init.WaitForExitAsync().ConfigureAwait(false);
+        var output = await stdout.ConfigureAwait(false);
+        var key = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("api-key: ", StringComparison.Ordinal));
+        if (init.ExitCode != 0 || key is null)
+        {
+            throw new InvalidOperationException($"codesign-server init failed ({init.ExitCode}):\n{output}\n{await stderr.ConfigureAwait(false)}");
+        }
+        AdminApiKey = key["api-key: ".Length..];
+    }
+
+    private async Task RunAsync()
+    {
+        var arguments = new List<string> { "--data-dir", DataDir, "--listen", $"127.0.0.1:{_port}" };
+        if (_plaintext)
+        {
+            arguments.Add("--plaintext");
+        }
+        var process = Process.Start(StartInfo([.. arguments])) ?? throw new InvalidOperationException($"cannot start {BinaryPath}");
+        _process = process;
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        string? certificateLine = null;
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                listening.TrySetException(new InvalidOperationException($"codesign-server exited before listening:\n{StandardError}"));
+            }
+            else if (e.Data.StartsWith("tls certificate: ", StringComparison.Ordinal))
+            {
+                certificateLine = e.Data;
+            }
+            else if (e.Data.StartsWith("listening on ", StringComparison.Ordinal))
+            {
+                listening.TrySetResult(e.Data["listening on ".Length..].Trim());
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (_stderr)
+                {
+                    _stderr.AppendLine(e.Data);
+                }
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var url = await listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
+        Url = new Uri(url);
+        _port = Url.Port;
+        if (!_plaintext)
+        {
+            // "tls certificate: PATH sha256:HEX" is printed before "listening on".
+            var line = certificateLine ?? throw new InvalidOperationException("codesign-server printed no 'tls certificate:' line");
+            TlsCertificatePath = line["tls certificate: ".Length..line.LastIndexOf(" sha256:", StringComparison.Ordinal)];
+        }
+    }
+
+    private static ProcessStartInfo StartInfo(params string[] arguments)
+    {
+        var info = new ProcessStartInfo(BinaryPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        return info;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "CodeSigning.Pkcs11.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException("cannot find the repository root (CodeSigning.Pkcs11.sln); set CODESIGN_SERVER_BINARY");
+    }
+
+    private sealed class BearerHandler(string bearer, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

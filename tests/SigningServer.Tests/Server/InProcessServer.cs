@@ -1,0 +1,95 @@
+using System.Net;
+using CodeSigning.Server.Domain;
+using CodeSigning.Server.Hosting;
+using CodeSigning.Server.Tests.Keys;
+using CodeSigning.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace CodeSigning.Server.Tests.Server;
+
+/// <summary>
+/// The real server (Kestrel, gRPC, SQLite, software vault) in this process on 127.0.0.1:0 over
+/// h2c, with a clock the tests move. One per test class: RSA key generation is slow.
+/// </summary>
+public class InProcessServer : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private readonly List<GrpcChannel> _channels = [];
+    private WebApplication? _app;
+
+    public ManualClock Clock { get; } = new();
+    public string DataDir => _directory.Path;
+    public string AdminApiKey { get; private set; } = "";
+    public Uri Url { get; private set; } = null!;
+    protected virtual ServerSettings Settings => new();
+
+    public virtual async Task InitializeAsync()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, InitCommand.Run(DataDir, "admin", output, TextWriter.Null));
+        AdminApiKey = output.ToString().Split('\n').Single(l => l.StartsWith("api-key: ", StringComparison.Ordinal))["api-key: ".Length..].Trim();
+        var options = new ServerOptions(DataDir, IPAddress.Loopback, "127.0.0.1", 0, Plaintext: true, null, null);
+        _app = ServerHost.Build(options, Settings, Clock, certificate: null, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await _app.StartAsync();
+        Url = ServerHost.ListeningUrl(_app, options);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+
+    public Clients As(string bearer)
+    {
+        var channel = GrpcChannel.ForAddress(Url, new GrpcChannelOptions { HttpHandler = new BearerHandler(bearer) });
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
+        return new Clients(channel);
+    }
+
+    public Clients Admin => As(AdminApiKey);
+
+    /// <summary>A new user with an API key.</summary>
+    public async Task<(User User, Clients Clients, string ApiKey)> CreateUserAsync(string name, bool productAdmin = false)
+    {
+        var user = await Admin.Identity.CreateUserAsync(new CreateUserRequest { Name = name, ProductAdmin = productAdmin });
+        var key = await Admin.Identity.CreateApiKeyAsync(new CreateApiKeyRequest { User = name, Description = "test" });
+        return (user, As(key.Secret), key.Secret);
+    }
+
+    /// <summary>A Signer from the internal CA whose members are the given users.</summary>
+    public async Task<V1.Signer> CreateSignerAsync(string name, KeyAlgorithm algorithm, params (string User, Role Role)[] members)
+    {
+        var request = new CreateSignerRequest { Name = name, KeyAlgorithm = algorithm, CertificateAuthority = CertificateAuthorityKind.Internal };
+        request.Members.AddRange(members.Select(m => new MemberSpec { Principal = UserRef(m.User), Role = m.Role }));
+        return await Admin.Signers.CreateSignerAsync(request);
+    }
+
+    public static PrincipalRef UserRef(string name) => new() { Kind = PrincipalKind.User, Name = name };
+
+    public static Duration Minutes(int minutes) => Duration.FromTimeSpan(TimeSpan.FromMinutes(minutes));
+
+    private sealed class BearerHandler(string bearer) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
