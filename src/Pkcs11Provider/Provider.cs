@@ -1,34 +1,84 @@
-using System.Reflection;
+using System.Collections.Concurrent;
+using CodeSigning.Pkcs11.Configuration;
 using CodeSigning.Pkcs11.Cryptoki;
 using CodeSigning.Pkcs11.Logging;
+using CodeSigning.Pkcs11.Remote;
+using CodeSigning.Pkcs11.Sessions;
+using CodeSigning.Pkcs11.Tokens;
 using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Pkcs11;
 
 /// <summary>
 /// The module's process-wide state between C_Initialize and C_Finalize. Every C_* call reaches
-/// the PKCS#11 behaviour through here.
+/// the PKCS#11 behaviour through here (the partial files hold slots, sessions, objects, signing).
 /// </summary>
-public sealed class Provider
+public sealed partial class Provider : IDisposable
 {
     private static readonly Lock Gate = new();
     private static Provider? current;
 
-    private Provider(InitializeOptions options)
+    /// <summary>The process whose runtime threads (thread pool, socket engine) the module first used.</summary>
+    private static int? runtimePid;
+
+    private readonly int pid;
+    private readonly RemoteClient remote;
+    private readonly Credential? credential;
+    private readonly TokenDirectory tokens;
+    private readonly RemoteSigner signer;
+    private readonly SessionTable sessions = new();
+
+    /// <summary>Slots the application has logged in to, with the bearer the PIN carried (empty when the configuration holds credentials).</summary>
+    private readonly ConcurrentDictionary<ulong, string> logins = new();
+
+    private Provider(InitializeOptions options, ModuleConfiguration configuration, TimeProvider time)
     {
         Options = options;
+        Configuration = configuration;
+        pid = ProcessIdentity.CurrentPid();
+        var logger = ProviderLogging.Logger;
+        remote = new RemoteClient(configuration, logger);
+        try
+        {
+            credential = configuration.Auth switch
+            {
+                { ApiKey: { } key } => new ApiKeyCredential(key),
+                { ApiKeyFile: { } file } => ApiKeyCredential.FromFile(file),
+                { ServiceAccount: { } account } => ServiceAccountCredential.FromConfiguration(account, time),
+                _ => null,
+            };
+        }
+        catch
+        {
+            remote.Dispose();
+            throw;
+        }
+
+        tokens = new TokenDirectory(configuration, remote, credential, time, logger);
+        signer = new RemoteSigner(remote, TimeSpan.FromSeconds(configuration.ApprovalWaitSeconds), time, logger);
     }
 
     public InitializeOptions Options { get; }
 
-    /// <summary>The initialized provider, or CKR_CRYPTOKI_NOT_INITIALIZED.</summary>
-    public static Provider Current =>
-        Volatile.Read(ref current)
-        ?? throw new Pkcs11Exception(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, "C_Initialize has not been called");
+    public ModuleConfiguration Configuration { get; }
 
-    public static bool IsInitialized => Volatile.Read(ref current) is not null;
+    /// <summary>The initialized provider, or CKR_CRYPTOKI_NOT_INITIALIZED (also in a fork() child until it initializes).</summary>
+    public static Provider Current
+    {
+        get
+        {
+            var provider = Volatile.Read(ref current);
+            return provider is not null && provider.pid == ProcessIdentity.CurrentPid()
+                ? provider
+                : throw new Pkcs11Exception(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, "C_Initialize has not been called");
+        }
+    }
 
-    public static void Initialize(InitializeOptions options)
+    public static bool IsInitialized => Volatile.Read(ref current) is { } provider && provider.pid == ProcessIdentity.CurrentPid();
+
+    public static void Initialize(InitializeOptions options) => Initialize(options, Environment.GetEnvironmentVariable, TimeProvider.System);
+
+    public static void Initialize(InitializeOptions options, Func<string, string?> environment, TimeProvider time)
     {
         // We lock with our own primitives only, so an application that insists on its own mutex
         // callbacks (without CKF_OS_LOCKING_OK) cannot be served safely.
@@ -39,12 +89,37 @@ public sealed class Provider
 
         lock (Gate)
         {
-            if (current is not null)
+            if (IsInitialized)
             {
                 throw new Pkcs11Exception(CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED, "C_Initialize was already called");
             }
 
-            current = new Provider(options);
+            // After fork() only the calling thread exists in the child, but the runtime believes
+            // its thread pool and socket threads still run: network calls would hang forever.
+            if (runtimePid is { } owner && owner != ProcessIdentity.CurrentPid())
+            {
+                ProviderLog.ForkedChildRefused(ProviderLogging.Logger, owner);
+                throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED, "cannot initialize in a fork() child of a process that used the module");
+            }
+
+            ModuleConfiguration configuration;
+            try
+            {
+                configuration = ConfigurationLoader.Load(options.ConfigPath, environment);
+                if (configuration.LogLevel is not null || configuration.LogFile is not null)
+                {
+                    var level = Enum.Parse<LogLevel>(configuration.LogLevel ?? nameof(LogLevel.Warning), ignoreCase: true);
+                    ProviderLogging.Use(ProviderLogging.Create(level, configuration.LogFile));
+                }
+
+                current = new Provider(options, configuration, time);
+                runtimePid ??= current.pid;
+            }
+            catch (ConfigurationException ex)
+            {
+                ProviderLog.ConfigurationRefused(ProviderLogging.Logger, ex.Message);
+                throw new Pkcs11Exception(CKR.CKR_GENERAL_ERROR, ex.Message);
+            }
         }
 
         ProviderLog.Initialized(ProviderLogging.Logger, ModuleVersion);
@@ -55,12 +130,9 @@ public sealed class Provider
     {
         lock (Gate)
         {
-            if (current is null)
-            {
-                throw new Pkcs11Exception(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, "C_Initialize has not been called");
-            }
-
+            var provider = Current;
             current = null;
+            provider.Dispose();
         }
 
         ProviderLog.Finalized(ProviderLogging.Logger);
@@ -72,6 +144,12 @@ public sealed class Provider
         _ = Current;
         var version = ModuleVersion;
         return new ModuleInfo(2, 40, "CodeSigning", "CodeSigning PKCS#11 module", (byte)version.Major, (byte)version.Minor);
+    }
+
+    public void Dispose()
+    {
+        remote.Dispose();
+        (credential as IDisposable)?.Dispose();
     }
 
     private static Version ModuleVersion => typeof(Provider).Assembly.GetName().Version ?? new Version(1, 0);

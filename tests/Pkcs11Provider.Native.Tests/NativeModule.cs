@@ -48,7 +48,7 @@ internal static class NativeModule
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class NativeModuleCollection
+public sealed class NativeModuleCollection : ICollectionFixture<NativeServerFixture>
 {
     public const string Name = "native module";
 }

@@ -1,13 +1,19 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
+using Net.Pkcs11Interop.HighLevelAPI.MechanismParams;
 
 namespace CodeSigning.Pkcs11.Native.Tests;
 
-/// <summary>The module through Pkcs11Interop, the .NET client many applications use.</summary>
+/// <summary>The published module through Pkcs11Interop, the .NET client many applications use, against the fake server.</summary>
 [Collection(NativeModuleCollection.Name)]
-public sealed class Pkcs11InteropTests
+public sealed class Pkcs11InteropTests : IDisposable
 {
+    private static readonly byte[] Data = "artifact bytes"u8.ToArray();
+    private readonly NativeServerFixture fixture;
+    private readonly Pkcs11InteropFactories factories = new();
+
     static Pkcs11InteropTests()
     {
         // Pkcs11Interop 5.3 asks for "libdl"; Debian 12 ships only libdl.so.2.
@@ -15,12 +21,23 @@ public sealed class Pkcs11InteropTests
             name == "libdl" && OperatingSystem.IsLinux() ? NativeLibrary.Load("libdl.so.2") : IntPtr.Zero);
     }
 
+    public Pkcs11InteropTests(NativeServerFixture fixture)
+    {
+        this.fixture = fixture;
+        fixture.Reset();
+        RawCalls.EnsureFinalized();
+    }
+
+    public void Dispose()
+    {
+        RawCalls.EnsureFinalized();
+        fixture.Reset();
+    }
+
     [Fact]
     public void Library_info_is_read_through_Pkcs11Interop()
     {
-        RawCalls.EnsureFinalized();
-        var factories = new Pkcs11InteropFactories();
-        using var library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, NativeModule.Path, AppType.MultiThreaded);
+        using var library = Load();
 
         var info = library.GetInfo();
 
@@ -29,4 +46,232 @@ public sealed class Pkcs11InteropTests
         Assert.Equal("CodeSigning PKCS#11 module", info.LibraryDescription);
         Assert.Equal("1.0", info.LibraryVersion);
     }
+
+    [Fact]
+    public void Slots_and_tokens_describe_the_Signers()
+    {
+        using var library = Load();
+
+        var slots = library.GetSlotList(SlotsType.WithTokenPresent);
+
+        Assert.Equal(2, slots.Count);
+        Assert.All(slots, s => Assert.InRange(s.SlotId, 1ul, 0x7FFFFFFFul));
+        var token = Slot(library, "native-rsa").GetTokenInfo();
+        Assert.Equal(fixture.Rsa.Id.Replace("-", "", StringComparison.Ordinal)[..16], token.SerialNumber);
+        Assert.True(token.TokenFlags.WriteProtected);
+        Assert.False(token.TokenFlags.LoginRequired);
+        Assert.Equal("CodeSigning", token.ManufacturerId);
+        var mechanisms = Slot(library, "native-p256").GetMechanismList();
+        Assert.Equal([CKM.CKM_ECDSA, CKM.CKM_ECDSA_SHA256, CKM.CKM_ECDSA_SHA384, CKM.CKM_ECDSA_SHA512], mechanisms);
+        var info = Slot(library, "native-rsa").GetMechanismInfo(CKM.CKM_SHA256_RSA_PKCS_PSS);
+        Assert.True(info.MechanismFlags.Sign && info.MechanismFlags.Verify && !info.MechanismFlags.Encrypt);
+        Assert.Equal(2048ul, info.MinKeySize);
+    }
+
+    [Fact]
+    public void Objects_and_attributes_marshal_with_the_length_convention()
+    {
+        using var library = Load();
+        using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
+        session.Login(CKU.CKU_USER, "any pin");
+
+        var key = Find(session, CKO.CKO_PRIVATE_KEY).Single();
+        var attributes = session.GetAttributeValue(key, [CKA.CKA_LABEL, CKA.CKA_MODULUS, CKA.CKA_PRIVATE_EXPONENT, CKA.CKA_KEY_TYPE, CKA.CKA_SIGN]);
+
+        Assert.Equal("native-rsa", attributes[0].GetValueAsString());
+        Assert.Equal(((RSA)fixture.Rsa.Key).ExportParameters(false).Modulus, attributes[1].GetValueAsByteArray());
+        Assert.True(attributes[2].CannotBeRead);
+        Assert.Equal((ulong)CKK.CKK_RSA, attributes[3].GetValueAsUlong());
+        Assert.True(attributes[4].GetValueAsBool());
+        var certificates = Find(session, CKO.CKO_CERTIFICATE);
+        Assert.Equal(fixture.Rsa.Chain, certificates.Select(c => session.GetAttributeValue(c, [CKA.CKA_VALUE])[0].GetValueAsByteArray()));
+        Assert.Equal(
+            session.GetAttributeValue(key, [CKA.CKA_ID])[0].GetValueAsByteArray(),
+            session.GetAttributeValue(certificates[0], [CKA.CKA_ID])[0].GetValueAsByteArray());
+    }
+
+    public static TheoryData<CKM, string> RsaMechanisms => new()
+    {
+        { CKM.CKM_SHA256_RSA_PKCS, "SHA256" },
+        { CKM.CKM_SHA384_RSA_PKCS, "SHA384" },
+        { CKM.CKM_SHA512_RSA_PKCS, "SHA512" },
+        { CKM.CKM_SHA256_RSA_PKCS_PSS, "SHA256" },
+        { CKM.CKM_SHA384_RSA_PKCS_PSS, "SHA384" },
+        { CKM.CKM_SHA512_RSA_PKCS_PSS, "SHA512" },
+        { CKM.CKM_RSA_PKCS, "SHA256" },
+        { CKM.CKM_RSA_PKCS_PSS, "SHA384" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RsaMechanisms))]
+    public void Every_rsa_mechanism_signs_and_verifies_independently(CKM type, string hashName)
+    {
+        using var library = Load();
+        using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
+        var hash = new HashAlgorithmName(hashName);
+        var pss = type is CKM.CKM_RSA_PKCS_PSS or >= CKM.CKM_SHA256_RSA_PKCS_PSS and <= CKM.CKM_SHA512_RSA_PKCS_PSS;
+        var mechanism = pss ? session.Factories.MechanismFactory.Create(type, PssParams(session, hash)) : session.Factories.MechanismFactory.Create(type);
+        var digest = CryptographicOperations.HashData(hash, Data);
+        var input = type switch
+        {
+            CKM.CKM_RSA_PKCS => [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20, .. digest],
+            CKM.CKM_RSA_PKCS_PSS => digest,
+            _ => Data,
+        };
+
+        var signature = session.Sign(mechanism, Find(session, CKO.CKO_PRIVATE_KEY).Single(), input);
+
+        var padding = pss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+        Assert.True(((RSA)fixture.Rsa.Key).VerifyHash(digest, signature, hash, padding));
+        session.Verify(mechanism, Find(session, CKO.CKO_PUBLIC_KEY).Single(), input, signature, out var valid);
+        Assert.True(valid);
+    }
+
+    [Theory]
+    [InlineData(CKM.CKM_ECDSA, "SHA256")]
+    [InlineData(CKM.CKM_ECDSA_SHA256, "SHA256")]
+    [InlineData(CKM.CKM_ECDSA_SHA384, "SHA384")]
+    [InlineData(CKM.CKM_ECDSA_SHA512, "SHA512")]
+    public void Every_ecdsa_mechanism_signs_and_verifies_independently(CKM type, string hashName)
+    {
+        using var library = Load();
+        using var session = Slot(library, "native-p256").OpenSession(SessionType.ReadOnly);
+        var hash = new HashAlgorithmName(hashName);
+        var digest = CryptographicOperations.HashData(hash, Data);
+        var mechanism = session.Factories.MechanismFactory.Create(type);
+        var input = type == CKM.CKM_ECDSA ? digest : Data;
+
+        var signature = session.Sign(mechanism, Find(session, CKO.CKO_PRIVATE_KEY).Single(), input);
+
+        Assert.Equal(64, signature.Length);
+        Assert.True(((ECDsa)fixture.P256.Key).VerifyHash(digest, signature));
+    }
+
+    [Fact]
+    public void Multi_part_signing_through_C_SignUpdate_signs_the_whole_stream()
+    {
+        using var library = Load();
+        using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
+        var data = new byte[100_000];
+        Random.Shared.NextBytes(data);
+
+        var signature = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_SHA512_RSA_PKCS), Find(session, CKO.CKO_PRIVATE_KEY).Single(), new MemoryStream(data), 4096);
+
+        Assert.True(((RSA)fixture.Rsa.Key).VerifyData(data, signature, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1));
+        Assert.Equal(SHA512.HashData(data), fixture.Server.SignRequests.Single().Digest.ToByteArray());
+    }
+
+    [Fact]
+    public void Errors_come_back_as_the_specification_codes()
+    {
+        using var library = Load();
+        using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
+        var key = Find(session, CKO.CKO_PRIVATE_KEY).Single();
+        var mechanisms = session.Factories.MechanismFactory;
+
+        Assert.Equal(CKR.CKR_MECHANISM_INVALID, Code(() => session.Sign(mechanisms.Create(CKM.CKM_SHA1_RSA_PKCS), key, Data)));
+        Assert.Equal(CKR.CKR_KEY_TYPE_INCONSISTENT, Code(() => session.Sign(mechanisms.Create(CKM.CKM_ECDSA_SHA256), key, Data)));
+        Assert.Equal(CKR.CKR_DATA_LEN_RANGE, Code(() => session.Sign(mechanisms.Create(CKM.CKM_RSA_PKCS), key, new byte[300])));
+        Assert.Equal(CKR.CKR_FUNCTION_NOT_SUPPORTED, Code(() => session.GenerateKeyPair(mechanisms.Create(CKM.CKM_RSA_PKCS_KEY_PAIR_GEN), [], [], out _, out _)));
+        Assert.Equal(CKR.CKR_FUNCTION_NOT_SUPPORTED, Code(() => session.Encrypt(mechanisms.Create(CKM.CKM_RSA_PKCS), key, Data)));
+        Assert.Equal(CKR.CKR_SESSION_READ_ONLY, Code(() => session.CreateObject([session.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_DATA)])));
+        Assert.Equal(CKR.CKR_SESSION_READ_ONLY, Code(() => session.SetPin("old", "new")));
+        Assert.Equal(CKR.CKR_TOKEN_WRITE_PROTECTED, Code(() => Slot(library, "native-rsa").OpenSession(SessionType.ReadWrite)));
+        Assert.Empty(fixture.Server.SignRequests);
+        Assert.Equal(2, Find(session, CKO.CKO_CERTIFICATE).Count);
+    }
+
+    [Fact]
+    public void Approval_missing_is_function_rejected_with_the_command_in_the_log()
+    {
+        using var library = Load();
+        using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
+        fixture.Rsa.ApprovalRequired = true;
+
+        Assert.Equal(CKR.CKR_FUNCTION_REJECTED, Code(() => session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_SHA256_RSA_PKCS), Find(session, CKO.CKO_PRIVATE_KEY).Single(), Data)));
+
+        var correlationId = fixture.Server.SignRequests.Single().Client.CorrelationId;
+        Assert.Contains($"csign request create --signer native-rsa --count 1", fixture.Log(), StringComparison.Ordinal);
+        Assert.Contains(correlationId, fixture.Log(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Server_unreachable_is_a_device_error()
+    {
+        var config = fixture.Config();
+        config["servers"] = new System.Text.Json.Nodes.JsonArray("http://127.0.0.1:1");
+        fixture.WriteConfig(config);
+        using var library = Load();
+
+        Assert.Equal(CKR.CKR_DEVICE_ERROR, Code(() => library.GetSlotList(SlotsType.WithTokenPresent)));
+    }
+
+    [Fact]
+    public void Sixteen_threads_sign_concurrently_without_error()
+    {
+        using var library = Load();
+        var slot = Slot(library, "native-p256");
+
+        // Dedicated threads: blocking pool threads would starve the in-process fake server.
+        var signatures = new (byte[] Data, byte[] Signature)[16];
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 16).Select(i => new Thread(() =>
+        {
+            try
+            {
+                using var session = slot.OpenSession(SessionType.ReadOnly);
+                var data = BitConverter.GetBytes(i);
+                signatures[i] = (data, session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), data));
+            }
+            catch (Exception ex)
+            {
+                errors.Enqueue(ex);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(errors);
+        Assert.All(signatures, s => Assert.True(((ECDsa)fixture.P256.Key).VerifyData(s.Data, s.Signature, HashAlgorithmName.SHA256)));
+    }
+
+    [Fact]
+    public void Without_credentials_the_pin_is_the_api_key()
+    {
+        var config = fixture.Config();
+        config.Remove("auth");
+        config["signers"] = new System.Text.Json.Nodes.JsonArray("native-p256");
+        fixture.WriteConfig(config);
+        using var library = Load();
+        var slot = library.GetSlotList(SlotsType.WithTokenPresent).Single();
+        using var session = slot.OpenSession(SessionType.ReadOnly);
+
+        Assert.True(slot.GetTokenInfo().TokenFlags.LoginRequired);
+        Assert.Equal(CKR.CKR_PIN_INCORRECT, Code(() => session.Login(CKU.CKU_USER, "csk_wrong")));
+        session.Login(CKU.CKU_USER, NativeServerFixture.ApiKey);
+
+        var signature = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), Data);
+        Assert.True(((ECDsa)fixture.P256.Key).VerifyData(Data, signature, HashAlgorithmName.SHA256));
+    }
+
+    private IPkcs11Library Load() => factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, NativeModule.Path, AppType.MultiThreaded);
+
+    private static ISlot Slot(IPkcs11Library library, string label) =>
+        library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label == label);
+
+    private static List<IObjectHandle> Find(ISession session, CKO objectClass) =>
+        session.FindAllObjects([session.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, objectClass)]);
+
+    private static IMechanismParams PssParams(ISession session, HashAlgorithmName hash)
+    {
+        var (ckm, mgf, length) = hash.Name switch
+        {
+            "SHA256" => (CKM.CKM_SHA256, CKG.CKG_MGF1_SHA256, 32ul),
+            "SHA384" => (CKM.CKM_SHA384, CKG.CKG_MGF1_SHA384, 48ul),
+            _ => (CKM.CKM_SHA512, CKG.CKG_MGF1_SHA512, 64ul),
+        };
+        return session.Factories.MechanismParamsFactory.CreateCkRsaPkcsPssParams(ConvertUtils.UInt64FromCKM(ckm), ConvertUtils.UInt64FromCKG(mgf), length);
+    }
+
+    private static CKR Code(Action call) => Assert.Throws<Net.Pkcs11Interop.Common.Pkcs11Exception>(call).RV;
 }

@@ -2,34 +2,23 @@ using CodeSigning.Pkcs11.Cryptoki;
 
 namespace CodeSigning.Pkcs11.Tests;
 
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProviderStateCollection
+[Collection(ProviderCollection.Name)]
+public sealed class ProviderLifecycleTests(FakeServerFixture fixture) : ProviderTestBase(fixture)
 {
-    // The provider is process-wide state, as it is behind C_Initialize.
-    public const string Name = "provider state";
-}
-
-[Collection(ProviderStateCollection.Name)]
-public sealed class ProviderLifecycleTests : IDisposable
-{
-    public ProviderLifecycleTests() => ShutdownIfInitialized();
-
-    public void Dispose() => ShutdownIfInitialized();
-
     [Fact]
     public void Initialize_twice_is_already_initialized()
     {
-        Provider.Initialize(InitializeOptions.None);
+        Initialize();
 
-        var error = Assert.Throws<Pkcs11Exception>(() => Provider.Initialize(InitializeOptions.None));
-        Assert.Equal(CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED, error.Result);
+        Assert.Equal(CKR.CKR_CRYPTOKI_ALREADY_INITIALIZED, Code(() => Initialize()));
         Assert.True(Provider.IsInitialized);
     }
 
     [Fact]
     public void Mutex_callbacks_without_os_locking_are_refused_and_leave_the_provider_uninitialized()
     {
-        var error = Assert.Throws<Pkcs11Exception>(() => Provider.Initialize(new InitializeOptions(HasMutexCallbacks: true, OsLockingOk: false, ConfigPath: null)));
+        var error = Assert.Throws<Pkcs11Exception>(() =>
+            Provider.Initialize(new InitializeOptions(HasMutexCallbacks: true, OsLockingOk: false, WriteConfig(Config())), _ => null, TimeProvider.System));
 
         Assert.Equal(CKR.CKR_CANT_LOCK, error.Result);
         Assert.False(Provider.IsInitialized);
@@ -38,22 +27,23 @@ public sealed class ProviderLifecycleTests : IDisposable
     [Fact]
     public void Mutex_callbacks_with_os_locking_are_accepted()
     {
-        Provider.Initialize(new InitializeOptions(HasMutexCallbacks: true, OsLockingOk: true, ConfigPath: null));
+        Provider.Initialize(new InitializeOptions(HasMutexCallbacks: true, OsLockingOk: true, WriteConfig(Config())), _ => null, TimeProvider.System);
 
         Assert.True(Provider.IsInitialized);
     }
 
     [Fact]
-    public void Shutdown_and_info_need_initialization()
+    public void Calls_need_initialization()
     {
         Assert.Equal(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, Assert.Throws<Pkcs11Exception>(Provider.Shutdown).Result);
-        Assert.Equal(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, Assert.Throws<Pkcs11Exception>(() => Provider.GetInfo()).Result);
+        Assert.Equal(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, Code(() => Provider.GetInfo()));
+        Assert.Equal(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, Code(() => _ = Provider.Current));
     }
 
     [Fact]
     public void Info_is_cryptoki_2_40_from_CodeSigning()
     {
-        Provider.Initialize(InitializeOptions.None);
+        Initialize();
 
         var info = Provider.GetInfo();
 
@@ -62,11 +52,14 @@ public sealed class ProviderLifecycleTests : IDisposable
         Assert.Equal((1, 0), (info.LibraryMajor, info.LibraryMinor));
     }
 
-    private static void ShutdownIfInitialized()
+    [Fact]
+    public void Finalize_closes_every_session()
     {
-        if (Provider.IsInitialized)
-        {
-            Provider.Shutdown();
-        }
+        Initialize();
+        var session = OpenSession(Fixture.Rsa);
+        Provider.Shutdown();
+        Initialize();
+
+        Assert.Equal(CKR.CKR_SESSION_HANDLE_INVALID, Code(() => P.GetSessionInfo(session)));
     }
 }

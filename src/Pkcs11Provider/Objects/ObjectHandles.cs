@@ -1,0 +1,25 @@
+namespace CodeSigning.Pkcs11.Objects;
+
+/// <summary>
+/// Object handles for the life of the module: the same (Signer, object) pair always gets the same
+/// handle, so handles survive cache refreshes; distinct objects never share one.
+/// </summary>
+public sealed class ObjectHandles
+{
+    private readonly Dictionary<(string SignerId, int Index), ulong> handles = [];
+    private readonly Lock gate = new();
+
+    public ulong For(string signerId, int index)
+    {
+        lock (gate)
+        {
+            if (!handles.TryGetValue((signerId, index), out var handle))
+            {
+                handle = (ulong)handles.Count + 1;
+                handles[(signerId, index)] = handle;
+            }
+
+            return handle;
+        }
+    }
+}

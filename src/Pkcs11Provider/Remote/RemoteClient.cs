@@ -1,0 +1,115 @@
+using CodeSigning.Pkcs11.Configuration;
+using CodeSigning.Pkcs11.Logging;
+using CodeSigning.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+
+namespace CodeSigning.Pkcs11.Remote;
+
+/// <summary>
+/// Calls the servers of the configuration synchronously (the host thread calls the module
+/// synchronously). A call that cannot reach a server is retried on the next one, up to `retries`
+/// more attempts, all within `call_timeout_ms`; any answer from a server, even an error, is final.
+/// </summary>
+public sealed class RemoteClient : IDisposable
+{
+    private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
+
+    private readonly ServerConnection[] servers;
+    private readonly TimeSpan callTimeout;
+    private readonly int retries;
+    private readonly ILogger logger;
+    private int preferred;
+
+    public RemoteClient(ModuleConfiguration configuration, ILogger logger)
+    {
+        var validation = ServerTrust.FromCaFile(configuration.TlsCaFile);
+        var connectTimeout = TimeSpan.FromMilliseconds(configuration.ConnectTimeoutMs);
+        servers = configuration.Servers.Select(url => new ServerConnection(new Uri(url), connectTimeout, validation)).ToArray();
+        callTimeout = TimeSpan.FromMilliseconds(configuration.CallTimeoutMs);
+        retries = configuration.Retries;
+        this.logger = logger;
+    }
+
+    public ServerInfo GetServerInfo() =>
+        Invoke(null, (server, options) => server.Tokens.GetServerInfo(new Empty(), options));
+
+    public ExchangeAssertionResponse ExchangeAssertion(string assertion) =>
+        Invoke(null, (server, options) => server.Tokens.ExchangeAssertion(new ExchangeAssertionRequest { Assertion = assertion }, options));
+
+    public IReadOnlyList<Signer> ListSigners(string bearer)
+    {
+        var signers = new List<Signer>();
+        var request = new ListSignersRequest { PageSize = 100 };
+        do
+        {
+            var page = Invoke(bearer, (server, options) => server.Signers.ListSigners(request, options));
+            signers.AddRange(page.Signers);
+            request = new ListSignersRequest { PageSize = 100, PageToken = page.NextPageToken };
+        }
+        while (request.PageToken.Length > 0);
+
+        return signers;
+    }
+
+    public Signer GetSigner(string bearer, string signer) =>
+        Invoke(bearer, (server, options) => server.Signers.GetSigner(new GetSignerRequest { Signer = signer }, options));
+
+    public SignResponse Sign(string bearer, SignRequest request) =>
+        Invoke(bearer, (server, options) => server.Signing.Sign(request, options));
+
+    public SigningRequest CreateSigningRequest(string bearer, CreateSigningRequestRequest request) =>
+        Invoke(bearer, (server, options) => server.Approvals.CreateSigningRequest(request, options));
+
+    public SigningRequest GetSigningRequest(string bearer, string requestId) =>
+        Invoke(bearer, (server, options) => server.Approvals.GetSigningRequest(new GetSigningRequestRequest { RequestId = requestId }, options));
+
+    public void Dispose()
+    {
+        foreach (var server in servers)
+        {
+            server.Dispose();
+        }
+    }
+
+    private T Invoke<T>(string? bearer, Func<ServerConnection, CallOptions, T> call)
+    {
+        var headers = new Metadata();
+        if (bearer is not null)
+        {
+            headers.Add("authorization", "Bearer " + bearer);
+        }
+
+        var deadline = DateTime.UtcNow + callTimeout;
+        var first = Volatile.Read(ref preferred);
+        for (var attempt = 0; ; attempt++)
+        {
+            var index = (first + attempt) % servers.Length;
+            var server = servers[index];
+            try
+            {
+                var result = call(server, new CallOptions(headers, deadline));
+                Volatile.Write(ref preferred, index);
+                return result;
+            }
+            catch (RpcException ex)
+            {
+                var failure = RemoteException.From(ex);
+                var remaining = deadline - DateTime.UtcNow;
+                if (!failure.IsUnreachable || attempt >= retries || remaining <= RetryPause)
+                {
+                    if (failure.IsUnreachable)
+                    {
+                        ProviderLog.ServerUnreachable(logger, server.Address, attempt + 1, failure.Message);
+                    }
+
+                    throw failure;
+                }
+
+                ProviderLog.RetryingServer(logger, server.Address, failure.Status, failure.Message);
+                Thread.Sleep(RetryPause * (attempt + 1) < remaining ? RetryPause * (attempt + 1) : RetryPause);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net.Security;
+using CodeSigning.V1;
+using Grpc.Net.Client;
+
+namespace CodeSigning.Pkcs11.Remote;
+
+/// <summary>One server of the configured list: its channel (pooled HTTP/2 connections, kept alive) and clients, reused for the life of the module.</summary>
+internal sealed class ServerConnection : IDisposable
+{
+    private readonly GrpcChannel channel;
+
+    public ServerConnection(Uri address, TimeSpan connectTimeout, RemoteCertificateValidationCallback? validation)
+    {
+        Address = address;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = connectTimeout,
+            EnableMultipleHttp2Connections = true,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(30),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        };
+        if (validation is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validation;
+        }
+
+        channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            // After a failed connection the channel backs off before trying again (up to 2 min by
+            // default); keep that short so the module recovers as soon as the server is back.
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromMilliseconds(500),
+        });
+        Signers = new SignerService.SignerServiceClient(channel);
+        Signing = new SignService.SignServiceClient(channel);
+        Approvals = new ApprovalService.ApprovalServiceClient(channel);
+        Tokens = new TokenService.TokenServiceClient(channel);
+    }
+
+    public Uri Address { get; }
+
+    public SignerService.SignerServiceClient Signers { get; }
+
+    public SignService.SignServiceClient Signing { get; }
+
+    public ApprovalService.ApprovalServiceClient Approvals { get; }
+
+    public TokenService.TokenServiceClient Tokens { get; }
+
+    public void Dispose() => channel.Dispose();
+}

@@ -1,0 +1,115 @@
+using CodeSigning.Pkcs11.Configuration;
+using CodeSigning.Pkcs11.Cryptoki;
+using CodeSigning.Pkcs11.Logging;
+using CodeSigning.Pkcs11.Objects;
+using CodeSigning.Pkcs11.Remote;
+using Microsoft.Extensions.Logging;
+
+namespace CodeSigning.Pkcs11.Tokens;
+
+/// <summary>
+/// The slots: with credentials in the configuration, one per Signer the caller may see (filtered by
+/// the `signers` allow-list), listed from the server and cached for `cache_ttl_seconds`; without,
+/// one per allow-listed Signer name, opened by C_Login whose PIN is the caller's API key.
+/// </summary>
+public sealed class TokenDirectory
+{
+    private readonly ModuleConfiguration configuration;
+    private readonly RemoteClient remote;
+    private readonly Credential? credential;
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private readonly ObjectHandles handles = new();
+    private readonly Lock gate = new();
+    private Dictionary<ulong, Token> tokens = [];
+    private DateTimeOffset? refreshedAt;
+
+    public TokenDirectory(ModuleConfiguration configuration, RemoteClient remote, Credential? credential, TimeProvider time, ILogger logger)
+    {
+        this.configuration = configuration;
+        this.remote = remote;
+        this.credential = credential;
+        this.time = time;
+        this.logger = logger;
+        if (credential is null)
+        {
+            var ids = SlotIds.Assign(configuration.Signers!);
+            tokens = configuration.Signers!.Distinct().ToDictionary(name => ids[name], name => new Token(ids[name], name, loginRequired: true, handles));
+        }
+    }
+
+    /// <summary>Every token, in slot id order; refreshed from the server once the cache is stale.</summary>
+    public IReadOnlyList<Token> List()
+    {
+        RefreshIfStale();
+        return [.. Volatile.Read(ref tokens).Values.OrderBy(t => t.SlotId)];
+    }
+
+    public Token Get(ulong slotId)
+    {
+        if (Volatile.Read(ref tokens).TryGetValue(slotId, out var token))
+        {
+            return token;
+        }
+
+        RefreshIfStale();
+        return Volatile.Read(ref tokens).TryGetValue(slotId, out token)
+            ? token
+            : throw new Pkcs11Exception(CKR.CKR_SLOT_ID_INVALID, $"no slot {slotId}");
+    }
+
+    /// <summary>Login-required token: fetch the Signer with the caller's API key (the PIN).</summary>
+    public void Open(Token token, string bearer) =>
+        token.Update(SignerSnapshot.From(remote.GetSigner(bearer, token.SignerReference)));
+
+    private void RefreshIfStale()
+    {
+        if (credential is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            if (refreshedAt is { } at && time.GetUtcNow() - at < TimeSpan.FromSeconds(configuration.CacheTtlSeconds))
+            {
+                return;
+            }
+
+            try
+            {
+                Refresh(credential.GetBearer(remote));
+            }
+            catch (RemoteException ex) when (refreshedAt is not null)
+            {
+                // Keep serving the tokens we know; signing asks the server anyway.
+                ProviderLog.SignerListStale(logger, ex.Message);
+            }
+        }
+    }
+
+    private void Refresh(string bearer)
+    {
+        var allowed = configuration.Signers;
+        var signers = remote.ListSigners(bearer)
+            .Where(s => allowed is null || allowed.Contains(s.Name) || allowed.Contains(s.Id))
+            .Select(s => s.PublicKey.IsEmpty ? remote.GetSigner(bearer, s.Id) : s)
+            .ToList();
+        var ids = SlotIds.Assign(signers.Select(s => s.Id));
+        var previous = Volatile.Read(ref tokens);
+        var next = new Dictionary<ulong, Token>();
+        foreach (var signer in signers)
+        {
+            var slotId = ids[signer.Id];
+            var token = previous.TryGetValue(slotId, out var known) && known.SignerReference == signer.Id
+                ? known
+                : new Token(slotId, signer.Id, loginRequired: false, handles);
+            token.Update(SignerSnapshot.From(signer));
+            next[slotId] = token;
+        }
+
+        Volatile.Write(ref tokens, next);
+        refreshedAt = time.GetUtcNow();
+        ProviderLog.SignersListed(logger, next.Count);
+    }
+}
