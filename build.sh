@@ -125,6 +125,15 @@ summarize() {
   [[ $failed -eq 0 ]]
 }
 
+# The demo needs the JDK's jar, jarsigner and keytool; install them like the test tools.
+run_demo() {
+  TEST_TOOLS=("jar:openjdk-17-jdk-headless" "jarsigner:openjdk-17-jdk-headless" "keytool:openjdk-17-jdk-headless")
+  ensure_test_tools
+  build
+  log "running the demo (tools/demo/demo.sh)"
+  "$ROOT/tools/demo/demo.sh"
+}
+
 usage() {
   cat >&2 <<USAGE
 usage: ./build.sh <verb>
@@ -138,7 +147,7 @@ USAGE
 case "${1:-}" in
   build) build ;;
   test) run_tests ;;
-  demo) echo "build.sh demo: not available yet; it arrives with the csign issue" >&2; exit 1 ;;
+  demo) run_demo ;;
   bench) echo "build.sh bench: not available yet; it arrives with the benchmarks issue" >&2; exit 1 ;;
   -h | --help | help) usage ;;
   *) usage; exit 2 ;;

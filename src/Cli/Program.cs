@@ -1,3 +1,10 @@
-// Replaced by the csign issue; the foundation only fixes the project and its contract.
-Console.Error.WriteLine("csign: not built yet (see the csign issue)");
-return 1;
+using CodeSigning.Cli;
+
+using var interrupted = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    // Ends a running `audit follow` cleanly instead of killing the process mid-write.
+    e.Cancel = true;
+    interrupted.Cancel();
+};
+return await CliApp.RunAsync(args, CliContext.FromConsole(), interrupted.Token).ConfigureAwait(false);

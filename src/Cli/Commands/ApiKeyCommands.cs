@@ -1,0 +1,67 @@
+using CodeSigning.Cli.Output;
+using CodeSigning.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CodeSigning.Cli.Commands;
+
+/// <summary><c>csign api-key</c>: a user's API keys; the secret is shown once, at creation.</summary>
+internal static class ApiKeyCommands
+{
+    public const string Usage = """
+        usage: csign api-key <verb> ...
+
+          create [--user NAME] [--description TEXT] [--ttl 90d]   prints the key once: api-key: csk_...
+          list [--user NAME] [--include-revoked]
+          revoke KEY_ID
+
+        Without --user: your own keys. For another user: Product Admin.
+
+        """;
+
+    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "api-key", new Dictionary<string, Func<Invocation, Task>>
+    {
+        ["create"] = CreateAsync,
+        ["list"] = ListAsync,
+        ["revoke"] = RevokeAsync,
+    });
+
+    private static async Task CreateAsync(Invocation invocation)
+    {
+        var args = invocation.Args;
+        var request = new CreateApiKeyRequest { User = args.Option("user") ?? string.Empty, Description = args.Option("description") ?? string.Empty };
+        if (args.Duration("ttl") is { } ttl)
+        {
+            request.Ttl = Duration.FromTimeSpan(ttl);
+        }
+
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var created = await connection.Identity.CreateApiKeyAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(created, w =>
+        {
+            w.WriteLine($"api-key: {created.Secret}");
+            w.WriteLine($"id {created.ApiKey.Id} for {created.ApiKey.UserName}, expires {Printer.Time(created.ApiKey.ExpiresAt)}; shown once, store it now");
+        });
+    }
+
+    private static async Task ListAsync(Invocation invocation)
+    {
+        var request = new ListApiKeysRequest { User = invocation.Args.Option("user") ?? string.Empty, IncludeRevoked = invocation.Args.Flag("include-revoked") };
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var keys = await connection.Identity.ListApiKeysAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        var table = new Table("ID", "USER", "DESCRIPTION", "CREATED", "EXPIRES", "LAST USED", "REVOKED");
+        foreach (var k in keys.ApiKeys)
+        {
+            table.Add(k.Id, k.UserName, k.Description, Printer.Time(k.CreatedAt), Printer.Time(k.ExpiresAt), Printer.Time(k.LastUsedAt), Printer.YesNo(k.Revoked));
+        }
+
+        invocation.Printer.Print(keys, table);
+    }
+
+    private static async Task RevokeAsync(Invocation invocation)
+    {
+        var id = invocation.Args.RequiredPositional("the API key id");
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var key = await connection.Identity.RevokeApiKeyAsync(new RevokeApiKeyRequest { ApiKeyId = id }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(key, w => w.WriteLine($"API key {key.Id} of {key.UserName} revoked"));
+    }
+}

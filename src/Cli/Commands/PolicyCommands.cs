@@ -1,0 +1,114 @@
+using CodeSigning.Cli.Parsing;
+using CodeSigning.V1;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace CodeSigning.Cli.Commands;
+
+/// <summary><c>csign policy</c>: a Signer's approval policy.</summary>
+internal static class PolicyCommands
+{
+    public const string Usage = """
+        usage: csign policy <verb> ...
+
+          show SIGNER
+          set SIGNER --approver P [--approver P]... [--approvals-required 1]
+                     [--max-signatures N] [--max-window 8h] [--request-ttl 24h]
+          clear SIGNER                 members who may sign then sign without approval
+
+        With a policy, signing needs a live grant: csign request create, then an approver's
+        csign request approve; or an Administrator's csign grant create.
+
+        """;
+
+    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "policy", new Dictionary<string, Func<Invocation, Task>>
+    {
+        ["show"] = ShowAsync,
+        ["set"] = SetAsync,
+        ["clear"] = ClearAsync,
+    });
+
+    /// <summary>The policy the options describe, or null when they name no approver.</summary>
+    public static ApprovalPolicy? Build(IReadOnlyList<string> approvers, int? required, int? maxSignatures, TimeSpan? maxWindow, TimeSpan? requestTtl)
+    {
+        if (approvers.Count == 0)
+        {
+            return required is null && maxSignatures is null && maxWindow is null && requestTtl is null
+                ? null
+                : throw CliException.Usage("an approval policy needs at least one --approver");
+        }
+
+        var policy = new ApprovalPolicy { ApprovalsRequired = required ?? 1, MaxSignaturesPerGrant = maxSignatures ?? 0 };
+        policy.Approvers.Add(approvers.Select(PrincipalText.Parse));
+        if (maxWindow is { } window)
+        {
+            policy.MaxGrantWindow = Duration.FromTimeSpan(window);
+        }
+
+        if (requestTtl is { } ttl)
+        {
+            policy.RequestTtl = Duration.FromTimeSpan(ttl);
+        }
+
+        return policy;
+    }
+
+    private static async Task ShowAsync(Invocation invocation)
+    {
+        var signer = Verbs.Signer(invocation);
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        ApprovalPolicy policy;
+        try
+        {
+            policy = await connection.Approvals.GetApprovalPolicyAsync(
+                new GetApprovalPolicyRequest { Signer = signer }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == "NOT_FOUND")
+        {
+            // The Signer exists (else SIGNER_NOT_FOUND) and has no policy: a normal state, not an error.
+            policy = new ApprovalPolicy();
+        }
+
+        Show(invocation, signer, policy);
+    }
+
+    private static async Task SetAsync(Invocation invocation)
+    {
+        var args = invocation.Args;
+        var signer = Verbs.Signer(invocation);
+        var policy = Build(args.Options("approver"), args.Int("approvals-required"), args.Int("max-signatures"), args.Duration("max-window"), args.Duration("request-ttl"))
+            ?? throw CliException.Usage("missing --approver (use csign policy clear to remove the policy)");
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        policy = await connection.Approvals.SetApprovalPolicyAsync(
+            new SetApprovalPolicyRequest { Signer = signer, Policy = policy }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        Show(invocation, signer, policy);
+    }
+
+    private static async Task ClearAsync(Invocation invocation)
+    {
+        var signer = Verbs.Signer(invocation);
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var empty = await connection.Approvals.ClearApprovalPolicyAsync(
+            new ClearApprovalPolicyRequest { Signer = signer }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(empty, w => w.WriteLine($"{signer}: approval policy cleared; members who may sign sign at once"));
+    }
+
+    private static void Show(Invocation invocation, string signer, ApprovalPolicy policy)
+    {
+        if (policy.Approvers.Count == 0)
+        {
+            invocation.Printer.Print(policy, w => w.WriteLine($"{signer}: no approval policy; members who may sign sign at once"));
+            return;
+        }
+
+        invocation.Printer.Print(
+            policy,
+            ("signer", signer),
+            ("approvers", string.Join(", ", policy.Approvers.Select(PrincipalText.Format))),
+            ("approvals required", policy.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("max signatures", policy.MaxSignaturesPerGrant == 0 ? "no cap" : policy.MaxSignaturesPerGrant.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("max window", policy.MaxGrantWindow is null ? "no cap" : DurationText.Format(policy.MaxGrantWindow.ToTimeSpan())),
+            ("request ttl", policy.RequestTtl is null ? "24h" : DurationText.Format(policy.RequestTtl.ToTimeSpan())));
+    }
+}

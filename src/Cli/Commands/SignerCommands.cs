@@ -1,0 +1,240 @@
+using System.Security.Cryptography.X509Certificates;
+using CodeSigning.Cli.Output;
+using CodeSigning.Cli.Parsing;
+using CodeSigning.V1;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+
+namespace CodeSigning.Cli.Commands;
+
+/// <summary><c>csign signer</c>: create (four steps, prompted or by flags), list, show, enable, disable, certificates.</summary>
+internal static class SignerCommands
+{
+    public const string Usage = """
+        usage: csign signer <verb> ...
+
+          create --name NAME [--algorithm rsa-3072] [--ca internal|external] [--subject DN] [--validity 365d]
+                 [--description TEXT] [--admin P]... [--operator P]... [--auditor P]...
+                 [--approver P]... [--approvals-required N] [--csr-out FILE]
+          create [--interactive]        asks the four steps: name and key, CA, members, approval policy
+          list
+          show SIGNER
+          enable SIGNER | disable SIGNER
+          export-chain SIGNER [--out FILE]     the certificate chain as PEM, leaf first (Administrator)
+          csr SIGNER [--out FILE]              the pending PKCS#10 request (external CA)
+          import-cert SIGNER --cert FILE [--chain FILE]...   the certificate the external CA issued
+          renew SIGNER [--validity 365d]
+
+        Algorithms: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384. P is a principal: user:NAME,
+        service-account:NAME (sa:NAME) or group:NAME; a bare NAME is a user. Without --admin, you become
+        the Signer's Administrator. With --approver, signing needs approval (see csign policy).
+
+        """;
+
+    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "signer", new Dictionary<string, Func<Invocation, Task>>
+    {
+        ["create"] = CreateAsync,
+        ["list"] = ListAsync,
+        ["show"] = ShowAsync,
+        ["enable"] = i => SetEnabledAsync(i, true),
+        ["disable"] = i => SetEnabledAsync(i, false),
+        ["export-chain"] = ExportChainAsync,
+        ["csr"] = CsrAsync,
+        ["import-cert"] = ImportCertificateAsync,
+        ["renew"] = RenewAsync,
+    });
+
+    private static async Task CreateAsync(Invocation invocation)
+    {
+        // A person at a terminal who gives no name is walked through the steps; scripts get a usage error.
+        var interactive = invocation.Args.Flag("interactive") || (invocation.Context.Interactive && invocation.Args.Option("name") is null);
+        var plan = interactive ? SignerPlan.Prompt(invocation) : SignerPlan.FromFlags(invocation.Args);
+        var csrOut = invocation.Args.Option("csr-out");
+        if (csrOut is not null && plan.Request.CertificateAuthority != CertificateAuthorityKind.External)
+        {
+            throw CliException.Usage("--csr-out goes with --ca external");
+        }
+
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var ct = invocation.CancellationToken;
+        if (!plan.Request.Members.Any(m => m.Role == Role.Administrator))
+        {
+            var me = await connection.Identity.WhoAmIAsync(new Empty(), cancellationToken: ct).ConfigureAwait(false);
+            plan.Request.Members.Add(new MemberSpec { Principal = me.Principal, Role = Role.Administrator });
+        }
+
+        invocation.Context.Progress($"creating {plan.Request.Name}: generating its {EnumText<KeyAlgorithm>.Format(plan.Request.KeyAlgorithm)} key in the vault");
+        var signer = await connection.Signers.CreateSignerAsync(plan.Request, cancellationToken: ct).ConfigureAwait(false);
+        if (plan.Policy is not null)
+        {
+            await connection.Approvals.SetApprovalPolicyAsync(
+                new SetApprovalPolicyRequest { Signer = signer.Id, Policy = plan.Policy }, cancellationToken: ct).ConfigureAwait(false);
+            signer = await connection.Signers.GetSignerAsync(new GetSignerRequest { Signer = signer.Id }, cancellationToken: ct).ConfigureAwait(false);
+        }
+
+        if (csrOut is not null)
+        {
+            var csr = await connection.Signers.GetCertificateSigningRequestAsync(
+                new GetCertificateSigningRequestRequest { Signer = signer.Id }, cancellationToken: ct).ConfigureAwait(false);
+            await File.WriteAllTextAsync(csrOut, csr.Pem, ct).ConfigureAwait(false);
+        }
+
+        Show(invocation.Printer, signer);
+        if (!invocation.Printer.Json && signer.CertificateAuthority == CertificateAuthorityKind.External)
+        {
+            var next = csrOut is null ? $"csign signer csr {signer.Name} --out {signer.Name}.csr" : $"CSR written to {csrOut}";
+            invocation.Context.Out.WriteLine($"next: {next}; have the CA issue it, then csign signer import-cert {signer.Name} --cert FILE");
+        }
+    }
+
+    private static async Task ListAsync(Invocation invocation)
+    {
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var all = new ListSignersResponse();
+        var request = new ListSignersRequest { PageSize = 200 };
+        do
+        {
+            var page = await connection.Signers.ListSignersAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+            all.Signers.Add(page.Signers);
+            request.PageToken = page.NextPageToken;
+        }
+        while (request.PageToken.Length > 0);
+
+        var table = new Table("NAME", "ALGORITHM", "CA", "ENABLED", "APPROVAL", "YOUR ROLE", "CERTIFICATE UNTIL");
+        foreach (var s in all.Signers)
+        {
+            table.Add(
+                s.Name,
+                EnumText<KeyAlgorithm>.Format(s.KeyAlgorithm),
+                EnumText<CertificateAuthorityKind>.Format(s.CertificateAuthority),
+                Printer.YesNo(s.Enabled),
+                s.ApprovalRequired ? "required" : "no",
+                s.CallerRole == Role.Unspecified ? "-" : EnumText<Role>.Format(s.CallerRole),
+                s.CertificateChain.Count == 0 ? "(none yet)" : Day(LoadCertificate(s.CertificateChain[0]).NotAfter));
+        }
+
+        invocation.Printer.Print(all, table);
+    }
+
+    private static async Task ShowAsync(Invocation invocation)
+    {
+        var name = Verbs.Signer(invocation);
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        Show(invocation.Printer, await GetAsync(connection, name, invocation.CancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task SetEnabledAsync(Invocation invocation, bool enabled)
+    {
+        var name = Verbs.Signer(invocation);
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var signer = await connection.Signers.SetSignerEnabledAsync(
+            new SetSignerEnabledRequest { Signer = name, Enabled = enabled }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(signer, w => w.WriteLine($"{signer.Name}: signing {(enabled ? "enabled" : "disabled")}"));
+    }
+
+    private static async Task ExportChainAsync(Invocation invocation)
+    {
+        var name = Verbs.Signer(invocation);
+        var output = invocation.Args.Option("out");
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var chain = await connection.Signers.ExportCertificateChainAsync(
+            new ExportCertificateChainRequest { Signer = name }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(invocation, output, chain.Pem, chain, $"{chain.CertificateChain.Count} certificates").ConfigureAwait(false);
+    }
+
+    private static async Task CsrAsync(Invocation invocation)
+    {
+        var name = Verbs.Signer(invocation);
+        var output = invocation.Args.Option("out");
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var csr = await connection.Signers.GetCertificateSigningRequestAsync(
+            new GetCertificateSigningRequestRequest { Signer = name }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        await WriteTextAsync(invocation, output, csr.Pem, csr, "certificate request").ConfigureAwait(false);
+    }
+
+    private static async Task ImportCertificateAsync(Invocation invocation)
+    {
+        var name = Verbs.Signer(invocation);
+        var files = new[] { invocation.Args.Required("cert", "the issued certificate, PEM or DER") }.Concat(invocation.Args.Options("chain")).ToList();
+        var request = new ImportCertificateRequest { Signer = name };
+        foreach (var file in files)
+        {
+            request.Certificates.Add(ByteString.CopyFrom(await File.ReadAllBytesAsync(file, invocation.CancellationToken).ConfigureAwait(false)));
+        }
+
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        Show(invocation.Printer, await connection.Signers.ImportCertificateAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task RenewAsync(Invocation invocation)
+    {
+        var request = new RenewCertificateRequest { Signer = Verbs.Signer(invocation) };
+        if (invocation.Args.Duration("validity") is { } validity)
+        {
+            request.Validity = Duration.FromTimeSpan(validity);
+        }
+
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        invocation.Context.Progress($"renewing the certificate of {request.Signer}");
+        var signer = await connection.Signers.RenewCertificateAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        Show(invocation.Printer, signer);
+        if (!invocation.Printer.Json && signer.CertificateRequestPending)
+        {
+            invocation.Context.Out.WriteLine($"next: csign signer csr {signer.Name} --out {signer.Name}.csr, then csign signer import-cert {signer.Name} --cert FILE");
+        }
+    }
+
+    public static Task<Signer> GetAsync(Connection.ServerConnection connection, string signer, CancellationToken cancellationToken) =>
+        connection.Signers.GetSignerAsync(new GetSignerRequest { Signer = signer }, cancellationToken: cancellationToken).ResponseAsync;
+
+    /// <summary>DER certificates as one PEM bundle, in the order given.</summary>
+    public static string ToPem(IEnumerable<ByteString> certificates) =>
+        string.Concat(certificates.Select(der => new string(System.Security.Cryptography.PemEncoding.Write("CERTIFICATE", der.Span)) + "\n"));
+
+    private static void Show(Printer printer, Signer s)
+    {
+        var properties = new List<(string, string?)>
+        {
+            ("name", s.Name),
+            ("id", s.Id),
+            ("description", s.Description),
+            ("algorithm", EnumText<KeyAlgorithm>.Format(s.KeyAlgorithm)),
+            ("enabled", Printer.YesNo(s.Enabled)),
+            ("ca", EnumText<CertificateAuthorityKind>.Format(s.CertificateAuthority)),
+            ("approval", s.ApprovalRequired ? $"required (csign policy show {s.Name})" : "not required"),
+            ("your role", s.CallerRole == Role.Unspecified ? null : EnumText<Role>.Format(s.CallerRole)),
+            ("csr pending", Printer.YesNo(s.CertificateRequestPending)),
+            ("created", Printer.Time(s.CreatedAt)),
+        };
+        var chain = s.CertificateChain.Select(LoadCertificate).ToList();
+        for (var i = 0; i < chain.Count; i++)
+        {
+            var label = i == 0 ? "certificate" : i == chain.Count - 1 ? "root" : "issuer";
+            var fingerprint = chain[i].GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant();
+            properties.Add((label, $"{chain[i].Subject} (until {Day(chain[i].NotAfter)}, sha256 {fingerprint})"));
+        }
+
+        if (chain.Count == 0)
+        {
+            properties.Add(("certificate", "(none yet)"));
+        }
+
+        printer.Print(s, [.. properties]);
+    }
+
+    private static string Day(DateTime time) => time.ToUniversalTime().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static X509Certificate2 LoadCertificate(ByteString der) => X509CertificateLoader.LoadCertificate(der.Span);
+
+    private static async Task WriteTextAsync(Invocation invocation, string? path, string text, IMessage result, string what)
+    {
+        if (path is null)
+        {
+            invocation.Printer.Print(result, w => w.Write(text));
+            return;
+        }
+
+        await File.WriteAllTextAsync(path, text, invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(result, w => w.WriteLine($"{what} written to {path}"));
+    }
+}

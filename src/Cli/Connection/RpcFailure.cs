@@ -1,0 +1,75 @@
+using System.Security.Authentication;
+using CodeSigning.V1;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace CodeSigning.Cli.Connection;
+
+/// <summary>
+/// Turns a failed call into one line for people and the exit code for scripts: a refusal names the
+/// server's ErrorInfo reason and what to do next; a transport failure says the server was not reached.
+/// </summary>
+internal static class RpcFailure
+{
+    public static (int ExitCode, string Message) Describe(RpcException exception, string? server)
+    {
+        var info = exception.GetRpcStatus()?.GetDetail<ErrorInfo>();
+        if (info is not null && info.Domain == ErrorDomain.Name)
+        {
+            var hint = Hint(info);
+            var message = $"{exception.Status.Detail} [{info.Reason}]";
+            return (ExitCode.ServerRefused, hint is null ? message : $"{message}; {hint}");
+        }
+
+        // A client-side exception (DNS, TCP, TLS, HTTP/2) means the call never got an answer.
+        var transport = exception.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+            || exception.Status.DebugException is not null;
+        if (!transport)
+        {
+            return (ExitCode.ServerRefused, $"the server refused the call: {exception.StatusCode}: {exception.Status.Detail}");
+        }
+
+        var cause = Innermost(exception.Status.DebugException);
+        var where = server ?? "the server";
+        return cause is AuthenticationException
+            ? (ExitCode.Unreachable, $"TLS with {where} failed: {cause.Message}; pass the server's CA with --ca-file (csign login)")
+            : (ExitCode.Unreachable, $"cannot reach {where}: {cause?.Message ?? exception.Status.Detail}");
+    }
+
+    private static Exception? Innermost(Exception? exception)
+    {
+        while (exception?.InnerException is not null)
+        {
+            if (exception is AuthenticationException)
+            {
+                return exception;
+            }
+
+            exception = exception.InnerException;
+        }
+
+        return exception;
+    }
+
+    private static string? Hint(ErrorInfo info)
+    {
+        string Meta(string key) => info.Metadata.TryGetValue(key, out var value) ? value : "<signer>";
+        return info.Reason switch
+        {
+            "APPROVAL_REQUIRED" when info.Metadata.TryGetValue("pending_request_id", out var pending) =>
+                $"your request {pending} is waiting for approval: csign request show {pending}",
+            "APPROVAL_REQUIRED" =>
+                $"ask for approval with: csign request create --signer {Meta("signer_id")} --justification \"...\" --count 1 --window 1h",
+            "CREDENTIAL_INVALID" or "CREDENTIAL_EXPIRED" or "CREDENTIAL_REVOKED" =>
+                "log in again with csign login (or check CODESIGN_API_KEY)",
+            "NOT_A_MEMBER" or "ROLE_FORBIDS" => "ask an Administrator of the Signer for the role you need",
+            "PRODUCT_ADMIN_REQUIRED" => "ask a Product Admin",
+            "SIGNER_DISABLED" => "an Administrator can turn it back on with csign signer enable",
+            "CERTIFICATE_MISSING" =>
+                "get the CSR with csign signer csr, then import the issued certificate with csign signer import-cert",
+            "INVALID_ARGUMENT" when info.Metadata.TryGetValue("field", out var field) => $"check the value of {field}",
+            "RATE_LIMITED" => "too many failed logins from here; wait and retry",
+            _ => null,
+        };
+    }
+}
