@@ -11,10 +11,12 @@ set -euo pipefail
 # read, S search template.
 spy_events() {
   awk -v OFS='\t' '
+    BEGIN { names["0x00001044"] = "CKM_ECDSA_SHA256"; names["0x00001045"] = "CKM_ECDSA_SHA384"; names["0x00001046"] = "CKM_ECDSA_SHA512" }
     function flush() { if (section == "find" && tmpl != "") print "S", tmpl; section = ""; tmpl = "" }
     /^[0-9]+: C_/ { flush(); fn = $2; print "F", fn; next }
     /^Returned:/ { if ($3 != "CKR_OK") print "R", fn " -> " $3; flush(); next }
-    /pMechanism->type = / { print "M", $NF }
+    # pkcs11-spy (OpenSC 0.23) prints the ECDSA hash-and-sign mechanisms as numbers.
+    /pMechanism->type = / { m = $NF; print "M", m in names ? names[m] : m }
     /^\[in\] pTemplate\[/ { section = fn == "C_GetAttributeValue" ? "read" : fn == "C_FindObjectsInit" ? "find" : ""; next }
     /^\[out\]/ { flush(); next }
     section == "read" && /^    CKA_/ { print "A", $1 }
