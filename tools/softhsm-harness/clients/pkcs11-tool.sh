@@ -1,5 +1,6 @@
 # pkcs11-tool (opensc): list slots and objects, sign with every mechanism our module supports
-# (verified with openssl and the token's leaf key), then `pkcs11-tool --test`.
+# (verified with openssl and the token's leaf key), `pkcs11-tool --test`, and for our module the
+# refusals of key generation and object writing.
 
 # mechanism | input | openssl verification of the signature, per key kind.
 PKCS11_TOOL_MECHANISMS_rsa=(
@@ -21,13 +22,19 @@ PKCS11_TOOL_MECHANISMS_ec=(
   "ECDSA-SHA512|data.bin|dgst sha512"
 )
 
+# pkcs11_tool_for ARRAY KIND: fills ARRAY with the pkcs11-tool command for KIND's token (+ login).
+pkcs11_tool_for() {
+  local -n cmd="$1"
+  cmd=(pkcs11-tool --module "$MODULE_LIB" --token-label "$(signer_name "$2")" ${MODULE_PIN:+--login --pin "$MODULE_PIN"})
+}
+
 client_pkcs11_tool() {
   local kind signer p11 list mechs entry
   capture "pkcs11-tool -L" "$OUT/slots.txt" pkcs11-tool --module "$MODULE_LIB" -L || return 1
   for kind in "${KINDS[@]}"; do
     signer=$(signer_name "$kind")
     expect_output "pkcs11-tool -L lists token $signer" "$OUT/slots.txt" "token label +: $signer$" || return 1
-    p11=(pkcs11-tool --module "$MODULE_LIB" --token-label "$signer" ${MODULE_PIN:+--login --pin "$MODULE_PIN"})
+    pkcs11_tool_for p11 "$kind"
     list="$OUT/objects-$kind.txt"
     capture "pkcs11-tool -O ($kind)" "$list" "${p11[@]}" -O || return 1
     expect_output "private key $signer listed" "$list" '^Private Key Object' || return 1
@@ -58,8 +65,8 @@ pkcs11_tool_test() {
 # pkcs11_tool_refusals KIND OBJECTS_LISTING: our tokens are write-protected: generating a key pair
 # or writing an object fails with the exact code and leaves the objects as they were.
 pkcs11_tool_refusals() {
-  local kind="$1" before="$2" p11 after="$OUT/objects-after-$kind.txt"
-  p11=(pkcs11-tool --module "$MODULE_LIB" --token-label "$(signer_name "$kind")" ${MODULE_PIN:+--login --pin "$MODULE_PIN"})
+  local kind="$1" before="$2" p11 after="$OUT/objects-after-$1.txt"
+  pkcs11_tool_for p11 "$kind"
   expect_refusal "key pair generation ($kind)" CKR_TOKEN_WRITE_PROTECTED \
     "${p11[@]}" --keypairgen --key-type EC:prime256v1 --label harness-generated || return 1
   expect_refusal "certificate writing ($kind)" CKR_TOKEN_WRITE_PROTECTED \
@@ -71,9 +78,9 @@ pkcs11_tool_refusals() {
 # pkcs11_tool_sign KIND "MECHANISM|INPUT|VERIFY": one signature, checked by openssl. A mechanism
 # the reference module does not offer is noted; our module must offer every one.
 pkcs11_tool_sign() {
-  local kind="$1" mech input verify hash pss=() sig out signer
+  local kind="$1" mech input verify hash pss=() sig out p11 pub opt
   IFS='|' read -r mech input verify <<<"$2"
-  signer=$(signer_name "$kind"); hash=$(awk '{print $2}' <<<"$verify")
+  hash=$(awk '{print $2}' <<<"$verify"); pub="$(kind_dir "$kind")/pub.pem"
   if ! grep -Eq "^  $mech," "$OUT/mechanisms-$kind.txt"; then
     if [[ -n "${MODULE_IS_REFERENCE:-}" ]]; then note "$MODULE_NAME does not offer $mech"; return 0; fi
     printf '%s is not offered\n' "$mech" >"$REASON_FILE"; return 1
@@ -82,10 +89,9 @@ pkcs11_tool_sign() {
   [[ "$kind" == ec ]] && out+=(--signature-format openssl)
   # Prehashed PSS needs its hash named; the SHAx variants take it from the mechanism.
   [[ "$mech" == RSA-PKCS-PSS ]] && out+=(--hash-algorithm "${hash^^}" --mgf "MGF1-${hash^^}")
-  step "pkcs11-tool --sign -m $mech ($input)" pkcs11-tool --module "$MODULE_LIB" --token-label "$signer" \
-    ${MODULE_PIN:+--login --pin "$MODULE_PIN"} --sign -m "$mech" --label "$signer" -i "$ARTIFACTS/$input" "${out[@]}" || return 1
-  local pub opt
-  pub="$(kind_dir "$kind")/pub.pem"
+  pkcs11_tool_for p11 "$kind"
+  step "pkcs11-tool --sign -m $mech ($input)" "${p11[@]}" --sign -m "$mech" --label "$(signer_name "$kind")" \
+    -i "$ARTIFACTS/$input" "${out[@]}" || return 1
   [[ "$verify" == dgst* ]] && opt=-sigopt || opt=-pkeyopt
   [[ "$verify" == *pss ]] && pss=("$opt" rsa_padding_mode:pss "$opt" rsa_pss_saltlen:-1)
   if [[ "$verify" == dgst* ]]; then

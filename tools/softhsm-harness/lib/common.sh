@@ -53,9 +53,8 @@ expect_output() {
   return 1
 }
 
-# note TEXT: a remark shown in the PASS line (a mechanism the reference module does not offer).
+# note TEXT: a remark shown in the PASS line (an intended difference, a mechanism SoftHSM2 lacks).
 note() { printf '%s\n' "$*" >>"$NOTES_FILE"; }
-
 
 PASSED=0
 FAILED=0

@@ -13,10 +13,14 @@ export_token_certs() {
     timeout "$STEP_TIMEOUT" p11tool --provider "$lib" --export "$url" >"$pem"
     if [[ "$url" == *";object=$signer;"* ]]; then
       mv "$pem" "$d/leaf.pem"
-    elif [[ "$(openssl x509 -in "$pem" -noout -subject -nameopt RFC2253 | cut -d= -f2-)" != \
-            "$(openssl x509 -in "$pem" -noout -issuer -nameopt RFC2253 | cut -d= -f2-)" ]]; then
+      continue
+    fi
+    # Self-signed roots stay out: trust comes from the module's anchor, never from the token.
+    if [[ "$(openssl x509 -in "$pem" -noout -subject -nameopt RFC2253 | cut -d= -f2-)" != \
+          "$(openssl x509 -in "$pem" -noout -issuer -nameopt RFC2253 | cut -d= -f2-)" ]]; then
       cat "$pem" >>"$d/intermediates.pem"
     fi
+    rm -f "$pem"
   done < <(timeout "$STEP_TIMEOUT" p11tool --provider "$lib" --list-all-certs "pkcs11:token=$signer" | sed -n 's/^[[:space:]]*URL: //p')
   [[ -s "$d/leaf.pem" ]] || { echo "token $signer holds no certificate labelled $signer" >&2; return 1; }
   [[ -s "$d/intermediates.pem" ]] || { echo "token $signer holds no issuing certificate" >&2; return 1; }
