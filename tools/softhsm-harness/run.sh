@@ -2,9 +2,11 @@
 # Runs real signing clients against SoftHSM2 (the reference) and our PKCS#11 module side by side, on
 # the same freshly made artifacts, and verifies every result with an independent verifier.
 #
-#   run.sh [--modules softhsm,ours] [--spy DIR] [--keep]
+#   run.sh [--modules softhsm,ours,ours-pin] [--spy DIR] [--keep]
 #
-#   --modules  which modules to run (default: softhsm,ours)
+#   --modules  which modules to run (default: all three). softhsm: SoftHSM2, the reference; ours: our
+#              module with the API key in its configuration; ours-pin: no credential in the
+#              configuration, every client logs in with the API key as PIN
 #   --spy DIR  route every client through opensc's pkcs11-spy and keep one call log per client and
 #              module in DIR (summarize them with spy-summary.sh)
 #   --keep     keep the temporary directory (signed files, per-client logs) and print its path
@@ -17,7 +19,7 @@ set -euo pipefail
 
 HARNESS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$HARNESS_DIR/../.." && pwd)"
-MODULES=softhsm,ours
+MODULES=softhsm,ours,ours-pin
 export HARNESS_SPY_DIR="" HARNESS_KEEP=""
 
 while [[ $# -gt 0 ]]; do
@@ -25,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     --modules) MODULES="$2"; shift 2 ;;
     --spy) HARNESS_SPY_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --keep) HARNESS_KEEP=1; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,12 +56,12 @@ make_artifacts "$ARTIFACTS"
 
 IFS=',' read -r -a selected <<<"$MODULES"
 for module in "${selected[@]}"; do
-  [[ "$module" == softhsm || "$module" == ours ]] || { echo "run.sh: unknown module $module (softhsm, ours)" >&2; exit 2; }
+  [[ "$module" =~ ^(softhsm|ours|ours-pin)$ ]] || { echo "run.sh: unknown module $module (softhsm, ours, ours-pin)" >&2; exit 2; }
   log "preparing module $module"
   # A module that cannot be prepared fails every client, with the setup's last words as the reason.
   # The subshell keeps errexit (a condition would switch it off for everything inside).
   set +e
-  (set -e; "setup_$module") 2>"$WORK/setup-$module.log"
+  (set -e; "setup_${module//-/_}") 2>"$WORK/setup-$module.log"
   status=$?
   set -e
   if [[ $status -ne 0 ]]; then

@@ -1,8 +1,10 @@
 # openssl dgst -sign and pkeyutl -sign through the libp11 engine, verified with the token's leaf key.
+# The PIN is the engine's PIN setting: libp11 0.4.12 caps a URI's pin-value and its prompt at 32
+# characters, less than an API key.
 client_openssl() {
   local kind signer key pub pss
   export OPENSSL_CONF="$OUT/openssl.cnf"
-  cat >"$OPENSSL_CONF" <<CNF
+  (umask 077 && cat >"$OPENSSL_CONF" <<CNF
 openssl_conf = openssl_init
 [openssl_init]
 engines = engine_section
@@ -13,10 +15,12 @@ engine_id = pkcs11
 dynamic_path = $ENGINE_LIB
 MODULE_PATH = $MODULE_LIB
 init = 0
+${MODULE_PIN:+PIN = $MODULE_PIN}
 CNF
+  )
   for kind in "${KINDS[@]}"; do
     signer=$(signer_name "$kind"); pub="$(kind_dir "$kind")/pub.pem"
-    key="pkcs11:token=$signer;object=$signer;type=private${MODULE_PIN:+;pin-value=$MODULE_PIN}"
+    key="pkcs11:token=$signer;object=$signer;type=private"
     step "openssl dgst -sha256 -sign ($kind)" openssl dgst -sha256 -engine pkcs11 -keyform engine -sign "$key" \
       -out "$OUT/dgst-$kind.sig" "$ARTIFACTS/data.bin" || return 1
     step "openssl dgst -verify ($kind)" openssl dgst -sha256 -verify "$pub" -signature "$OUT/dgst-$kind.sig" "$ARTIFACTS/data.bin" || return 1

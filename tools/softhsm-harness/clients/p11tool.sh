@@ -12,8 +12,8 @@ client_p11tool() {
     expect_output "p11tool lists the private key ($kind)" "$list" "object=$signer;type=private$" || return 1
     expect_output "p11tool lists the public key ($kind)" "$list" "object=$signer;type=public$" || return 1
     list="$OUT/certs-$kind.txt"
-    capture "p11tool --list-all-certs ($kind)" "$list" p11tool --provider "$MODULE_LIB" \
-      --list-all-certs "pkcs11:token=$signer" || return 1
+    GNUTLS_PIN="$MODULE_PIN" capture "p11tool --list-all-certs ($kind)" "$list" p11tool --provider "$MODULE_LIB" \
+      ${MODULE_PIN:+--login} --list-all-certs "pkcs11:token=$signer" || return 1
     expect_output "p11tool lists the leaf ($kind)" "$list" "object=$signer;type=cert$" || return 1
     [[ $(grep -c 'type=cert$' "$list") -ge 2 ]] || { echo "p11tool lists no chain certificate ($kind)" >"$REASON_FILE"; return 1; }
   done

@@ -23,7 +23,7 @@ ENV
   eval "$exports"
   for kind in "${KINDS[@]}"; do
     signer=$(signer_name "$kind")
-    export_token_certs "$lib" "$signer" "$dir/$kind" "$root"
+    export_token_certs "$lib" "$signer" "$dir/$kind" "$root" "$pin"
     slot_of "$lib" "$signer" >"$dir/$kind/slot"
   done
 }
