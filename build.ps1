@@ -26,6 +26,7 @@ else { $os = 'win'; $libext = 'dll' }
 $Rid = if ($env:RID) { $env:RID } else { "$os-$arch" }
 $env:CODESIGN_RID = $Rid
 $env:CODESIGN_PKCS11_MODULE = Join-Path $Artifacts "native/$Rid/libcodesign-pkcs11.$libext"
+$env:CODESIGN_SERVER_BINARY = Join-Path $Artifacts ("server/codesign-server" + $(if ($IsWindows -or $env:OS -eq 'Windows_NT') { '.exe' } else { '' }))
 
 function Invoke-Step([string]$Description, [scriptblock]$Command) {
     Write-Host "==> $Description"

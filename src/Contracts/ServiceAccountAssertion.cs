@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 
 namespace CodeSigning.V1;
@@ -11,6 +12,9 @@ namespace CodeSigning.V1;
 /// </summary>
 public static class ServiceAccountAssertion
 {
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const string P384Oid = "1.3.132.0.34";
+
     /// <summary>
     /// A compact JWS: RS256 for RSA keys, ES256 / ES384 for P-256 / P-384; claims iss = sub =
     /// <paramref name="clientId"/>, aud, iat, exp, and a random jti so the server can refuse replays.
@@ -22,18 +26,19 @@ public static class ServiceAccountAssertion
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ArgumentException.ThrowIfNullOrEmpty(audience);
         ArgumentOutOfRangeException.ThrowIfLessThan(lifetime, TimeSpan.FromSeconds(1));
-        var algorithm = privateKey switch
+        // JWS ECDSA signatures are r||s, not DER (RFC 7518 3.4).
+        (string Algorithm, Func<byte[], byte[]> Sign) signer = privateKey switch
         {
-            RSA => "RS256",
-            ECDsa { KeySize: 256 } => "ES256",
-            ECDsa { KeySize: 384 } => "ES384",
+            RSA rsa => ("RS256", data => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)),
+            ECDsa ecdsa when IsCurve(ecdsa, P256Oid) => ("ES256", data => ecdsa.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
+            ECDsa ecdsa when IsCurve(ecdsa, P384Oid) => ("ES384", data => ecdsa.SignData(data, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation)),
             _ => throw new NotSupportedException("Service-account keys are RSA, EC P-256 or EC P-384."),
         };
         var issuedAt = now.ToUnixTimeSeconds();
 
         var header = Json(writer =>
         {
-            writer.WriteString("alg", algorithm);
+            writer.WriteString("alg", signer.Algorithm);
             writer.WriteString("typ", "JWT");
             if (keyId is not null)
             {
@@ -50,16 +55,11 @@ public static class ServiceAccountAssertion
             writer.WriteString("jti", Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)));
         });
         var signingInput = $"{Base64Url.EncodeToString(header)}.{Base64Url.EncodeToString(payload)}";
-        var data = System.Text.Encoding.ASCII.GetBytes(signingInput);
-        var signature = privateKey switch
-        {
-            RSA rsa => rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-            // JWS wants r||s, not DER (RFC 7518 3.4).
-            ECDsa ecdsa => ecdsa.SignData(data, algorithm == "ES256" ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
-            _ => throw new NotSupportedException(),
-        };
+        var signature = signer.Sign(Encoding.ASCII.GetBytes(signingInput));
         return $"{signingInput}.{Base64Url.EncodeToString(signature)}";
     }
+
+    private static bool IsCurve(ECDsa key, string oid) => key.ExportParameters(false).Curve.Oid.Value == oid;
 
     private static ReadOnlySpan<byte> Json(Action<Utf8JsonWriter> writeProperties)
     {

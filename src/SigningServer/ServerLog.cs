@@ -17,4 +17,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Key operation for Signer {Signer} failed; nothing was signed")]
     public static partial void KeyOperationFailed(ILogger logger, string signer, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Signed with Signer {Signer} for {Actor} ({Scheme}, {DigestAlgorithm}), audit event {AuditEventId}")]
+    public static partial void Signed(ILogger logger, string signer, string actor, string scheme, string digestAlgorithm, string auditEventId);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} failed: {Reason}")]
+    public static partial void AuthenticationFailed(ILogger logger, string remoteAddress, string reason);
 }

@@ -114,15 +114,9 @@ public sealed class ServerProcess : IAsyncDisposable
         await RunAsync().ConfigureAwait(false);
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-        _process?.Dispose();
-        _process = null;
+        Kill();
         try
         {
             Directory.Delete(DataDir, recursive: true);
@@ -131,6 +125,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             // A file still held open by a dying process: the temp directory is reclaimed later.
         }
+        return ValueTask.CompletedTask;
     }
 
     private async Task InitAsync(string adminName)
@@ -158,10 +153,11 @@ public sealed class ServerProcess : IAsyncDisposable
         }
         var process = Process.Start(StartInfo([.. arguments])) ?? throw new InvalidOperationException($"cannot start {BinaryPath}");
         _process = process;
-        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var listening = new TaskCompletionSource<(string Url, string? CertificateLine)>(TaskCreationOptions.RunContinuationsAsynchronously);
         string? certificateLine = null;
         process.OutputDataReceived += (_, e) =>
         {
+            // Lines arrive one at a time, in order: the certificate line comes before "listening on".
             if (e.Data is null)
             {
                 listening.TrySetException(new InvalidOperationException($"codesign-server exited before listening:\n{StandardError}"));
@@ -172,7 +168,7 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             else if (e.Data.StartsWith("listening on ", StringComparison.Ordinal))
             {
-                listening.TrySetResult(e.Data["listening on ".Length..].Trim());
+                listening.TrySetResult((e.Data["listening on ".Length..].Trim(), certificateLine));
             }
         };
         process.ErrorDataReceived += (_, e) =>
@@ -187,13 +183,12 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var url = await listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
+        var (url, certificate) = await listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
         Url = new Uri(url);
         _port = Url.Port;
         if (!_plaintext)
         {
-            // "tls certificate: PATH sha256:HEX" is printed before "listening on".
-            var line = certificateLine ?? throw new InvalidOperationException("codesign-server printed no 'tls certificate:' line");
+            var line = certificate ?? throw new InvalidOperationException("codesign-server printed no 'tls certificate:' line");
             TlsCertificatePath = line["tls certificate: ".Length..line.LastIndexOf(" sha256:", StringComparison.Ordinal)];
         }
     }
@@ -223,14 +218,5 @@ public sealed class ServerProcess : IAsyncDisposable
             }
         }
         throw new InvalidOperationException("cannot find the repository root (CodeSigning.Pkcs11.sln); set CODESIGN_SERVER_BINARY");
-    }
-
-    private sealed class BearerHandler(string bearer, HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }

@@ -22,11 +22,12 @@ public sealed class ApprovalApi(Authenticator authenticator, ApprovalManager app
     public override Task<SigningRequest> CreateSigningRequest(CreateSigningRequestRequest request, ServerCallContext context) =>
         Task.FromResult(approvals.CreateRequest(authenticator.Authenticate(context), request).ToProto());
 
-    public override Task<ListSigningRequestsResponse> ListSigningRequests(ListSigningRequestsRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListSigningRequestsResponse
-        {
-            Requests = { approvals.ListRequests(authenticator.Authenticate(context), request.Signer, request.States).Select(r => r.ToProto()) },
-        });
+    public override Task<ListSigningRequestsResponse> ListSigningRequests(ListSigningRequestsRequest request, ServerCallContext context)
+    {
+        var requests = approvals.ListRequests(authenticator.Authenticate(context), request.Signer, request.States);
+        var (page, next) = Paging.Page(requests, request.PageSize, request.PageToken);
+        return Task.FromResult(new ListSigningRequestsResponse { Requests = { page.Select(r => r.ToProto()) }, NextPageToken = next });
+    }
 
     public override Task<SigningRequest> GetSigningRequest(GetSigningRequestRequest request, ServerCallContext context) =>
         Task.FromResult(approvals.GetRequest(authenticator.Authenticate(context), request.RequestId).ToProto());

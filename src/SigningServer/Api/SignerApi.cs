@@ -9,8 +9,11 @@ namespace CodeSigning.Server.Api;
 
 public sealed class SignerApi(Authenticator authenticator, SignerManager signers) : SignerService.SignerServiceBase
 {
-    public override Task<ListSignersResponse> ListSigners(ListSignersRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListSignersResponse { Signers = { signers.List(authenticator.Authenticate(context)).Select(s => s.ToProto()) } });
+    public override Task<ListSignersResponse> ListSigners(ListSignersRequest request, ServerCallContext context)
+    {
+        var (page, next) = Paging.Page(signers.List(authenticator.Authenticate(context)), request.PageSize, request.PageToken);
+        return Task.FromResult(new ListSignersResponse { Signers = { page.Select(s => s.ToProto()) }, NextPageToken = next });
+    }
 
     public override Task<V1.Signer> GetSigner(GetSignerRequest request, ServerCallContext context) =>
         Task.FromResult(signers.Get(authenticator.Authenticate(context), request.Signer).ToProto());

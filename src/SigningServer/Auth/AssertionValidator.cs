@@ -20,6 +20,8 @@ public static class AssertionValidator
     // NumericDate bounds: years 1970 to 9999, so arithmetic cannot overflow.
     private const long MaxNumericDate = 253402300799;
 
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const string P384Oid = "1.3.132.0.34";
     private const string Base64UrlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 8 };
@@ -135,9 +137,11 @@ public static class AssertionValidator
                 {
                     using var ecdsa = ECDsa.Create();
                     ecdsa.ImportSubjectPublicKeyInfo(spki, out _);
-                    var (keySize, hash) = algorithm == "ES256" ? (256, HashAlgorithmName.SHA256) : (384, HashAlgorithmName.SHA384);
-                    // JOSE r||s has exactly twice the field size; anything else is not a JWS ECDSA signature.
-                    return ecdsa.KeySize == keySize && signature.Length == keySize / 4 &&
+                    var (curveOid, hash, signatureLength) = algorithm == "ES256"
+                        ? (P256Oid, HashAlgorithmName.SHA256, 64)
+                        : (P384Oid, HashAlgorithmName.SHA384, 96);
+                    // The curve, not just its size (brainpoolP256r1 is 256 bits too); JOSE r||s has a fixed length.
+                    return ecdsa.ExportParameters(false).Curve.Oid.Value == curveOid && signature.Length == signatureLength &&
                         ecdsa.VerifyData(signingInput, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
                 }
             }

@@ -172,7 +172,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view grants", scope);
         var now = clock.GetUtcNow();
-        return session.ListGrants(signer.Id).Where(g => includeSpent || g.IsLive(now) || g.NotBefore > now).ToList();
+        return session.ListGrants(signer.Id).Where(g => includeSpent || g.IsLive(now)).ToList();
     });
 
     public GrantRecord RevokeGrant(Caller caller, string grantId) => operations.Change(caller, "grant.revoked", (session, scope) =>

@@ -12,6 +12,7 @@ public sealed class AuditReader(Operations operations)
 {
     public const int MaxPageSize = 1000;
 
+    /// <param name="pageSize">1 to <see cref="MaxPageSize"/>.</param>
     public IReadOnlyList<AuditRecord> Query(Caller caller, AuditFilter? filter, long afterSequence, int pageSize) =>
         operations.Read(caller, "audit.read", (session, scope) =>
             session.QueryAuditEvents(BuildQuery(session, caller, filter ?? new AuditFilter(), afterSequence, pageSize, scope)));
@@ -36,7 +37,6 @@ public sealed class AuditReader(Operations operations)
         {
             signerIds = session.ListMemberships(SignerAccess.IdentitiesOf(session, caller.Principal)).Select(m => m.SignerId).Distinct().ToList();
         }
-        var limit = pageSize <= 0 ? 100 : Math.Min(pageSize, MaxPageSize);
-        return new AuditQuery(afterSequence, limit, signerIds, filter.Actor, filter.Types_, filter.Since?.ToDateTimeOffset(), filter.Until?.ToDateTimeOffset(), filter.Outcome);
+        return new AuditQuery(afterSequence, pageSize, signerIds, filter.Actor, filter.Types_, filter.Since?.ToDateTimeOffset(), filter.Until?.ToDateTimeOffset(), filter.Outcome);
     }
 }

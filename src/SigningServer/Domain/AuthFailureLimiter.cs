@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using CodeSigning.V1;
+using Grpc.Core;
 
 namespace CodeSigning.Server.Domain;
 
@@ -11,16 +13,21 @@ public sealed class AuthFailureLimiter(int failuresPerMinute)
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new();
 
-    public bool IsLimited(string remoteAddress, DateTimeOffset now)
+    /// <summary>Refuses an address that failed too often in the last minute, before its credential is even looked at.</summary>
+    public void ThrowIfLimited(string remoteAddress, DateTimeOffset now)
     {
         if (!_failures.TryGetValue(remoteAddress, out var times))
         {
-            return false;
+            return;
         }
         lock (times)
         {
             Prune(times, now);
-            return times.Count >= failuresPerMinute;
+            if (times.Count >= failuresPerMinute)
+            {
+                throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited,
+                    "too many failed authentications from this address; retry in a minute");
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using CodeSigning.Server.Auth;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server.Domain;
 
@@ -11,7 +12,7 @@ namespace CodeSigning.Server.Domain;
 /// call (a revoked key or disabled account is refused at once). Failures are audited and
 /// rate-limited per remote address.
 /// </summary>
-public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock)
+public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock, ILogger<Authenticator> logger)
 {
     public const string ApiKeyPrefix = "csk";
     public const string AccessTokenPrefix = "cst";
@@ -20,11 +21,7 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
     public Caller Authenticate(string? authorization, string remoteAddress)
     {
         var now = clock.GetUtcNow();
-        if (limiter.IsLimited(remoteAddress, now))
-        {
-            throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited,
-                "too many failed authentications from this address; retry in a minute");
-        }
+        limiter.ThrowIfLimited(remoteAddress, now);
         string credentialId = "";
         try
         {
@@ -50,6 +47,7 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
         catch (ServiceException e)
         {
             limiter.RecordFailure(remoteAddress, now);
+            ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
             var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
             if (credentialId.Length > 0)
             {

@@ -139,7 +139,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         {
             caller.RequireProductAdmin("register service account keys");
             var account = FindServiceAccount(session, accountRef);
-            var (spki, algorithm) = ParsePublicKey(publicKey);
+            var (spki, algorithm) = ServiceAccountPublicKey.Parse(publicKey);
             var fingerprint = Convert.ToHexStringLower(SHA256.HashData(spki));
             var keyId = fingerprint[..16];
             if (session.ListServiceAccountKeys(account.Id).Any(k => k.KeyId == keyId))
@@ -200,34 +200,4 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
 
     private static ServiceAccountRecord FindServiceAccount(IStoreSession session, string accountRef) =>
         session.FindServiceAccount(accountRef) ?? throw ServiceException.NotFound($"service account '{accountRef}'");
-
-    /// <summary>Accepts PEM "PUBLIC KEY" or DER SubjectPublicKeyInfo: RSA of at least 2048 bits, EC P-256 or P-384.</summary>
-    private static (byte[] Spki, string Algorithm) ParsePublicKey(byte[] encoded)
-    {
-        var text = System.Text.Encoding.ASCII.GetString(encoded);
-        try
-        {
-            var spki = text.Contains("-----BEGIN PUBLIC KEY-----", StringComparison.Ordinal)
-                ? PemEncoding.Find(text) is var pem && text[pem.Label] == "PUBLIC KEY" ? Convert.FromBase64String(text[pem.Base64Data]) : throw new FormatException()
-                : encoded;
-            using (var rsa = RSA.Create())
-            {
-                try
-                {
-                    rsa.ImportSubjectPublicKeyInfo(spki, out _);
-                    return rsa.KeySize >= 2048 ? (spki, "RSA") : throw ServiceException.InvalidArgument("public_key", "RSA keys must have at least 2048 bits");
-                }
-                catch (CryptographicException)
-                {
-                }
-            }
-            using var ec = ECDsa.Create();
-            ec.ImportSubjectPublicKeyInfo(spki, out _);
-            return ec.KeySize is 256 or 384 ? (spki, "EC") : throw ServiceException.InvalidArgument("public_key", "EC keys must be on P-256 or P-384");
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or ArgumentException)
-        {
-            throw ServiceException.InvalidArgument("public_key", "public_key must be a PEM \"PUBLIC KEY\" or a DER SubjectPublicKeyInfo (RSA or EC)");
-        }
-    }
 }

@@ -12,15 +12,15 @@ public sealed class Operations(IStore store, AuditLog audit)
 {
     /// <summary>A read: nothing to audit on success; a denial is still recorded.</summary>
     public T Read<T>(Caller caller, string deniedType, Func<IStoreSession, OperationScope, T> action) =>
-        Run(caller, null, deniedType, AuditClient.None, action);
+        Run(caller, null, deniedType, action);
 
     /// <summary>A change audited as <paramref name="type"/>, denied or not.</summary>
     public T Change<T>(Caller caller, string type, Func<IStoreSession, OperationScope, T> action) =>
-        Run(caller, type, type, AuditClient.None, action);
+        Run(caller, type, type, action);
 
-    public T Run<T>(Caller caller, string? successType, string deniedType, AuditClient client, Func<IStoreSession, OperationScope, T> action)
+    private T Run<T>(Caller caller, string? successType, string deniedType, Func<IStoreSession, OperationScope, T> action)
     {
-        var scope = new OperationScope(client);
+        var scope = new OperationScope(AuditClient.None);
         try
         {
             using var session = store.Begin();
@@ -40,12 +40,11 @@ public sealed class Operations(IStore store, AuditLog audit)
     }
 
     /// <summary>Appends one event in a transaction of its own.</summary>
-    public AuditRecord Record(AuditEntry entry)
+    public void Record(AuditEntry entry)
     {
         using var session = store.Begin();
-        var record = audit.Append(session, entry);
+        audit.Append(session, entry);
         session.Commit();
-        return record;
     }
 
     internal static AuditEntry Entry(Caller caller, string type, AuditOutcome outcome, OperationScope scope) =>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CodeSigning.Server.Audit;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;
@@ -20,12 +19,15 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
         var scope = new OperationScope(AuditClient.From(request.Client));
         scope.Details["scheme"] = ProtoNames.Of(request.Scheme);
         scope.Details["digest_algorithm"] = ProtoNames.Of(request.DigestAlgorithm);
-        scope.Details["digest_sha256_hex"] = Convert.ToHexStringLower(SHA256.HashData(request.Digest.Span));
+        // The digest itself: for a file hashed whole it is what sha256sum (or sha384sum...) prints, so
+        // an auditor can find the signature of a given artifact.
+        scope.Details["digest_hex"] = Convert.ToHexStringLower(request.Digest.Span);
         try
         {
             using var session = store.Begin();
             var result = SignInTransaction(session, caller, request, scope);
             session.Commit();
+            ServerLog.Signed(logger, scope.Signer?.Name ?? "", caller.Principal.Name, scope.Details["scheme"], scope.Details["digest_algorithm"], result.AuditEventId);
             return result;
         }
         catch (ServiceException e)
@@ -38,10 +40,19 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
 
     private SignResult SignInTransaction(IStoreSession session, Caller caller, SignRequest request, OperationScope scope)
     {
-        var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Sign, "sign", scope);
+        var signer = scope.Signer = SignerAccess.Find(session, request.Signer);
+        var role = SignerAccess.EffectiveRole(session, caller.Principal, signer.Id);
+        if (role == Role.Unspecified)
+        {
+            throw SignerAccess.NotAMember(signer);
+        }
         if (!signer.Enabled)
         {
             throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.SignerDisabled, $"Signer '{signer.Name}' is disabled for signing");
+        }
+        if (!RoleCapabilities.Allows(role, Capability.Sign))
+        {
+            throw ServiceException.RoleForbids(role, "sign");
         }
         if (signer.Chain.Count == 0)
         {

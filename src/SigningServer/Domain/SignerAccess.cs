@@ -36,8 +36,7 @@ public static class SignerAccess
         var productAdminView = caller.ProductAdmin && capability == Capability.View;
         if (role == Role.Unspecified && !productAdminView)
         {
-            throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAMember,
-                $"you are not a member of Signer '{signer.Name}'", new Dictionary<string, string> { ["signer_id"] = signer.Id });
+            throw NotAMember(signer);
         }
         if (!RoleCapabilities.Allows(role, capability) && !productAdminView)
         {
@@ -45,6 +44,10 @@ public static class SignerAccess
         }
         return (signer, role);
     }
+
+    public static ServiceException NotAMember(SignerRecord signer) =>
+        new(StatusCode.PermissionDenied, ErrorReason.NotAMember, $"you are not a member of Signer '{signer.Name}'",
+            new Dictionary<string, string> { ["signer_id"] = signer.Id });
 
     public static SignerRecord Find(IStoreSession session, string signerRef)
     {

@@ -3,6 +3,7 @@ using CodeSigning.Server.Auth;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server.Domain;
 
@@ -11,15 +12,12 @@ namespace CodeSigning.Server.Domain;
 /// assertion works once: its jti is recorded, unique, until the assertion expires.
 /// </summary>
 public sealed class TokenExchange(IStore store, AuditLog audit, Operations operations, AuthFailureLimiter limiter, ServerIdentity identity,
-    ServerSettings settings, TimeProvider clock)
+    ServerSettings settings, TimeProvider clock, ILogger<TokenExchange> logger)
 {
     public (string AccessToken, DateTimeOffset ExpiresAt) Exchange(string assertion, string remoteAddress)
     {
         var now = clock.GetUtcNow();
-        if (limiter.IsLimited(remoteAddress, now))
-        {
-            throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited, "too many failed authentications from this address; retry in a minute");
-        }
+        limiter.ThrowIfLimited(remoteAddress, now);
         Principal? actor = null;
         try
         {
@@ -63,6 +61,7 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
         catch (ServiceException e)
         {
             limiter.RecordFailure(remoteAddress, now);
+            ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
             operations.Record(new AuditEntry("auth.failed", AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName });
             throw;
         }

@@ -11,6 +11,7 @@ public static class ServeCommand
 {
     public static async Task<int> RunAsync(ServerOptions options, ServerSettings settings, TimeProvider clock)
     {
+        ServerHost.RequireInitialized(options.DataDir);
         using var tls = options.Plaintext ? null
             : options.TlsCertificatePath is not null ? ServerCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!)
             : ServerCertificate.LoadOrCreate(options.DataDir);
@@ -19,12 +20,13 @@ public static class ServeCommand
         var url = ServerHost.ListeningUrl(app, options).ToString().TrimEnd('/');
         ServerLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server"), url, options.DataDir,
             app.Services.GetRequiredService<IKeyVault>().Kind);
-        // The lines scripts and tests wait for, on stdout.
-        Console.Out.WriteLine($"listening on {url}");
+        // The lines scripts and tests wait for, on stdout; "listening on" last, so that whoever
+        // stops reading there has seen the certificate too.
         if (tls is not null)
         {
             Console.Out.WriteLine($"tls certificate: {tls.CertificatePemPath} sha256:{tls.Sha256Fingerprint}");
         }
+        Console.Out.WriteLine($"listening on {url}");
         Console.Out.Flush();
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;

@@ -21,10 +21,7 @@ public static class ServerHost
     public static WebApplication Build(ServerOptions options, ServerSettings settings, TimeProvider clock, X509Certificate2? certificate,
         Action<ILoggingBuilder>? configureLogging = null)
     {
-        if (!File.Exists(Path.Combine(options.DataDir, SqliteStore.FileName)))
-        {
-            throw new InvalidOperationException($"{options.DataDir} is not initialized; run `codesign-server init --data-dir {options.DataDir}` first");
-        }
+        RequireInitialized(options.DataDir);
         var store = SqliteStore.Open(options.DataDir);
         var vault = SoftwareKeyVault.Open(options.DataDir);
         ServerIdentity identity;
@@ -85,6 +82,15 @@ public static class ServerHost
         app.MapGrpcService<TokenApi>();
         app.MapGet("/healthz", () => "ok");
         return app;
+    }
+
+    /// <summary>Refuses a directory <c>init</c> has not prepared, before anything is written to it.</summary>
+    public static void RequireInitialized(string dataDir)
+    {
+        if (!File.Exists(Path.Combine(dataDir, SqliteStore.FileName)))
+        {
+            throw new InvalidOperationException($"{dataDir} is not initialized; run `codesign-server init --data-dir {dataDir}` first");
+        }
     }
 
     /// <summary>The URL the server really listens on (port 0 resolved).</summary>

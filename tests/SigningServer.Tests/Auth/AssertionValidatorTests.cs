@@ -202,6 +202,18 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
+    public void OtherCurveOfTheSameSizeIsRefused()
+    {
+        using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
+        var jwt = Jws.Sign("""{"alg":"ES256","kid":"bp"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60), Jws.Es256(brainpool));
+
+        var error = Assert.Throws<AssertionException>(() => AssertionValidator.Validate(jwt, Audience, _ => [new RegisteredKey("bp", brainpool.ExportSubjectPublicKeyInfo())], Now));
+
+        Assert.Equal("The assertion's ES256 signature does not verify with key 'bp' of client 'build-bot'.", error.Message);
+        Assert.Throws<NotSupportedException>(() => ServiceAccountAssertion.Create(ClientId, null, brainpool, Audience, TimeSpan.FromMinutes(1), Now));
+    }
+
+    [Fact]
     public void ShortRsaKeyIsRefused()
     {
         using var weak = RSA.Create(1024);

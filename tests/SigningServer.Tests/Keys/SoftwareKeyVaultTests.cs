@@ -146,6 +146,21 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void VaultsOpenedConcurrentlyOnAFreshDirectoryShareOneKek()
+    {
+        using var directory = new TempDirectory();
+
+        var vaults = Enumerable.Range(0, 8).AsParallel().Select(_ => SoftwareKeyVault.Open(directory.Path)).ToList();
+
+        var key = vaults[0].Generate(KeyAlgorithm.EcP256);
+        var digest = SHA256.HashData("payload"u8);
+        using var ecdsa = ECDsa.Create();
+        ecdsa.ImportSubjectPublicKeyInfo(key.PublicKey, out _);
+        Assert.All(vaults, vault => Assert.True(ecdsa.VerifyHash(digest, vault.SignDigest(key.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest), DSASignatureFormat.IeeeP1363FixedFieldConcatenation)));
+        Assert.Equal(["vault.kek"], Directory.GetFiles(directory.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void KeyOfAnotherVaultIsRefused()
     {
         using var directory = new TempDirectory();

@@ -232,6 +232,36 @@ public sealed class ApprovalTests(ApprovalTests.Fixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_failed_key_operation_signs_nothing_and_keeps_the_grant_unit()
+    {
+        var signer = await fixture.GuardedSignerAsync("broken-key");
+        var grant = await fixture.Admin.Approvals.CreateGrantAsync(new CreateGrantRequest
+        {
+            Signer = signer, Grantee = InProcessServer.UserRef("requester"), SignaturesAllowed = 1, Window = InProcessServer.Minutes(30),
+        });
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(fixture.DataDir, "codesign.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // A sealed key the vault cannot open: what a corrupted store or a wrong KEK looks like.
+            command.CommandText = "UPDATE signers SET key_reference = zeroblob(64) WHERE name = 'broken-key'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        var info = await Rpc.FailsAsync(() => fixture.Requester.Sign.SignAsync(SignRequest(signer)), StatusCode.Internal, "KEY_OPERATION_FAILED");
+
+        Assert.Empty(info.Metadata);
+        var unspent = Assert.Single((await fixture.Admin.Approvals.ListGrantsAsync(new ListGrantsRequest { Signer = signer })).Grants);
+        Assert.Equal((grant.Id, 0L), (unspent.Id, unspent.SignaturesUsed));
+        var events = (await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest
+        {
+            Filter = new AuditFilter { Signer = signer, Types_ = { "signature." } },
+        })).Events;
+        var failed = Assert.Single(events);
+        Assert.Equal(("signature.failed", AuditOutcome.Failed, "KEY_OPERATION_FAILED"), (failed.Type, failed.Outcome, failed.Reason));
+    }
+
+    [Fact]
     public async Task Only_administrators_pre_approve_and_revoke_grants()
     {
         var signer = await fixture.GuardedSignerAsync("pre-approval");

@@ -74,13 +74,35 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
         await fixture.Admin.Signers.SetSignerEnabledAsync(new SetSignerEnabledRequest { Signer = "elsewhere", Enabled = true });
         var mine = (await fixture.Auditor.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 })).Events;
         Assert.NotEmpty(mine);
-        Assert.All(mine, e => Assert.Equal("audited", e.SignerName));
+        Assert.Contains(mine, e => e.SignerName == "audited");
+        Assert.All(mine, e => Assert.Contains(e.SignerName, (string[])["audited", "followed"]));
         await Rpc.FailsAsync(() => fixture.Auditor.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { Filter = new AuditFilter { Signer = "elsewhere" } }),
             StatusCode.PermissionDenied, "NOT_A_MEMBER");
 
         var pageOne = await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 2 });
         var pageTwo = await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 2, AfterSequence = pageOne.NextAfterSequence });
         Assert.Equal([1L, 2L, 3L, 4L], pageOne.Events.Concat(pageTwo.Events).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Following_streams_matching_events_as_they_are_committed()
+    {
+        await fixture.CreateSignerAsync("followed", KeyAlgorithm.EcP256, ("admin", Role.Administrator), ("operator", Role.Operator), ("auditor", Role.Auditor));
+        using var cancel = new CancellationTokenSource();
+        var last = (await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 })).Events[^1].Sequence;
+        using var follow = fixture.Auditor.Audit.FollowAuditEvents(new FollowAuditEventsRequest
+        {
+            Filter = new AuditFilter { Types_ = { "signature." } }, AfterSequence = last,
+        }, cancellationToken: cancel.Token);
+
+        await fixture.Admin.Members.CreateGroupAsync(new CreateGroupRequest { Name = "not-followed" });
+        await fixture.Operator.Sign.SignAsync(SignTests.Request("followed", SignatureScheme.Ecdsa, DigestAlgorithm.Sha384, new byte[48]));
+
+        Assert.True(await follow.ResponseStream.MoveNext(cancel.Token));
+        var followed = follow.ResponseStream.Current;
+        Assert.Equal(("signature.created", "followed", "DIGEST_ALGORITHM_SHA384"), (followed.Type, followed.SignerName, followed.Details["digest_algorithm"]));
+        Assert.True(followed.Sequence > last);
+        await cancel.CancelAsync();
     }
 
     [Fact]

@@ -132,13 +132,22 @@ public sealed class AuthenticationTests(AuthenticationTests.Fixture fixture) : I
         await Rpc.FailsAsync(() => fixture.As(bearer).Signers.ListSignersAsync(new ListSignersRequest()), StatusCode.Unauthenticated, "CREDENTIAL_INVALID");
     }
 
-    [Fact]
-    public async Task Service_account_keys_must_be_rsa_2048_or_p256_p384()
+    [Theory]
+    [InlineData("rsa-1024")]
+    [InlineData("brainpool")]
+    [InlineData("garbage")]
+    public async Task Service_account_keys_must_be_rsa_2048_or_p256_p384(string kind)
     {
-        using var small = RSA.Create(1024);
+        using AsymmetricAlgorithm? key = kind switch
+        {
+            "rsa-1024" => RSA.Create(1024),
+            "brainpool" => ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1),
+            _ => null,
+        };
+        var encoded = key?.ExportSubjectPublicKeyInfo() ?? "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"u8.ToArray();
         var info = await Rpc.FailsAsync(() => fixture.Admin.Identity.AddServiceAccountKeyAsync(new AddServiceAccountKeyRequest
         {
-            ServiceAccount = "ci-bot", PublicKey = ByteString.CopyFrom(small.ExportSubjectPublicKeyInfo()),
+            ServiceAccount = "ci-bot", PublicKey = ByteString.CopyFrom(encoded),
         }), StatusCode.InvalidArgument, "INVALID_ARGUMENT");
         Assert.Equal("public_key", info.Metadata["field"]);
         var account = await fixture.Admin.Identity.GetServiceAccountAsync(new GetServiceAccountRequest { ServiceAccount = "ci-bot" });

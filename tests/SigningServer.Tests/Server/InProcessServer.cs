@@ -2,6 +2,7 @@ using System.Net;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Hosting;
 using CodeSigning.Server.Tests.Keys;
+using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
@@ -54,7 +55,7 @@ public class InProcessServer : IAsyncLifetime
 
     public Clients As(string bearer)
     {
-        var channel = GrpcChannel.ForAddress(Url, new GrpcChannelOptions { HttpHandler = new BearerHandler(bearer) });
+        var channel = GrpcChannel.ForAddress(Url, new GrpcChannelOptions { HttpHandler = new BearerHandler(bearer, new SocketsHttpHandler()) });
         lock (_channels)
         {
             _channels.Add(channel);
@@ -83,13 +84,4 @@ public class InProcessServer : IAsyncLifetime
     public static PrincipalRef UserRef(string name) => new() { Kind = PrincipalKind.User, Name = name };
 
     public static Duration Minutes(int minutes) => Duration.FromTimeSpan(TimeSpan.FromMinutes(minutes));
-
-    private sealed class BearerHandler(string bearer) : DelegatingHandler(new SocketsHttpHandler())
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }

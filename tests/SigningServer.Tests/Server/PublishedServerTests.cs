@@ -88,6 +88,72 @@ public sealed class PublishedServerTests : IAsyncLifetime
         Assert.Equal("admin", whoami.Principal.Name);
     }
 
+    [Fact]
+    public async Task Plaintext_mode_serves_h2c_on_loopback()
+    {
+        await using var plaintext = await ServerProcess.StartAsync(plaintext: true, adminName: "root");
+        Assert.Equal("http", plaintext.Url.Scheme);
+        Assert.Null(plaintext.TlsCertificatePath);
+        var whoami = await new IdentityService.IdentityServiceClient(plaintext.CreateChannel(plaintext.AdminApiKey)).WhoAmIAsync(new Empty());
+        Assert.Equal(("root", true), (whoami.Principal.Name, whoami.ProductAdmin));
+    }
+
+    [Fact]
+    public async Task Serves_with_a_configured_certificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=signing.example.com", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var certificatePath = Path.Combine(_server.DataDir, "own.crt");
+        var keyPath = Path.Combine(_server.DataDir, "own.key");
+        await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
+        await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var info = new ProcessStartInfo(ServerProcess.BinaryPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--data-dir", _server.DataDir, "--listen", "127.0.0.1:0", "--tls-cert", certificatePath, "--tls-key", keyPath })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(info)!;
+        try
+        {
+            var certificateLine = await process.StandardOutput.ReadLineAsync();
+            var listeningLine = await process.StandardOutput.ReadLineAsync();
+            Assert.Equal($"tls certificate: {certificatePath} sha256:{certificate.GetCertHashString(HashAlgorithmName.SHA256)}",
+                certificateLine, StringComparer.OrdinalIgnoreCase);
+            Assert.StartsWith("listening on https://127.0.0.1:", listeningLine, StringComparison.Ordinal);
+
+            var expected = certificate.GetCertHashString(HashAlgorithmName.SHA256);
+            using var http = new HttpClient(new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.GetCertHashString(HashAlgorithmName.SHA256) == expected },
+            });
+            Assert.Equal("ok", await http.GetStringAsync(new Uri(new Uri(listeningLine!["listening on ".Length..]), "/healthz")));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Serving_an_uninitialized_directory_fails_and_creates_nothing()
+    {
+        var missing = Path.Combine(_server.DataDir, "not-initialized");
+        var (exitCode, _, stderr) = await RunAsync("--data-dir", missing, "--listen", "127.0.0.1:0");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("not initialized", stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(missing));
+    }
+
     [Theory]
     [InlineData("0.0.0.0:0")]
     [InlineData("10.1.2.3:0")]

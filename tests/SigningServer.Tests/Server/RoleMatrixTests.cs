@@ -105,6 +105,28 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Fixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Listing_pages_through_every_signer()
+    {
+        await fixture.CreateSignerAsync("matrix-2", KeyAlgorithm.EcP256, ("admin", Role.Administrator));
+        var all = (await fixture.Admin.Signers.ListSignersAsync(new ListSignersRequest())).Signers.Select(s => s.Name).ToList();
+        Assert.True(all.Count >= 2);
+
+        var paged = new List<string>();
+        var token = "";
+        do
+        {
+            var page = await fixture.Admin.Signers.ListSignersAsync(new ListSignersRequest { PageSize = 1, PageToken = token });
+            paged.Add(Assert.Single(page.Signers).Name);
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        Assert.Equal(all, paged);
+
+        var info = await Rpc.FailsAsync(() => fixture.Admin.Signers.ListSignersAsync(new ListSignersRequest { PageToken = "garbage" }), StatusCode.InvalidArgument, "INVALID_ARGUMENT");
+        Assert.Equal("page_token", info.Metadata["field"]);
+    }
+
+    [Fact]
     public async Task Listing_shows_only_the_signers_a_caller_is_a_member_of()
     {
         var outsider = await fixture.Callers["outsider"].Signers.ListSignersAsync(new ListSignersRequest());

@@ -69,7 +69,7 @@ public sealed class SignTests(SignTests.Fixture fixture) : IClassFixture<SignTes
         Assert.Equal(AuditOutcome.Success, audited.Outcome);
         Assert.Equal("operator", audited.Actor.Name);
         Assert.Equal(fixture.Ec.Id, audited.SignerId);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(digest)), audited.Details["digest_sha256_hex"]);
+        Assert.Equal(Convert.ToHexStringLower(digest), audited.Details["digest_hex"]);
         Assert.Equal("DIGEST_ALGORITHM_SHA256", audited.Details["digest_algorithm"]);
         Assert.Equal(("build-7", "jarsigner", 4242L, "corr-1"), (audited.Client.Host, audited.Client.Process, audited.Client.Pid, audited.Client.CorrelationId));
         Assert.Equal("127.0.0.1", audited.RemoteAddress);
