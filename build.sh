@@ -29,6 +29,7 @@ TEST_TOOLS=(
   "openssl:openssl"
   "jarsigner:default-jdk-headless"
   "keytool:default-jdk-headless"
+  "gcc:gcc"
   # tools/softhsm-harness: the reference token and the real clients it drives.
   "softhsm2-util:softhsm2"
   "p11tool:gnutls-bin"

@@ -20,7 +20,7 @@ public sealed partial class Provider
             throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED, "the token is write-protected: only read-only sessions");
         }
 
-        return sessions.Open(token, readWrite: false).Handle;
+        return sessions.Open(token).Handle;
     }
 
     public void CloseSession(ulong handle)

@@ -34,7 +34,6 @@ public sealed partial class Provider : IDisposable
     private Provider(InitializeOptions options, ModuleConfiguration configuration, TimeProvider time)
     {
         Options = options;
-        Configuration = configuration;
         pid = ProcessIdentity.CurrentPid();
         var logger = ProviderLogging.Logger;
         remote = new RemoteClient(configuration, logger);
@@ -59,8 +58,6 @@ public sealed partial class Provider : IDisposable
     }
 
     public InitializeOptions Options { get; }
-
-    public ModuleConfiguration Configuration { get; }
 
     /// <summary>The initialized provider, or CKR_CRYPTOKI_NOT_INITIALIZED (also in a fork() child until it initializes).</summary>
     public static Provider Current

@@ -48,7 +48,7 @@ internal static class NativeModule
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class NativeModuleCollection : ICollectionFixture<NativeServerFixture>
+public sealed class NativeModuleCollection : ICollectionFixture<NativeServerFixture>, ICollectionFixture<RealServerFixture>
 {
     public const string Name = "native module";
 }

@@ -32,8 +32,11 @@ public sealed partial class NativeServerFixture : IAsyncLifetime
         Server.Add(P256, ApiKey);
         await Server.StartAsync();
         WriteConfig(Config());
-        Assert.Equal(0, setenv("CODESIGN_PKCS11_CONFIG", ConfigPath, 1));
+        UseConfig(ConfigPath);
     }
+
+    /// <summary>Points the next C_Initialize of the in-process module at another configuration file.</summary>
+    public static void UseConfig(string path) => Assert.Equal(0, setenv("CODESIGN_PKCS11_CONFIG", path, 1));
 
     public async Task DisposeAsync()
     {
@@ -52,14 +55,7 @@ public sealed partial class NativeServerFixture : IAsyncLifetime
     };
 
     /// <summary>Replaces the configuration the next C_Initialize reads.</summary>
-    public void WriteConfig(JsonObject config)
-    {
-        File.WriteAllText(ConfigPath, config.ToJsonString());
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(ConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
+    public void WriteConfig(JsonObject config) => TestFiles.WriteConfig(ConfigPath, config);
 
     public void Reset()
     {
@@ -70,6 +66,7 @@ public sealed partial class NativeServerFixture : IAsyncLifetime
         P256.Enabled = true;
         Server.SignRequests.Clear();
         WriteConfig(Config());
+        UseConfig(ConfigPath);
     }
 
     public string Log() => File.Exists(LogFile) ? File.ReadAllText(LogFile) : "";

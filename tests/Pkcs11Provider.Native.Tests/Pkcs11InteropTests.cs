@@ -1,8 +1,8 @@
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
-using Net.Pkcs11Interop.HighLevelAPI.MechanismParams;
+
+using static CodeSigning.Pkcs11.Native.Tests.Interop;
 
 namespace CodeSigning.Pkcs11.Native.Tests;
 
@@ -12,15 +12,6 @@ public sealed class Pkcs11InteropTests : IDisposable
 {
     private static readonly byte[] Data = "artifact bytes"u8.ToArray();
     private readonly NativeServerFixture fixture;
-    private readonly Pkcs11InteropFactories factories = new();
-
-    static Pkcs11InteropTests()
-    {
-        // Pkcs11Interop 5.3 asks for "libdl"; Debian 12 ships only libdl.so.2.
-        NativeLibrary.SetDllImportResolver(typeof(Pkcs11InteropFactories).Assembly, (name, _, _) =>
-            name == "libdl" && OperatingSystem.IsLinux() ? NativeLibrary.Load("libdl.so.2") : IntPtr.Zero);
-    }
-
     public Pkcs11InteropTests(NativeServerFixture fixture)
     {
         this.fixture = fixture;
@@ -109,19 +100,13 @@ public sealed class Pkcs11InteropTests : IDisposable
         using var library = Load();
         using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
         var hash = new HashAlgorithmName(hashName);
-        var pss = type is CKM.CKM_RSA_PKCS_PSS or >= CKM.CKM_SHA256_RSA_PKCS_PSS and <= CKM.CKM_SHA512_RSA_PKCS_PSS;
-        var mechanism = pss ? session.Factories.MechanismFactory.Create(type, PssParams(session, hash)) : session.Factories.MechanismFactory.Create(type);
+        var mechanism = Mechanism(session, type, hash);
+        var input = Input(type, hash, Data);
         var digest = CryptographicOperations.HashData(hash, Data);
-        var input = type switch
-        {
-            CKM.CKM_RSA_PKCS => [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20, .. digest],
-            CKM.CKM_RSA_PKCS_PSS => digest,
-            _ => Data,
-        };
 
         var signature = session.Sign(mechanism, Find(session, CKO.CKO_PRIVATE_KEY).Single(), input);
 
-        var padding = pss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
+        var padding = IsPss(type) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
         Assert.True(((RSA)fixture.Rsa.Key).VerifyHash(digest, signature, hash, padding));
         session.Verify(mechanism, Find(session, CKO.CKO_PUBLIC_KEY).Single(), input, signature, out var valid);
         Assert.True(valid);
@@ -212,26 +197,13 @@ public sealed class Pkcs11InteropTests : IDisposable
         using var library = Load();
         var slot = Slot(library, "native-p256");
 
-        // Dedicated threads: blocking pool threads would starve the in-process fake server.
-        var signatures = new (byte[] Data, byte[] Signature)[16];
-        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var threads = Enumerable.Range(0, 16).Select(i => new Thread(() =>
+        var signatures = TestFiles.OnThreads(16, i =>
         {
-            try
-            {
-                using var session = slot.OpenSession(SessionType.ReadOnly);
-                var data = BitConverter.GetBytes(i);
-                signatures[i] = (data, session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), data));
-            }
-            catch (Exception ex)
-            {
-                errors.Enqueue(ex);
-            }
-        })).ToList();
-        threads.ForEach(t => t.Start());
-        threads.ForEach(t => t.Join());
+            using var session = slot.OpenSession(SessionType.ReadOnly);
+            var data = BitConverter.GetBytes(i);
+            return (Data: data, Signature: session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), data));
+        });
 
-        Assert.Empty(errors);
         Assert.All(signatures, s => Assert.True(((ECDsa)fixture.P256.Key).VerifyData(s.Data, s.Signature, HashAlgorithmName.SHA256)));
     }
 
@@ -253,25 +225,4 @@ public sealed class Pkcs11InteropTests : IDisposable
         var signature = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), Data);
         Assert.True(((ECDsa)fixture.P256.Key).VerifyData(Data, signature, HashAlgorithmName.SHA256));
     }
-
-    private IPkcs11Library Load() => factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, NativeModule.Path, AppType.MultiThreaded);
-
-    private static ISlot Slot(IPkcs11Library library, string label) =>
-        library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label == label);
-
-    private static List<IObjectHandle> Find(ISession session, CKO objectClass) =>
-        session.FindAllObjects([session.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, objectClass)]);
-
-    private static IMechanismParams PssParams(ISession session, HashAlgorithmName hash)
-    {
-        var (ckm, mgf, length) = hash.Name switch
-        {
-            "SHA256" => (CKM.CKM_SHA256, CKG.CKG_MGF1_SHA256, 32ul),
-            "SHA384" => (CKM.CKM_SHA384, CKG.CKG_MGF1_SHA384, 48ul),
-            _ => (CKM.CKM_SHA512, CKG.CKG_MGF1_SHA512, 64ul),
-        };
-        return session.Factories.MechanismParamsFactory.CreateCkRsaPkcsPssParams(ConvertUtils.UInt64FromCKM(ckm), ConvertUtils.UInt64FromCKG(mgf), length);
-    }
-
-    private static CKR Code(Action call) => Assert.Throws<Net.Pkcs11Interop.Common.Pkcs11Exception>(call).RV;
 }

@@ -28,14 +28,14 @@ public sealed class RemoteErrorTests(FakeServerFixture fixture) : ProviderTestBa
     }
 
     [Fact]
-    public void With_an_approval_wait_the_module_files_a_request_and_signs_once_it_is_approved()
+    public async Task With_an_approval_wait_the_module_files_a_request_and_signs_once_it_is_approved()
     {
         var config = Config();
         config["approval_wait_seconds"] = 30;
         Initialize(config);
         var session = OpenSession(Fixture.Rsa);
         Fixture.Rsa.ApprovalRequired = true;
-        using var approver = Task.Run(async () =>
+        var approver = Task.Run(async () =>
         {
             while (Server.Requests.IsEmpty)
             {
@@ -53,6 +53,7 @@ public sealed class RemoteErrorTests(FakeServerFixture fixture) : ProviderTestBa
         });
 
         var signature = Sign(session, CKM.CKM_SHA256_RSA_PKCS, Data);
+        await approver;
 
         Assert.True(((RSA)Fixture.Rsa.Key).VerifyData(Data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
         var filed = Server.Requests.Values.Single().Request;

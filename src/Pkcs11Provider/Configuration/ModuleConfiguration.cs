@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace CodeSigning.Pkcs11.Configuration;
 
 /// <summary>The module configuration file (JSON, snake_case), as `csign pkcs11 setup` writes it.</summary>
@@ -27,10 +25,6 @@ public sealed record ModuleConfiguration
     public string? LogLevel { get; set; }
 
     public string? LogFile { get; set; }
-
-    /// <summary>True when the module itself holds credentials, so tokens need no login.</summary>
-    [JsonIgnore]
-    public bool HasCredentials => Auth is not null && (Auth.ApiKey is not null || Auth.ApiKeyFile is not null || Auth.ServiceAccount is not null);
 }
 
 /// <summary>Exactly one of the three ways to authenticate.</summary>

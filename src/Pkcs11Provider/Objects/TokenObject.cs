@@ -32,8 +32,6 @@ public sealed class TokenObject(ulong handle, ulong objectClass, IReadOnlyDictio
         return true;
     }
 
-    public byte[]? this[ulong type] => attributes.GetValueOrDefault(type);
-
     /// <summary>Fills each request following the C_GetAttributeValue rules; returns the call's CK_RV.</summary>
     public CKR Read(IReadOnlyList<AttributeRead> template)
     {

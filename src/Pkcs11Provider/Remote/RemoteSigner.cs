@@ -16,6 +16,9 @@ namespace CodeSigning.Pkcs11.Remote;
 public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, TimeProvider time, ILogger logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the grant of a request filed by the module stays usable once approved.</summary>
+    private static readonly TimeSpan GrantWindow = TimeSpan.FromHours(1);
     private static readonly string ClientName = $"libcodesign-pkcs11/{typeof(RemoteSigner).Assembly.GetName().Version?.ToString(2)}";
 
     public byte[] Sign(string bearer, SignerSnapshot signer, SignatureInput input)
@@ -86,6 +89,7 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
             {
                 Signer = signer.Id,
                 SignatureCount = 1,
+                Window = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(GrantWindow),
                 Justification = $"PKCS#11 signature by {ProcessIdentity.Process} on {ProcessIdentity.Host} (correlation id {correlationId})",
             }).Id;
         }

@@ -55,7 +55,7 @@ public sealed class ServiceAccountCredential : Credential, IDisposable
             }
 
             audience ??= client.GetServerInfo().TokenAudience;
-            var assertion = ServiceAccountJwt.Create(clientId, keyId, privateKey, audience, AssertionLifetime, time.GetUtcNow());
+            var assertion = CodeSigning.V1.ServiceAccountAssertion.Create(clientId, keyId, privateKey, audience, AssertionLifetime, time.GetUtcNow());
             var response = client.ExchangeAssertion(assertion);
             accessToken = response.AccessToken;
             renewAt = response.ExpiresAt.ToDateTimeOffset() - RenewBefore;

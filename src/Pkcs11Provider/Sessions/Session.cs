@@ -4,7 +4,7 @@ using CodeSigning.Pkcs11.Tokens;
 namespace CodeSigning.Pkcs11.Sessions;
 
 /// <summary>One session: its token, and at most one find, one sign and one verify operation at a time.</summary>
-public sealed class Session(ulong handle, Token token, bool readWrite)
+public sealed class Session(ulong handle, Token token)
 {
     /// <summary>Serializes calls on this session; different sessions run in parallel.</summary>
     public Lock Gate { get; } = new();
@@ -12,8 +12,6 @@ public sealed class Session(ulong handle, Token token, bool readWrite)
     public ulong Handle { get; } = handle;
 
     public Token Token { get; } = token;
-
-    public bool ReadWrite { get; } = readWrite;
 
     /// <summary>Handles C_FindObjects still has to return, or null outside a search.</summary>
     public Queue<ulong>? FindResults { get; set; }

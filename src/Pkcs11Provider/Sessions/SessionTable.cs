@@ -10,9 +10,9 @@ public sealed class SessionTable
     private readonly ConcurrentDictionary<ulong, Session> sessions = new();
     private long lastHandle;
 
-    public Session Open(Token token, bool readWrite)
+    public Session Open(Token token)
     {
-        var session = new Session((ulong)Interlocked.Increment(ref lastHandle), token, readWrite);
+        var session = new Session((ulong)Interlocked.Increment(ref lastHandle), token);
         sessions[session.Handle] = session;
         return session;
     }

@@ -45,8 +45,6 @@ public sealed class Token
 
     public IReadOnlyList<TokenObject> Objects => state?.Objects ?? [];
 
-    public TokenObject? Find(ulong handle) => Objects.FirstOrDefault(o => o.Handle == handle);
-
     public void Update(SignerSnapshot snapshot)
     {
         if (state?.Snapshot == snapshot)
