@@ -71,7 +71,7 @@ internal static class CliApp
         }
         catch (RpcException e)
         {
-            var (exitCode, message) = RpcFailure.Describe(e, invocation?.Server);
+            var (exitCode, message) = RpcFailure.Describe(e, invocation?.Server, invocation?.Args.Option("signer"));
             return Fail(context, exitCode, message);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)

@@ -8,6 +8,4 @@ internal sealed class CliException(int exitCode, string message) : Exception(mes
     public static CliException Usage(string message) => new(Cli.ExitCode.Usage, message);
 
     public static CliException LocalIo(string message) => new(Cli.ExitCode.LocalIo, message);
-
-    public static CliException Unreachable(string message) => new(Cli.ExitCode.Unreachable, message);
 }

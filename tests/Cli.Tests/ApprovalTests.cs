@@ -16,11 +16,14 @@ public sealed class ApprovalTests(ServerFixture fixture) : IDisposable
 
         var refused = await operatorCsign.RunAsync("sign", "--signer", signer, "--in", data);
         Refusal.Assert(refused, "APPROVAL_REQUIRED");
-        Assert.Contains("csign request create --signer", refused.Error, StringComparison.Ordinal);
+        Assert.EndsWith($"; ask for approval with: csign request create --signer {signer} --justification \"...\" --count 1 --window 1h{Environment.NewLine}", refused.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(data + ".sig"));
 
         var requestId = Id(await operatorCsign.OkAsync("request", "create", "--signer", signer, "--justification", "release 1.2", "--count", "1", "--window", "1h", "--json"));
         Assert.Matches($"{requestId} .*pending", await approverCsign.OkAsync("request", "list", "--signer", signer, "--state", "pending"));
+        var waiting = await operatorCsign.RunAsync("sign", "--signer", signer, "--in", data);
+        Refusal.Assert(waiting, "APPROVAL_REQUIRED");
+        Assert.Contains($"your request {requestId} is waiting for approval: csign request show {requestId}", waiting.Error, StringComparison.Ordinal);
         Refusal.Assert(await operatorCsign.RunAsync("request", "approve", requestId), "NOT_AN_APPROVER");
 
         var approved = await approverCsign.OkAsync("request", "approve", requestId, "--comment", "ok");

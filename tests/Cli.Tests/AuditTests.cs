@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
+using CodeSigning.Tests.Shared;
+using Microsoft.Data.Sqlite;
 
 namespace CodeSigning.Cli.Tests;
 
@@ -36,6 +39,19 @@ public sealed class AuditTests(ServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_refused_export_leaves_the_previous_file_as_it_was()
+    {
+        var (_, outsider) = await fixture.NewUserAsync("nosy");
+        var path = _dir.File("events.csv");
+        await File.WriteAllTextAsync(path, "last week's export");
+
+        Refusal.Assert(await outsider.RunAsync("audit", "export", "--signer", ServerFixture.EcSigner, "--format", "csv", "--out", path), "NOT_A_MEMBER");
+
+        Assert.Equal("last week's export", await File.ReadAllTextAsync(path));
+        Assert.False(File.Exists(path + ".partial"));
+    }
+
+    [Fact]
     public async Task Refusals_are_audited_as_denied()
     {
         var signer = await fixture.NewSignerAsync("refusing");
@@ -56,6 +72,33 @@ public sealed class AuditTests(ServerFixture fixture) : IDisposable
 
         var (_, user) = await fixture.NewUserAsync("curious");
         Refusal.Assert(await user.RunAsync("audit", "verify"), "PRODUCT_ADMIN_REQUIRED");
+    }
+
+    [Fact]
+    public async Task Verify_exits_1_and_names_the_first_event_that_was_tampered_with()
+    {
+        // A server of its own: the shared one's chain must stay intact for the other tests.
+        await using var server = await ServerProcess.StartAsync();
+        var admin = fixture.NewRunner();
+        await admin.OkAsync("login", "--server", server.Url.GetLeftPart(UriPartial.Authority), "--api-key", server.AdminApiKey, "--ca-file", server.TlsCertificatePath!);
+        await admin.OkAsync("group", "create", "first");
+        await admin.OkAsync("group", "create", "second");
+        var second = ServerFixture.Json(await admin.OkAsync("audit", "query", "--type", "group.", "--json")).GetProperty("events")[1].GetProperty("sequence").GetString();
+
+        await using (var database = new SqliteConnection($"Data Source={Path.Combine(server.DataDir, "codesign.db")}"))
+        {
+            await database.OpenAsync();
+            using var tamper = database.CreateCommand();
+            tamper.CommandText = "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor_name = 'someone-else' WHERE sequence = $sequence;";
+            tamper.Parameters.AddWithValue("$sequence", long.Parse(second!, CultureInfo.InvariantCulture));
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
+        }
+
+        var run = await admin.RunAsync("audit", "verify");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith($"audit chain BROKEN at event {second} ", run.Out, StringComparison.Ordinal);
+        Assert.StartsWith($"csign: the audit chain does not verify from event {second}:", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,6 +28,18 @@ public sealed class OfflineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("signer", "--help")]
+    [InlineData("help", "signer")]
+    public async Task Each_command_explains_itself(string first, string second)
+    {
+        var run = await _csign.RunAsync(first, second);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("usage: csign signer <verb> ...", run.Out, StringComparison.Ordinal);
+        Assert.Contains("export-chain SIGNER [--out FILE]", run.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(new[] { "frobnicate" }, "csign: unknown command \"frobnicate\"; run csign help")]
     [InlineData(new[] { "signer" }, "csign: csign signer needs a verb: create, list, show, enable, disable, export-chain, csr, import-cert, renew")]
     [InlineData(new[] { "signer", "explode" }, "csign: unknown verb \"explode\" for csign signer; one of: create, list, show, enable, disable, export-chain, csr, import-cert, renew")]

@@ -94,38 +94,57 @@ internal static class AuditCommands
         var path = invocation.Args.Option("out");
         var filter = Filter(invocation.Args);
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
-        var file = path is null ? null : new StreamWriter(path, append: false);
-        await using (file)
+        if (path is null)
         {
-            var writer = file ?? invocation.Context.Out;
+            await ExportAsync(invocation, connection, filter, format, invocation.Context.Out).ConfigureAwait(false);
+            return;
+        }
+
+        // Written aside and renamed at the end: a failed export leaves no half file and keeps an old one.
+        var partial = path + ".partial";
+        try
+        {
+            int count;
+            await using (var file = new StreamWriter(partial, append: false))
+            {
+                count = await ExportAsync(invocation, connection, filter, format, file).ConfigureAwait(false);
+            }
+
+            File.Move(partial, path, overwrite: true);
+            invocation.Context.Error.WriteLine($"{count} events written to {path}");
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
+
+    private static async Task<int> ExportAsync(Invocation invocation, Connection.ServerConnection connection, AuditFilter filter, string format, TextWriter writer)
+    {
+        if (format == "csv")
+        {
+            Csv.WriteRecord(writer, CsvHeader);
+        }
+
+        var count = 0;
+        await foreach (var e in QueryAllAsync(connection, filter, invocation.CancellationToken).ConfigureAwait(false))
+        {
             if (format == "csv")
             {
-                Csv.WriteRecord(writer, CsvHeader);
+                Csv.WriteRecord(writer, CsvFields(e));
+            }
+            else
+            {
+                writer.WriteLine(Printer.SingleLine.Format(e));
             }
 
-            var count = 0;
-            await foreach (var e in QueryAllAsync(connection, filter, invocation.CancellationToken).ConfigureAwait(false))
+            if (++count % 1000 == 0)
             {
-                if (format == "csv")
-                {
-                    Csv.WriteRecord(writer, CsvFields(e));
-                }
-                else
-                {
-                    writer.WriteLine(Printer.SingleLine.Format(e));
-                }
-
-                if (++count % 1000 == 0)
-                {
-                    invocation.Context.Progress($"{count} events exported");
-                }
-            }
-
-            if (path is not null)
-            {
-                invocation.Context.Error.WriteLine($"{count} events written to {path}");
+                invocation.Context.Progress($"{count} events exported");
             }
         }
+
+        return count;
     }
 
     private static async Task VerifyAsync(Invocation invocation)

@@ -108,7 +108,7 @@ internal static class PolicyCommands
             ("approvers", string.Join(", ", policy.Approvers.Select(PrincipalText.Format))),
             ("approvals required", policy.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("max signatures", policy.MaxSignaturesPerGrant == 0 ? "no cap" : policy.MaxSignaturesPerGrant.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("max window", policy.MaxGrantWindow is null ? "no cap" : DurationText.Format(policy.MaxGrantWindow.ToTimeSpan())),
+            ("max window", policy.MaxGrantWindow is null || policy.MaxGrantWindow.ToTimeSpan() == TimeSpan.Zero ? "no cap" : DurationText.Format(policy.MaxGrantWindow.ToTimeSpan())),
             ("request ttl", policy.RequestTtl is null ? "24h" : DurationText.Format(policy.RequestTtl.ToTimeSpan())));
     }
 }

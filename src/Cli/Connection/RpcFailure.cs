@@ -11,12 +11,13 @@ namespace CodeSigning.Cli.Connection;
 /// </summary>
 internal static class RpcFailure
 {
-    public static (int ExitCode, string Message) Describe(RpcException exception, string? server)
+    /// <param name="signer">The Signer as the user named it, for hints; the server's metadata only has its id.</param>
+    public static (int ExitCode, string Message) Describe(RpcException exception, string? server, string? signer)
     {
         var info = exception.GetRpcStatus()?.GetDetail<ErrorInfo>();
         if (info is not null && info.Domain == ErrorDomain.Name)
         {
-            var hint = Hint(info);
+            var hint = Hint(info, signer);
             var message = $"{exception.Status.Detail} [{info.Reason}]";
             return (ExitCode.ServerRefused, hint is null ? message : $"{message}; {hint}");
         }
@@ -51,15 +52,15 @@ internal static class RpcFailure
         return exception;
     }
 
-    private static string? Hint(ErrorInfo info)
+    private static string? Hint(ErrorInfo info, string? signer)
     {
-        string Meta(string key) => info.Metadata.TryGetValue(key, out var value) ? value : "<signer>";
+        signer ??= info.Metadata.TryGetValue("signer_id", out var id) ? id : "SIGNER";
         return info.Reason switch
         {
             "APPROVAL_REQUIRED" when info.Metadata.TryGetValue("pending_request_id", out var pending) =>
                 $"your request {pending} is waiting for approval: csign request show {pending}",
             "APPROVAL_REQUIRED" =>
-                $"ask for approval with: csign request create --signer {Meta("signer_id")} --justification \"...\" --count 1 --window 1h",
+                $"ask for approval with: csign request create --signer {signer} --justification \"...\" --count 1 --window 1h",
             "CREDENTIAL_INVALID" or "CREDENTIAL_EXPIRED" or "CREDENTIAL_REVOKED" =>
                 "log in again with csign login (or check CODESIGN_API_KEY)",
             "NOT_A_MEMBER" or "ROLE_FORBIDS" => "ask an Administrator of the Signer for the role you need",
