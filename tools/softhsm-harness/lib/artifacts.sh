@@ -1,4 +1,4 @@
-# The unsigned inputs every client signs, made once per run so both modules sign the same bytes.
+# The unsigned inputs every client signs, made once per run so every module signs the same bytes.
 
 # make_artifacts DIR: DIR/in.jar, in.apk, in.exe, in.msi, data.bin (+ its SHA-2 digests).
 make_artifacts() {
