@@ -31,6 +31,15 @@ TEST_TOOLS=(
   "keytool:default-jdk-headless"
   "/usr/lib/postgresql/15/bin/initdb:postgresql"
   "gcc:gcc"
+  # tools/softhsm-harness: the reference token and the real clients it drives.
+  "softhsm2-util:softhsm2"
+  "p11tool:gnutls-bin"
+  "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl"
+  "osslsigncode:osslsigncode"
+  "apksigner:apksigner"
+  "aapt:aapt"
+  "wixl:wixl"
+  "unzip:unzip"
 )
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -91,12 +100,15 @@ run_tests() {
   log "running the server tests against PostgreSQL"
   CODESIGN_TEST_STORE=postgres dotnet test tests/SigningServer.Tests -c "$CONFIGURATION" --no-build -nologo \
     --blame-hang-timeout 10m --results-directory "$results/postgres" --logger "trx" 2>&1 | tee -a "$log_file" || status=$?
-  summarize "$log_file" "$status"
+  log "running the real signing clients against SoftHSM2 and our module (tools/softhsm-harness)"
+  timeout 30m tools/softhsm-harness/run.sh 2>&1 | tee "$results/harness.log" || true
+  summarize "$log_file" "$status" "$results/harness.log"
 }
 
 # One closing line for the whole run, in the form CI reads: "tests: N passed, N failed, N skipped".
+# The harness log (third argument) ends with "N passed, M failed"; no such line counts as a failure.
 summarize() {
-  local file="$1" status="$2" passed=0 failed=0 skipped=0 assemblies=0 line p f s
+  local file="$1" status="$2" harness="${3:-}" passed=0 failed=0 skipped=0 assemblies=0 line p f s
   while IFS= read -r line; do
     f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line")
     p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line")
@@ -104,6 +116,14 @@ summarize() {
     failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s)); assemblies=$((assemblies + 1))
   done < <(grep -E '^(Passed|Failed)! +- Failed: ' "$file" || true)
   if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+  if [[ -n "$harness" ]]; then
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$harness" | tail -n 1 || true)
+    if [[ -n "$line" ]]; then
+      passed=$((passed + ${line%% *})); f=${line#*, }; failed=$((failed + ${f%% *}))
+    else
+      echo "build.sh: the harness did not finish" >&2; failed=$((failed + 1))
+    fi
+  fi
   if [[ $assemblies -eq 0 || $passed -eq 0 ]]; then
     echo "build.sh: no test ran" >&2; failed=$((failed > 0 ? failed : 1))
   fi
