@@ -16,6 +16,28 @@ public static class ServiceAccountAssertion
     private const string P384Oid = "1.3.132.0.34";
 
     /// <summary>
+    /// The private key a service account signs its assertions with: an EC or RSA key in PEM
+    /// (PKCS#8, SEC 1 or PKCS#1), or null when the text holds neither.
+    /// </summary>
+    public static AsymmetricAlgorithm? ImportPrivateKey(string pem) =>
+        (AsymmetricAlgorithm?)TryImport(ECDsa.Create(), pem) ?? TryImport(RSA.Create(), pem);
+
+    private static T? TryImport<T>(T key, string pem)
+        where T : AsymmetricAlgorithm
+    {
+        try
+        {
+            key.ImportFromPem(pem);
+            return key;
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            key.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>
     /// A compact JWS: RS256 for RSA keys, ES256 / ES384 for P-256 / P-384; claims iss = sub =
     /// <paramref name="clientId"/>, aud, iat, exp, and a random jti so the server can refuse replays.
     /// </summary>

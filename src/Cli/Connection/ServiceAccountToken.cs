@@ -23,23 +23,7 @@ internal static class ServiceAccountToken
         return response.AccessToken;
     }
 
-    private static AsymmetricAlgorithm LoadPrivateKey(string path)
-    {
-        var pem = File.ReadAllText(path);
-        foreach (var create in new Func<AsymmetricAlgorithm>[] { ECDsa.Create, RSA.Create })
-        {
-            var key = create();
-            try
-            {
-                key.ImportFromPem(pem);
-                return key;
-            }
-            catch (Exception e) when (e is ArgumentException or CryptographicException)
-            {
-                key.Dispose();
-            }
-        }
-
-        throw CliException.LocalIo($"{path} holds no EC or RSA private key in PEM");
-    }
+    private static AsymmetricAlgorithm LoadPrivateKey(string path) =>
+        ServiceAccountAssertion.ImportPrivateKey(File.ReadAllText(path))
+        ?? throw CliException.LocalIo($"{path} holds no EC or RSA private key in PEM");
 }

@@ -66,21 +66,6 @@ public sealed class ServiceAccountCredential : Credential, IDisposable
     public void Dispose() => privateKey.Dispose();
 
     private static AsymmetricAlgorithm ImportKey(string pem, string path) =>
-        (AsymmetricAlgorithm?)TryImport(ECDsa.Create(), pem) ?? TryImport(RSA.Create(), pem)
+        CodeSigning.V1.ServiceAccountAssertion.ImportPrivateKey(pem)
         ?? throw new ConfigurationException($"private_key_file {path}: not an RSA or EC private key in PEM");
-
-    private static T? TryImport<T>(T key, string pem)
-        where T : AsymmetricAlgorithm
-    {
-        try
-        {
-            key.ImportFromPem(pem);
-            return key;
-        }
-        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
-        {
-            key.Dispose();
-            return null;
-        }
-    }
 }

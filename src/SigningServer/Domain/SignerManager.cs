@@ -155,13 +155,18 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
 
     private static string ValidSubject(string subject)
     {
+        X500DistinguishedName? parsed;
         try
         {
-            return new X500DistinguishedName(subject).Name is { Length: > 0 } ? subject : throw new FormatException();
+            parsed = SubjectName.Parse(subject);
         }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException or ArgumentException)
+        catch (ArgumentException)
         {
-            throw ServiceException.InvalidArgument("subject", $"subject '{subject}' is not a distinguished name (for example \"CN=app, O=Example\")");
+            parsed = null;
         }
+
+        return parsed?.Name is { Length: > 0 }
+            ? subject
+            : throw ServiceException.InvalidArgument("subject", $"subject '{subject}' is not a distinguished name (for example \"CN=app, O=Example\")");
     }
 }
