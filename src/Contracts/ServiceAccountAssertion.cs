@@ -17,7 +17,7 @@ public static class ServiceAccountAssertion
 
     /// <summary>
     /// The private key a service account signs its assertions with: an EC or RSA key in PEM
-    /// (PKCS#8, SEC 1 or PKCS#1), or null when the text holds neither.
+    /// (PKCS#8, SEC 1 or PKCS#1), or null when the text holds neither (a public key alone included).
     /// </summary>
     public static AsymmetricAlgorithm? ImportPrivateKey(string pem) =>
         (AsymmetricAlgorithm?)TryImport(ECDsa.Create(), pem) ?? TryImport(RSA.Create(), pem);
@@ -28,6 +28,8 @@ public static class ServiceAccountAssertion
         try
         {
             key.ImportFromPem(pem);
+            // ImportFromPem takes a PUBLIC KEY block too; exporting the private part proves there is one.
+            key.ExportPkcs8PrivateKey();
             return key;
         }
         catch (Exception ex) when (ex is ArgumentException or CryptographicException)
