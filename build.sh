@@ -24,11 +24,11 @@ export CODESIGN_PKCS11_MODULE="$ARTIFACTS/native/$RID/libcodesign-pkcs11.$libext
 export CODESIGN_SERVER_BINARY="$ARTIFACTS/server/codesign-server"
 
 # Tools the tests drive for real, as "command:debian-package".
+JAVA_TOOLS=("jar:openjdk-17-jdk-headless" "jarsigner:openjdk-17-jdk-headless" "keytool:openjdk-17-jdk-headless")
 TEST_TOOLS=(
   "pkcs11-tool:opensc"
   "openssl:openssl"
-  "jarsigner:default-jdk-headless"
-  "keytool:default-jdk-headless"
+  "${JAVA_TOOLS[@]}"
   "/usr/lib/postgresql/15/bin/initdb:postgresql"
   "gcc:gcc"
   # tools/softhsm-harness: the reference token and the real clients it drives.
@@ -131,9 +131,9 @@ summarize() {
   [[ $failed -eq 0 ]]
 }
 
-# The demo needs the JDK's jar, jarsigner and keytool; install them like the test tools.
+# The demo needs only Java 17's jar, jarsigner and keytool, installed like the test tools.
 run_demo() {
-  TEST_TOOLS=("jar:openjdk-17-jdk-headless" "jarsigner:openjdk-17-jdk-headless" "keytool:openjdk-17-jdk-headless")
+  TEST_TOOLS=("${JAVA_TOOLS[@]}")
   ensure_test_tools
   build
   log "running the demo (tools/demo/demo.sh)"
