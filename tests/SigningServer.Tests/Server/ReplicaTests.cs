@@ -77,8 +77,9 @@ public sealed class ReplicaTests(ReplicaTests.Fixture fixture) : IClassFixture<R
             }
         }));
 
-        Assert.Equal(10, attempts.Count(a => a.Outcome == "signed"));
-        Assert.Equal(40, attempts.Count(a => a.Outcome == "APPROVAL_REQUIRED"));
+        var outcomes = string.Join(", ", attempts.GroupBy(a => a.Outcome).Select(g => $"{g.Key}: {g.Count()}"));
+        Assert.True(attempts.Count(a => a.Outcome == "signed") == 10, outcomes);
+        Assert.True(attempts.Count(a => a.Outcome == "APPROVAL_REQUIRED") == 40, outcomes);
         using var key = ECDsa.Create();
         key.ImportSubjectPublicKeyInfo(signer.PublicKey.Span, out _);
         Assert.All(attempts.Where(a => a.Outcome == "signed"), a => Assert.True(key.VerifyHash(Digest, a.Signature)));
