@@ -145,6 +145,7 @@ usage() {
 usage: ./build.sh <verb>
   build   compile everything; NativeAOT module to artifacts/native/<rid>/, server to artifacts/server/, CLI to artifacts/cli/
   test    build, then run every test (installs missing test tools with apt-get when root)
+          --heavy also runs the long tests (long fuzzing, larger loads): sets CODESIGN_TEST_HEAVY=1
   demo    run the product end to end on the embedded default
   bench   run the benchmarks in bench/
 USAGE
@@ -152,7 +153,9 @@ USAGE
 
 case "${1:-}" in
   build) build ;;
-  test) run_tests ;;
+  test)
+    [[ "${2:-}" == "--heavy" ]] && export CODESIGN_TEST_HEAVY=1
+    run_tests ;;
   demo) run_demo ;;
   bench) echo "build.sh bench: not available yet; it arrives with the benchmarks issue" >&2; exit 1 ;;
   -h | --help | help) usage ;;
