@@ -4,12 +4,12 @@ using CodeSigning.Pkcs11.Cryptoki;
 
 namespace CodeSigning.Pkcs11.Native.Exports;
 
-/// <summary>Parallel function management (section 5.20, legacy).</summary>
+/// <summary>Parallel function management (section 5.20, legacy): both "should simply return CKR_FUNCTION_NOT_PARALLEL".</summary>
 internal static unsafe class ParallelFunction
 {
     [UnmanagedCallersOnly(EntryPoint = "C_GetFunctionStatus", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession) => (CK_RV)CKR.CKR_FUNCTION_NOT_PARALLEL;
 
     [UnmanagedCallersOnly(EntryPoint = "C_CancelFunction", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession) => (CK_RV)CKR.CKR_FUNCTION_NOT_PARALLEL;
 }

@@ -120,13 +120,14 @@ internal static unsafe class Session
         }
     }
 
-    /// <summary>3.0 login with a user name: the API key (PIN) already names the user, so the name is not used.</summary>
+    /// <summary>3.0 login with a user name: the API key (PIN) already names the user, so the name is checked but not used.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_LoginUser", CallConvs = [typeof(CallConvCdecl)])]
     public static CK_RV C_LoginUser(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, byte* pPin, CK_ULONG ulPinLen, byte* pUsername, CK_ULONG ulUsernameLen)
     {
         try
         {
             var provider = Provider.Current;
+            _ = Input(pUsername, ulUsernameLen);
             provider.Login((ulong)hSession, (ulong)userType, Encoding.UTF8.GetString(Input(pPin, ulPinLen)));
             return Rv(CKR.CKR_OK);
         }
