@@ -10,15 +10,12 @@ internal static unsafe class Marshalling
     public static CK_RV Rv(CKR result) => (CK_RV)(ulong)result;
 
     /// <summary>The caller's buffer; CKR_ARGUMENTS_BAD for a NULL pointer with a length.</summary>
-    public static ReadOnlySpan<byte> Input(byte* data, CK_ULONG length)
-    {
-        if ((ulong)length > int.MaxValue || (data is null && (ulong)length != 0))
-        {
-            throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD, "NULL buffer or length out of range");
-        }
+    public static ReadOnlySpan<byte> Input(byte* data, CK_ULONG length) =>
+        !IsInput(data, length) ? throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD, "NULL buffer or length out of range")
+        : data is null ? [] : new ReadOnlySpan<byte>(data, (int)(ulong)length);
 
-        return data is null ? [] : new ReadOnlySpan<byte>(data, (int)(ulong)length);
-    }
+    /// <summary>Whether <see cref="Input"/> accepts the buffer: a pointer, or NULL with length 0, and a length that fits a span.</summary>
+    public static bool IsInput(byte* data, CK_ULONG length) => (ulong)length <= int.MaxValue && (data is not null || (ulong)length == 0);
 
     /// <summary>The length-query convention for a CK_ULONG list: NULL list = count only; too small = CKR_BUFFER_TOO_SMALL.</summary>
     public static CK_RV WriteList(ulong[] values, CK_ULONG* list, CK_ULONG* count)
@@ -82,7 +79,7 @@ internal static unsafe class Marshalling
         return attributes;
     }
 
-    /// <summary>The mechanism and, for the PSS mechanisms, its CK_RSA_PKCS_PSS_PARAMS (null when absent or malformed).</summary>
+    /// <summary>The mechanism and, for the PSS mechanisms, its CK_RSA_PKCS_PSS_PARAMS (null when absent or of the wrong size).</summary>
     public static (ulong Type, PssParameters? Pss) ReadMechanism(CK_MECHANISM* mechanism)
     {
         if (mechanism is null)
@@ -91,13 +88,17 @@ internal static unsafe class Marshalling
         }
 
         var type = (ulong)mechanism->mechanism;
-        if (mechanism->pParameter is null || (ulong)mechanism->ulParameterLen != (ulong)sizeof(CK_RSA_PKCS_PSS_PARAMS)
-            || MechanismTable.All.FirstOrDefault(m => m.Type == type)?.Scheme != V1.SignatureScheme.RsaPss)
+        var length = (ulong)mechanism->ulParameterLen;
+        if ((mechanism->pParameter is null && length != 0) || length > int.MaxValue)
+        {
+            throw new Pkcs11Exception(CKR.CKR_MECHANISM_PARAM_INVALID, "pParameter is NULL or ulParameterLen out of range");
+        }
+
+        if (MechanismTable.All.FirstOrDefault(m => m.Type == type)?.Scheme != V1.SignatureScheme.RsaPss || length == 0)
         {
             return (type, null);
         }
 
-        var parameters = (CK_RSA_PKCS_PSS_PARAMS*)mechanism->pParameter;
-        return (type, new PssParameters((ulong)parameters->hashAlg, (ulong)parameters->mgf, (ulong)parameters->sLen));
+        return (type, PssParameters.Decode(new ReadOnlySpan<byte>(mechanism->pParameter, (int)length)));
     }
 }

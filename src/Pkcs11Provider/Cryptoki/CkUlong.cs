@@ -36,4 +36,9 @@ public static class CkUlong
 
         return bytes;
     }
+
+    /// <summary>A CK_ULONG of exactly <see cref="Size"/> bytes in the host's byte order.</summary>
+    public static ulong Decode(ReadOnlySpan<byte> value) => Size == 4
+        ? BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(value) : BinaryPrimitives.ReadUInt32BigEndian(value)
+        : BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt64LittleEndian(value) : BinaryPrimitives.ReadUInt64BigEndian(value);
 }
