@@ -69,6 +69,26 @@ public sealed partial class Provider
         }
     }
 
+    /// <summary>Ends the signing operation of a C_Sign* call refused for its arguments: only CKR_BUFFER_TOO_SMALL and size queries keep it (PKCS#11 5.2).</summary>
+    public void AbandonSign(ulong handle)
+    {
+        var session = sessions.Get(handle);
+        lock (session.Gate)
+        {
+            session.EndSign();
+        }
+    }
+
+    /// <summary>Ends the verification of a C_Verify* call refused for its arguments.</summary>
+    public void AbandonVerify(ulong handle)
+    {
+        var session = sessions.Get(handle);
+        lock (session.Gate)
+        {
+            session.EndVerify();
+        }
+    }
+
     public void VerifyInit(ulong handle, ulong mechanism, PssParameters? pss, ulong keyHandle)
     {
         var session = sessions.Get(handle);
@@ -167,7 +187,8 @@ public sealed partial class Provider
 
     private Tokens.SignerKey KeyFor(Session session, ulong keyHandle, ulong objectClass, string use)
     {
-        var key = VisibleObjects(session).FirstOrDefault(o => o.Handle == keyHandle)
+        // "It may be the case that the specified handle is a valid handle for an object which is not a key."
+        var key = VisibleObjects(session).FirstOrDefault(o => o.Handle == keyHandle && o.Class is CKO.CKO_PRIVATE_KEY or CKO.CKO_PUBLIC_KEY)
             ?? throw new Pkcs11Exception(CKR.CKR_KEY_HANDLE_INVALID, $"no key {keyHandle} on {session.Token.Label}");
         if (key.Class != objectClass)
         {

@@ -31,8 +31,9 @@ internal static unsafe class Signing
         try
         {
             var provider = Provider.Current;
-            if (pulSignatureLen is null)
+            if (pulSignatureLen is null || !IsInput(pData, ulDataLen))
             {
+                provider.AbandonSign((ulong)hSession);
                 return Rv(CKR.CKR_ARGUMENTS_BAD);
             }
 
@@ -51,6 +52,12 @@ internal static unsafe class Signing
         try
         {
             var provider = Provider.Current;
+            if (!IsInput(pPart, ulPartLen))
+            {
+                provider.AbandonSign((ulong)hSession);
+                return Rv(CKR.CKR_ARGUMENTS_BAD);
+            }
+
             provider.SignUpdate((ulong)hSession, Input(pPart, ulPartLen));
             return Rv(CKR.CKR_OK);
         }
@@ -68,6 +75,7 @@ internal static unsafe class Signing
             var provider = Provider.Current;
             if (pulSignatureLen is null)
             {
+                provider.AbandonSign((ulong)hSession);
                 return Rv(CKR.CKR_ARGUMENTS_BAD);
             }
 

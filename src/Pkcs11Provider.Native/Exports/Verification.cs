@@ -31,6 +31,12 @@ internal static unsafe class Verification
         try
         {
             var provider = Provider.Current;
+            if (!IsInput(pData, ulDataLen) || !IsInput(pSignature, ulSignatureLen))
+            {
+                provider.AbandonVerify((ulong)hSession);
+                return Rv(CKR.CKR_ARGUMENTS_BAD);
+            }
+
             provider.Verify((ulong)hSession, Input(pData, ulDataLen), Input(pSignature, ulSignatureLen));
             return Rv(CKR.CKR_OK);
         }
@@ -46,6 +52,12 @@ internal static unsafe class Verification
         try
         {
             var provider = Provider.Current;
+            if (!IsInput(pPart, ulPartLen))
+            {
+                provider.AbandonVerify((ulong)hSession);
+                return Rv(CKR.CKR_ARGUMENTS_BAD);
+            }
+
             provider.VerifyUpdate((ulong)hSession, Input(pPart, ulPartLen));
             return Rv(CKR.CKR_OK);
         }
@@ -61,6 +73,12 @@ internal static unsafe class Verification
         try
         {
             var provider = Provider.Current;
+            if (!IsInput(pSignature, ulSignatureLen))
+            {
+                provider.AbandonVerify((ulong)hSession);
+                return Rv(CKR.CKR_ARGUMENTS_BAD);
+            }
+
             provider.VerifyFinal((ulong)hSession, Input(pSignature, ulSignatureLen));
             return Rv(CKR.CKR_OK);
         }
