@@ -31,6 +31,8 @@ TEST_TOOLS=(
   "${JAVA_TOOLS[@]}"
   "/usr/lib/postgresql/15/bin/initdb:postgresql"
   "gcc:gcc"
+  # tests/Fuzz: the coverage-guided fuzzer that drives the SharpFuzz-instrumented core.
+  "afl-fuzz:afl++"
   # tools/softhsm-harness: the reference token and the real clients it drives.
   "softhsm2-util:softhsm2"
   "p11tool:gnutls-bin"
