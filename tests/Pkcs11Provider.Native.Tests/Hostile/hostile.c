@@ -290,7 +290,7 @@ static void slot_cases(CK_ULONG ec_slot)
     unsigned char info[512];
     EXPECT("C_GetSlotList size query", CALL("C_GetSlotList", 1, 0, U(&count)), CKR_OK);
     CK_ULONG needed = count;
-    CHECK("C_GetSlotList counts the two Signers", needed == 2);
+    CHECK("C_GetSlotList counts at least the two Signers", needed >= 2);
     count = 0;
     EXPECT("C_GetSlotList zero-length buffer", CALL("C_GetSlotList", 1, U(slots), U(&count)), CKR_BUFFER_TOO_SMALL);
     CHECK("C_GetSlotList zero-length buffer reports the size needed", count == needed);
