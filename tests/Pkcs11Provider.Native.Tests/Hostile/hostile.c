@@ -374,6 +374,12 @@ static void find_cases(CK_ULONG session)
     CHECK("C_FindObjects exhausted returns nothing", count == 0);
     EXPECT("C_FindObjectsFinal", CALL("C_FindObjectsFinal", session), CKR_OK);
     EXPECT("C_FindObjectsFinal twice", CALL("C_FindObjectsFinal", session), CKR_OPERATION_NOT_INITIALIZED);
+    static unsigned char huge[1 << 20];
+    t = (CK_ATTRIBUTE){CKA_VALUE, huge, sizeof huge};
+    EXPECT("C_FindObjectsInit 1 MiB value", CALL("C_FindObjectsInit", session, U(&t), 1), CKR_OK);
+    EXPECT("C_FindObjects 1 MiB value", CALL("C_FindObjects", session, U(found), 64, U(&count)), CKR_OK);
+    CHECK("C_FindObjects 1 MiB value matches nothing", count == 0);
+    CALL("C_FindObjectsFinal", session);
     t = (CK_ATTRIBUTE){CKA_CLASS, &cls, 4};
     EXPECT("C_FindObjectsInit CK_ULONG value of the wrong length", CALL("C_FindObjectsInit", session, U(&t), 1), CKR_OK);
     EXPECT("C_FindObjects wrong-length value", CALL("C_FindObjects", session, U(found), 64, U(&count)), CKR_OK);
