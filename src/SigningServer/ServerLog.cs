@@ -23,4 +23,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} failed: {Reason}")]
     public static partial void AuthenticationFailed(ILogger logger, string remoteAddress, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "A signature for Signer {Signer} could not be recorded in the audit log; it was discarded")]
+    public static partial void SignatureNotRecorded(ILogger logger, string signer, Exception exception);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A group of {Count} commits failed; committing each on its own")]
+    public static partial void GroupCommitFailed(ILogger logger, int count, Exception exception);
 }
