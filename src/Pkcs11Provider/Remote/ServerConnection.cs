@@ -1,4 +1,4 @@
-using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using CodeSigning.V1;
 using Grpc.Net.Client;
 
@@ -9,7 +9,7 @@ internal sealed class ServerConnection : IDisposable
 {
     private readonly GrpcChannel channel;
 
-    public ServerConnection(Uri address, TimeSpan connectTimeout, RemoteCertificateValidationCallback? validation)
+    public ServerConnection(Uri address, TimeSpan connectTimeout, X509ChainPolicy? trust)
     {
         Address = address;
         var handler = new SocketsHttpHandler
@@ -21,10 +21,8 @@ internal sealed class ServerConnection : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
-        if (validation is not null)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = validation;
-        }
+        // Without a callback SslStream accepts only a chain the policy validates and a matching name.
+        handler.SslOptions.CertificateChainPolicy = trust;
 
         channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
