@@ -18,7 +18,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Key operation for Signer {Signer} failed; nothing was signed")]
     public static partial void KeyOperationFailed(ILogger logger, string signer, Exception exception);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Signed with Signer {Signer} for {Actor} ({Scheme}, {DigestAlgorithm}), audit event {AuditEventId}")]
+    // Debug: the audit log already records every signature durably, and a console line per
+    // signature costs the hot path formatting and console I/O at thousands per second.
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Signed with Signer {Signer} for {Actor} ({Scheme}, {DigestAlgorithm}), audit event {AuditEventId}")]
     public static partial void Signed(ILogger logger, string signer, string actor, string scheme, string digestAlgorithm, string auditEventId);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} failed: {Reason}")]
