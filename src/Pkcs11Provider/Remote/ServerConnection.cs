@@ -1,4 +1,4 @@
-using System.Security.Cryptography.X509Certificates;
+using System.Net.Security;
 using CodeSigning.V1;
 using Grpc.Net.Client;
 
@@ -9,7 +9,7 @@ internal sealed class ServerConnection : IDisposable
 {
     private readonly GrpcChannel channel;
 
-    public ServerConnection(Uri address, TimeSpan connectTimeout, X509ChainPolicy? trust)
+    public ServerConnection(Uri address, TimeSpan connectTimeout, RemoteCertificateValidationCallback? validation)
     {
         Address = address;
         var handler = new SocketsHttpHandler
@@ -21,8 +21,10 @@ internal sealed class ServerConnection : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
-        // Without a callback SslStream accepts only a chain the policy validates and a matching name.
-        handler.SslOptions.CertificateChainPolicy = trust;
+        if (validation is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validation;
+        }
 
         channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using CodeSigning.Pkcs11.Configuration;
 
@@ -6,12 +7,7 @@ namespace CodeSigning.Pkcs11.Remote;
 /// <summary>TLS server validation against the configured CA file (or the system store when none).</summary>
 internal static class ServerTrust
 {
-    /// <summary>
-    /// The chain policy SslStream validates the server with: only the CA file's certificates as
-    /// roots. Given to SslStream itself, the chain is built once per handshake, not a second time
-    /// in a validation callback.
-    /// </summary>
-    public static X509ChainPolicy? FromCaFile(string? caFile)
+    public static RemoteCertificateValidationCallback? FromCaFile(string? caFile)
     {
         if (string.IsNullOrEmpty(caFile))
         {
@@ -33,8 +29,18 @@ internal static class ServerTrust
             throw new ConfigurationException($"tls_ca_file {caFile}: no PEM certificate in it");
         }
 
-        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.AddRange(roots);
-        return policy;
+        return (_, certificate, _, errors) =>
+        {
+            if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+        };
     }
 }
