@@ -18,9 +18,17 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Key operation for Signer {Signer} failed; nothing was signed")]
     public static partial void KeyOperationFailed(ILogger logger, string signer, Exception exception);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Signed with Signer {Signer} for {Actor} ({Scheme}, {DigestAlgorithm}), audit event {AuditEventId}")]
+    // Debug: the audit log already records every signature durably, and a console line per
+    // signature costs the hot path formatting and console I/O at thousands per second.
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Signed with Signer {Signer} for {Actor} ({Scheme}, {DigestAlgorithm}), audit event {AuditEventId}")]
     public static partial void Signed(ILogger logger, string signer, string actor, string scheme, string digestAlgorithm, string auditEventId);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} failed: {Reason}")]
     public static partial void AuthenticationFailed(ILogger logger, string remoteAddress, string reason);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Error, Message = "A signature for Signer {Signer} could not be recorded in the audit log; it was discarded")]
+    public static partial void SignatureNotRecorded(ILogger logger, string signer, Exception exception);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A group of {Count} commits failed; committing each on its own")]
+    public static partial void GroupCommitFailed(ILogger logger, int count, Exception exception);
 }

@@ -7,15 +7,15 @@ namespace CodeSigning.Server.Api;
 
 public sealed class SignApi(Authenticator authenticator, SignPipeline pipeline) : SignService.SignServiceBase
 {
-    public override Task<SignResponse> Sign(SignRequest request, ServerCallContext context)
+    public override async Task<SignResponse> Sign(SignRequest request, ServerCallContext context)
     {
-        var result = pipeline.Sign(authenticator.Authenticate(context), request);
-        return Task.FromResult(new SignResponse
+        var result = await pipeline.SignAsync(authenticator.Authenticate(context), request);
+        return new SignResponse
         {
             Signature = ByteString.CopyFrom(result.Signature),
             AuditEventId = result.AuditEventId,
             GrantId = result.GrantId ?? "",
             GrantSignaturesRemaining = result.GrantSignaturesRemaining,
-        });
+        };
     }
 }

@@ -9,12 +9,16 @@ namespace CodeSigning.Server.Domain;
 
 /// <summary>
 /// The one path to a signature: Signer visible -> enabled -> role may sign -> live grant when a
-/// policy applies -> algorithm and digest fit -> key operation -> audit, all in one transaction,
-/// so the grant unit, the signature and its audit event commit together or not at all.
+/// policy applies -> algorithm and digest fit -> key operation -> audit. The checks run first on a
+/// snapshot, so that key operations run in parallel outside the write lock; then the
+/// <see cref="GroupCommitter"/> runs them again in the write transaction that consumes the grant
+/// unit and appends the audit event, so a signature is authorized at the moment it is recorded.
+/// One that fails there is discarded and the denial audited; the caller hears back only once
+/// the outcome is durable.
 /// </summary>
-public sealed class SignPipeline(IStore store, AuditLog audit, Operations operations, IKeyVault vault, TimeProvider clock, ILogger<SignPipeline> logger)
+public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLog audit, IKeyVault vault, TimeProvider clock, ILogger<SignPipeline> logger)
 {
-    public SignResult Sign(Caller caller, SignRequest request)
+    public async Task<SignResult> SignAsync(Caller caller, SignRequest request)
     {
         var scope = new OperationScope(AuditClient.From(request.Client));
         scope.Details["scheme"] = ProtoNames.Of(request.Scheme);
@@ -22,25 +26,74 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
         // The digest itself: for a file hashed whole it is what sha256sum (or sha384sum...) prints, so
         // an auditor can find the signature of a given artifact.
         scope.Details["digest_hex"] = Convert.ToHexStringLower(request.Digest.Span);
+        Outcome outcome;
         try
         {
-            using var session = store.Begin();
-            var result = SignInTransaction(session, caller, request, scope);
-            session.Commit();
-            ServerLog.Signed(logger, scope.Signer?.Name ?? "", caller.Principal.Name, scope.Details["scheme"], scope.Details["digest_algorithm"], result.AuditEventId);
-            return result;
+            SignerRecord signer;
+            using (var session = store.BeginRead())
+            {
+                signer = Authorize(session, caller, request, scope).Signer;
+            }
+            var signature = KeyOperation(signer, request);
+            try
+            {
+                outcome = await committer.RunAsync(session => Record(session, caller, request, scope, signature));
+            }
+            catch (Exception e) when (e is not ServiceException)
+            {
+                ServerLog.SignatureNotRecorded(logger, signer.Name, e);
+                throw new ServiceException(StatusCode.Internal, ErrorReason.KeyOperationFailed, "the signature could not be recorded in the audit log; it was discarded");
+            }
         }
         catch (ServiceException e)
         {
-            var type = e.IsDenial ? "signature.denied" : "signature.failed";
-            operations.Record(Operations.Entry(caller, type, e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope) with { Reason = e.ReasonName });
+            await committer.RunAsync(session => audit.Append(session, Refusal(caller, scope, e)));
             throw;
         }
+        if (outcome.Refusal is not null)
+        {
+            throw outcome.Refusal;
+        }
+        var result = outcome.Result!;
+        ServerLog.Signed(logger, scope.Signer?.Name ?? "", caller.Principal.Name, scope.Details["scheme"], scope.Details["digest_algorithm"], result.AuditEventId);
+        return result;
     }
 
-    private SignResult SignInTransaction(IStoreSession session, Caller caller, SignRequest request, OperationScope scope)
+    /// <summary>In the write transaction: the same checks again, then the grant unit and the audit event, or the refusal's event.</summary>
+    private Outcome Record(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, byte[] signature)
     {
-        var signer = scope.Signer = SignerAccess.Find(session, request.Signer);
+        SignerRecord signer;
+        GrantRecord? grant;
+        try
+        {
+            // By id: the key that signed is this Signer's, even if a name changed hands meanwhile.
+            (signer, grant) = Authorize(session, caller, request, scope, scope.Signer!.Id);
+            // Under the write lock: the grant read above cannot have been spent since.
+            if (grant is not null && !session.TryConsumeGrant(grant.Id))
+            {
+                throw ApprovalRequired(session, caller, signer);
+            }
+        }
+        catch (ServiceException e)
+        {
+            audit.Append(session, Refusal(caller, scope, e));
+            return new Outcome(null, e);
+        }
+        var created = Operations.Entry(caller, "signature.created", AuditOutcome.Success, scope);
+        if (grant is not null)
+        {
+            // On this event only, not in the scope: if the group fails, the unit runs again or its
+            // failure is audited, and neither may name a grant unit that was not consumed.
+            created = created with { Details = new(scope.Details, StringComparer.Ordinal) { ["grant_id"] = grant.Id } };
+        }
+        var record = audit.Append(session, created);
+        return new Outcome(new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : grant.Allowed - grant.Used - 1), null);
+    }
+
+    /// <returns>The Signer, and the grant to consume when a policy applies.</returns>
+    private (SignerRecord Signer, GrantRecord? Grant) Authorize(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, string? signerId = null)
+    {
+        var signer = scope.Signer = SignerAccess.Find(session, signerId ?? request.Signer);
         var role = SignerAccess.EffectiveRole(session, caller.Principal, signer.Id);
         if (role == Role.Unspecified)
         {
@@ -60,29 +113,25 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
         }
         var grant = session.GetPolicy(signer.Id) is null ? null : PickGrant(session, caller, signer, request.GrantId);
         SignatureAlgorithms.Check(signer.KeyAlgorithm, request.Scheme, request.DigestAlgorithm, request.Digest.Length);
+        return (signer, grant);
+    }
 
-        if (grant is not null)
-        {
-            // Under the store's write lock: the grant read above cannot have been spent since.
-            if (!session.TryConsumeGrant(grant.Id))
-            {
-                throw ApprovalRequired(session, caller, signer);
-            }
-            scope.Details["grant_id"] = grant.Id;
-        }
-        byte[] signature;
+    private byte[] KeyOperation(SignerRecord signer, SignRequest request)
+    {
         try
         {
-            signature = vault.SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
+            return vault.SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
         }
         catch (Exception e) when (e is not ServiceException)
         {
             ServerLog.KeyOperationFailed(logger, signer.Name, e);
             throw new ServiceException(StatusCode.Internal, ErrorReason.KeyOperationFailed, "the key operation failed; nothing was signed");
         }
-        var record = audit.Append(session, Operations.Entry(caller, "signature.created", AuditOutcome.Success, scope));
-        return new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : grant.Allowed - grant.Used - 1);
     }
+
+    private static AuditEntry Refusal(Caller caller, OperationScope scope, ServiceException e) =>
+        Operations.Entry(caller, e.IsDenial ? "signature.denied" : "signature.failed", e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope)
+            with { Reason = e.ReasonName };
 
     private GrantRecord PickGrant(IStoreSession session, Caller caller, SignerRecord signer, string requestedGrantId)
     {
@@ -93,6 +142,9 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
             : live.MinBy(g => g.NotAfter);
         return grant ?? throw ApprovalRequired(session, caller, signer);
     }
+
+    /// <summary>What the write transaction decided: a signature to return, or a refusal already audited.</summary>
+    private sealed record Outcome(SignResult? Result, ServiceException? Refusal);
 
     private ServiceException ApprovalRequired(IStoreSession session, Caller caller, SignerRecord signer)
     {

@@ -58,6 +58,7 @@ public static class ServerHost
         services.AddSingleton(identity);
         services.AddSingleton(new AuthFailureLimiter(settings.AuthFailuresPerMinute));
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<GroupCommitter>();
         services.AddSingleton<Operations>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<TokenExchange>();

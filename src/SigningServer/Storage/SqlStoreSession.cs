@@ -20,6 +20,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     private const string AuditColumns = "sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason, client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash";
 
     private bool _committed;
+    private AuditRecord? _lastAppended;
 
     public void Commit()
     {
@@ -220,11 +221,15 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public PolicyRecord? GetPolicy(string signerId)
     {
-        var approvers = Query("SELECT principal_kind, principal_id, principal_name FROM policy_approvers WHERE signer_id = @s ORDER BY principal_name",
-            r => ReadPrincipal(r, 0), ("@s", signerId));
-        return QuerySingle("SELECT signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms FROM approval_policies WHERE signer_id = @s",
-            r => new PolicyRecord(r.GetString(0), approvers, r.GetInt32(1), r.GetInt64(2), TimeSpan.FromMilliseconds(r.GetInt64(3)), TimeSpan.FromMilliseconds(r.GetInt64(4))),
+        // Approvers only when there is a policy: every signature asks, and most Signers have none.
+        var policy = QuerySingle("SELECT signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms FROM approval_policies WHERE signer_id = @s",
+            r => new PolicyRecord(r.GetString(0), [], r.GetInt32(1), r.GetInt64(2), TimeSpan.FromMilliseconds(r.GetInt64(3)), TimeSpan.FromMilliseconds(r.GetInt64(4))),
             ("@s", signerId));
+        return policy is null ? null : policy with
+        {
+            Approvers = Query("SELECT principal_kind, principal_id, principal_name FROM policy_approvers WHERE signer_id = @s ORDER BY principal_name",
+                r => ReadPrincipal(r, 0), ("@s", signerId)),
+        };
     }
 
     public void SetPolicy(PolicyRecord policy)
@@ -298,10 +303,13 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     // audit
 
+    // What this transaction appended last is the chain head: it holds the write lock, so no one
+    // else appended since. Spares a query per event when a group commit appends many.
     public AuditRecord? LastAuditEvent() =>
-        QuerySingle($"SELECT {AuditColumns} FROM audit_events ORDER BY sequence DESC LIMIT 1", ReadAudit);
+        _lastAppended ?? QuerySingle($"SELECT {AuditColumns} FROM audit_events ORDER BY sequence DESC LIMIT 1", ReadAudit);
 
-    public void InsertAuditEvent(AuditRecord record) =>
+    public void InsertAuditEvent(AuditRecord record)
+    {
         Execute($"INSERT INTO audit_events ({AuditColumns}) VALUES (@seq, @id, @time, @type, @outcome, @ak, @aid, @an, @sid, @sn, @reason, " +
                 "@host, @process, @pid, @corr, @client, @remote, @details, @hash, @prev)",
             ("@seq", record.Sequence), ("@id", record.Id), ("@time", Time(record.Time)), ("@type", record.Type), ("@outcome", (int)record.Outcome),
@@ -311,6 +319,8 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
             ("@client", record.Client.Client), ("@remote", record.RemoteAddress),
             ("@details", JsonSerializer.Serialize(record.Details, StoreJson.Default.SortedDictionaryStringString)),
             ("@hash", record.Hash), ("@prev", record.PreviousHash));
+        _lastAppended = record;
+    }
 
     public IReadOnlyList<AuditRecord> QueryAuditEvents(AuditQuery query)
     {

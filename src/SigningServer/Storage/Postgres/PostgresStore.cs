@@ -20,7 +20,14 @@ public sealed class PostgresStore : IStore, IDisposable
     /// <summary>Connects to <paramref name="database"/> (see <see cref="PostgresConnectionString"/>) and applies pending migrations.</summary>
     public static PostgresStore Open(string database)
     {
-        var dataSource = NpgsqlDataSource.Create(PostgresConnectionString.Parse(database));
+        var builder = new NpgsqlDataSourceBuilder(PostgresConnectionString.Parse(database));
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // Every signature runs the same dozen statements: prepared once per pooled connection,
+            // PostgreSQL no longer parses and plans them on each call.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        }
+        var dataSource = builder.Build();
         try
         {
             PostgresMigrations.Apply(dataSource);

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace CodeSigning.Server.Storage.Sqlite;
 
-/// <summary>The embedded store: one SQLite file in WAL mode, writers serialized by <c>BEGIN IMMEDIATE</c>.</summary>
+/// <summary>The embedded store: one SQLite file in WAL mode, durable at every commit, writers serialized by <c>BEGIN IMMEDIATE</c>.</summary>
 public sealed class SqliteStore : IStore
 {
     public const string FileName = "codesign.db";
@@ -54,7 +54,10 @@ public sealed class SqliteStore : IStore
             connection.Open();
             using (var command = connection.CreateCommand())
             {
-                command.CommandText = "PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON;";
+                // synchronous = FULL: in WAL mode every commit fsyncs the log before it returns, so
+                // what a caller was told is committed survives a power loss (NORMAL could lose the
+                // last commits). Group commit pays that fsync once per group of signatures.
+                command.CommandText = "PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
                 command.ExecuteNonQuery();
             }
             // deferred: false = BEGIN IMMEDIATE: take the write lock now, so that what we read
