@@ -42,8 +42,19 @@ public sealed class Pkcs11Module : IDisposable
             ?? throw new InvalidOperationException($"no private key labelled '{keyLabel}'");
 
     /// <summary>A worker with its own session that signs <paramref name="input"/> with <paramref name="mechanism"/> on each call.</summary>
-    public ISignWorker CreateWorker(string tokenLabel, string keyLabel, CKM mechanism, byte[] input) =>
-        new SessionWorker(Slot(tokenLabel).OpenSession(SessionType.ReadOnly), keyLabel, mechanism, input);
+    public ISignWorker CreateWorker(string tokenLabel, string keyLabel, CKM mechanism, byte[] input)
+    {
+        var session = Slot(tokenLabel).OpenSession(SessionType.ReadOnly);
+        try
+        {
+            return new SessionWorker(session, PrivateKey(session, keyLabel), mechanism, input);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>One multi-part signature over a stream, fed to C_SignUpdate in chunks of <paramref name="chunkSize"/> bytes.</summary>
     public byte[] SignStream(string tokenLabel, string keyLabel, CKM mechanism, Stream data, int chunkSize)
@@ -55,12 +66,11 @@ public sealed class Pkcs11Module : IDisposable
 
     public void Dispose() => _library.Dispose();
 
-    private sealed class SessionWorker(ISession session, string keyLabel, CKM mechanism, byte[] input) : ISignWorker
+    private sealed class SessionWorker(ISession session, IObjectHandle key, CKM mechanism, byte[] input) : ISignWorker
     {
-        private readonly IObjectHandle _key = PrivateKey(session, keyLabel);
         private readonly IMechanism _mechanism = session.Factories.MechanismFactory.Create(mechanism);
 
-        public void Sign() => session.Sign(_mechanism, _key, input);
+        public void Sign() => session.Sign(_mechanism, key, input);
 
         public void Dispose() => session.Dispose();
     }
