@@ -22,6 +22,9 @@ public sealed class BenchServer : IAsyncDisposable
 
     public string OperatorKey { get; private set; } = "";
 
+    /// <summary>The Signers by name, as created (public key and certificate chain included).</summary>
+    public Dictionary<string, Signer> Signers { get; } = [];
+
     /// <summary>The module configuration file (mode 0600: it holds the operator's API key).</summary>
     public string ConfigPath => Path.Combine(_directory.FullName, "pkcs11.json");
 
@@ -40,7 +43,7 @@ public sealed class BenchServer : IAsyncDisposable
             var signers = new SignerService.SignerServiceClient(admin);
             foreach (var algorithm in algorithms)
             {
-                await signers.CreateSignerAsync(new CreateSignerRequest
+                var created = await signers.CreateSignerAsync(new CreateSignerRequest
                 {
                     Name = SignerName(algorithm),
                     KeyAlgorithm = algorithm.KeyAlgorithm,
@@ -51,6 +54,7 @@ public sealed class BenchServer : IAsyncDisposable
                         new MemberSpec { Principal = new PrincipalRef { Kind = PrincipalKind.User, Name = Operator }, Role = Role.Operator },
                     },
                 }).ConfigureAwait(false);
+                bench.Signers.Add(created.Name, created);
             }
             bench.WriteModuleConfig();
             return bench;

@@ -19,7 +19,7 @@ public sealed class GrpcSignWorker(GrpcChannel channel, string signer, BenchAlgo
         Client = new ClientContext { Client = "codesign-bench/1.0" },
     };
 
-    public void Sign() => _client.Sign(_request);
+    public byte[] Sign() => _client.Sign(_request).Signature.ToByteArray();
 
     public void Dispose()
     {

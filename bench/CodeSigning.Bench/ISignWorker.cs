@@ -3,5 +3,6 @@ namespace CodeSigning.Bench;
 /// <summary>One thread's way to make one signature; created on the thread that uses it.</summary>
 public interface ISignWorker : IDisposable
 {
-    void Sign();
+    /// <returns>The signature.</returns>
+    byte[] Sign();
 }

@@ -70,7 +70,7 @@ public sealed class Pkcs11Module : IDisposable
     {
         private readonly IMechanism _mechanism = session.Factories.MechanismFactory.Create(mechanism);
 
-        public void Sign() => session.Sign(_mechanism, key, input);
+        public byte[] Sign() => session.Sign(_mechanism, key, input);
 
         public void Dispose() => session.Dispose();
     }

@@ -34,13 +34,18 @@ using (var channel = server.OperatorChannel())
     {
         using var rawKey = algorithm.CreateKey();
         var signer = BenchServer.SignerName(algorithm);
-        var workers = new Dictionary<string, Func<ISignWorker>>
+        (string Path, Func<ISignWorker> Create)[] workers =
+        [
+            (Paths.Library, () => library.CreateWorker(signer, signer, algorithm.PrehashedMechanism, algorithm.PrehashedInput)),
+            (Paths.SoftHsm2, () => softHsm.Module.CreateWorker(SoftHsmToken.TokenLabel, algorithm.Id, algorithm.PrehashedMechanism, algorithm.PrehashedInput)),
+            (Paths.Raw, () => new RawSignWorker(rawKey)),
+            (Paths.Grpc, () => new GrpcSignWorker(channel, signer, algorithm)),
+        ];
+        foreach (var (path, create) in workers.Where(w => w.Path is Paths.Library or Paths.Grpc))
         {
-            [Paths.Library] = () => library.CreateWorker(signer, signer, algorithm.PrehashedMechanism, algorithm.PrehashedInput),
-            [Paths.SoftHsm2] = () => softHsm.Module.CreateWorker(SoftHsmToken.TokenLabel, algorithm.Id, algorithm.PrehashedMechanism, algorithm.PrehashedInput),
-            [Paths.Raw] = () => new RawSignWorker(rawKey),
-            [Paths.Grpc] = () => new GrpcSignWorker(channel, signer, algorithm),
-        };
+            using var worker = create();
+            SignatureCheck.Verify(path, algorithm, server.Signers[signer].PublicKey.ToByteArray(), worker.Sign());
+        }
         foreach (var threads in options.Threads)
         {
             // The four paths back to back per cell, so a change in the machine's load hits them alike.

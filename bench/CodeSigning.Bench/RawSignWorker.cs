@@ -6,7 +6,7 @@ namespace CodeSigning.Bench;
 public sealed class RawSignWorker : ISignWorker
 {
     private readonly AsymmetricAlgorithm _key;
-    private readonly Action _sign;
+    private readonly Func<byte[]> _sign;
 
     public RawSignWorker(AsymmetricAlgorithm shared)
     {
@@ -28,7 +28,7 @@ public sealed class RawSignWorker : ISignWorker
         }
     }
 
-    public void Sign() => _sign();
+    public byte[] Sign() => _sign();
 
     public void Dispose() => _key.Dispose();
 }
