@@ -46,7 +46,7 @@ def main(source, target):
     figure.legend(handles, labels, loc="lower center", ncol=len(PATHS), fontsize="small")
     machine = report["machine"]
     title = f"{report['date'][:10]}: {machine['cpu']}, {machine['cores']} cores"
-    if report["quick"]:
+    if report["settings"]["quick"]:
         title += " (quick smoke run, not a measurement)"
     figure.suptitle(title)
     figure.tight_layout(rect=(0, 0.05, 1, 1))

@@ -1,6 +1,6 @@
 namespace CodeSigning.Bench;
 
-/// <summary>How long each part runs: the full run (about 10 minutes) or the quick smoke test (BENCH_QUICK=1 or --quick).</summary>
+/// <summary>How long and how much each part runs: the full run (about 10 minutes) or the quick smoke test (BENCH_QUICK=1 or --quick). Recorded in the results.</summary>
 public sealed record BenchOptions(
     bool Quick,
     TimeSpan Warmup,

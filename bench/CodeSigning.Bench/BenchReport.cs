@@ -5,7 +5,7 @@ namespace CodeSigning.Bench;
 /// <summary>Everything one run measured: serialized to bench/results/&lt;date&gt;.json (snake_case).</summary>
 public sealed record BenchReport(
     DateTimeOffset Date,
-    bool Quick,
+    BenchOptions Settings,
     MachineInfo Machine,
     IReadOnlyList<ThroughputRow> Throughput,
     IReadOnlyList<OpensslSpeedRow> OpensslSpeed,

@@ -4,7 +4,8 @@ namespace CodeSigning.Bench;
 
 /// <summary>
 /// Runs a signing workload on dedicated threads (a thread blocked in a module must not starve the
-/// thread pool), a warm-up first, then a measured window with the latency of every call.
+/// thread pool), a warm-up first, then a measured window: the calls that complete inside it, each
+/// with its latency. Every thread stays busy until the window closes, so the load is even across it.
 /// </summary>
 public static class LoadRunner
 {
@@ -13,7 +14,6 @@ public static class LoadRunner
         var latencies = new List<long>[threads];
         var completed = new long[threads];
         var failures = new long[threads];
-        var lastFinish = new long[threads];
         string? firstError = null;
         Exception? setupError = null;
         using var ready = new CountdownEvent(threads);
@@ -57,10 +57,9 @@ public static class LoadRunner
                     }
                     var end = Stopwatch.GetTimestamp();
                     completed[index]++;
-                    if (start >= measureFrom)
+                    if (end >= measureFrom && end < measureUntil)
                     {
                         own.Add(end - start);
-                        lastFinish[index] = end;
                     }
                 }
             }
@@ -80,10 +79,8 @@ public static class LoadRunner
         }
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        // The window closes when the last call that started inside it returns.
-        var seconds = Math.Max(duration.TotalSeconds, (lastFinish.Max() - measureFrom) / (double)Stopwatch.Frequency);
-        return new LoadResult(threads, all.Length, completed.Sum(), failures.Sum(), firstError, seconds,
-            all.Length / seconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new LoadResult(threads, all.Length, completed.Sum(), failures.Sum(), firstError, duration.TotalSeconds,
+            all.Length / duration.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
     }
 
     private static double Percentile(long[] sorted, double p) =>

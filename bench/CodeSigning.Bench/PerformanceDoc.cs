@@ -25,7 +25,7 @@ public static class PerformanceDoc
     {
         var s = new StringBuilder();
         var m = r.Machine;
-        s.AppendLine(CultureInfo.InvariantCulture, $"Run of {r.Date:yyyy-MM-dd HH:mm} UTC{(r.Quick ? " (**quick smoke run**: every part very briefly; not a measurement)" : "")}; "
+        s.AppendLine(CultureInfo.InvariantCulture, $"Run of {r.Date:yyyy-MM-dd HH:mm} UTC{(r.Settings.Quick ? " (**quick smoke run**: every part very briefly; not a measurement)" : "")}; "
             + $"figures in [`bench/results/{jsonName}`](../bench/results/{jsonName}).");
         s.AppendLine();
         s.AppendLine("| machine | |");

@@ -99,10 +99,12 @@ foreach (var target in targets)
     log.Target(target.Name, target.Measured, target.Unit, target.Ratio, target.Met ? "met" : "MISSED");
 }
 
-var report = new BenchReport(date, options.Quick, machine, throughput, opensslSpeed, latencyAdded, multipart, coldStart, sustained, targets);
+var report = new BenchReport(date, options, machine, throughput, opensslSpeed, latencyAdded, multipart, coldStart, sustained, targets);
 var results = Directory.CreateDirectory(Path.Combine(root, "bench", "results")).FullName;
-var jsonName = $"{date:yyyy-MM-dd}.json";
-var plotName = $"{date:yyyy-MM-dd}-throughput.png";
+// A smoke run never overwrites the figures of a real one (bench/.gitignore keeps it out of commits).
+var stem = $"{date:yyyy-MM-dd}{(options.Quick ? "-quick" : "")}";
+var jsonName = $"{stem}.json";
+var plotName = $"{stem}-throughput.png";
 var json = Path.Combine(results, jsonName);
 File.WriteAllText(json, JsonSerializer.Serialize(report, new JsonSerializerOptions
 {
