@@ -14,9 +14,10 @@ public static class MultipartBench
     /// <summary>RSA-2048: SoftHSM2 2.6 has no CKM_ECDSA_SHA256, and over a large file the one final signature hardly counts.</summary>
     public static readonly BenchAlgorithm Algorithm = BenchAlgorithm.Rsa2048;
 
-    public static MultipartResult Run(long bytes, Pkcs11Module library, string libraryToken, string libraryKey,
-        Pkcs11Module softHsm, string softHsmToken, string softHsmKey)
+    /// <param name="publicKey">The Signer's SubjectPublicKeyInfo: our library's signature must verify over the whole file.</param>
+    public static MultipartResult Run(long bytes, Pkcs11Module library, byte[] publicKey, SoftHsmToken softHsm)
     {
+        var signer = BenchServer.SignerName(Algorithm);
         var file = Path.Combine(Path.GetTempPath(), $"codesign-bench-{Environment.ProcessId}.bin");
         try
         {
@@ -24,8 +25,13 @@ public static class MultipartBench
             // The first pass pulls the file into the page cache; the timed ones read it from memory.
             ToolProcess.Run("sha256sum", [file]);
             var sha256sum = Time(() => ToolProcess.Run("sha256sum", [file]));
-            var ours = Time(() => Sign(library, libraryToken, libraryKey, file));
-            var softhsm = Time(() => Sign(softHsm, softHsmToken, softHsmKey, file));
+            byte[] signature = [];
+            var ours = Time(() => signature = Sign(library, signer, signer, file));
+            var softhsm = Time(() => Sign(softHsm.Module, SoftHsmToken.TokenLabel, Algorithm.Id, file));
+            using (var stream = File.OpenRead(file))
+            {
+                SignatureCheck.Verify(Paths.Library, Algorithm, publicKey, SHA256.HashData(stream), signature);
+            }
             return new MultipartResult(bytes, ChunkBytes, Algorithm.HashAndSignMechanism.ToString(),
                 MbPerSecond(bytes, ours), MbPerSecond(bytes, softhsm), MbPerSecond(bytes, sha256sum));
         }
@@ -35,10 +41,10 @@ public static class MultipartBench
         }
     }
 
-    private static void Sign(Pkcs11Module module, string token, string key, string file)
+    private static byte[] Sign(Pkcs11Module module, string token, string key, string file)
     {
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
-        module.SignStream(token, key, Algorithm.HashAndSignMechanism, stream, ChunkBytes);
+        return module.SignStream(token, key, Algorithm.HashAndSignMechanism, stream, ChunkBytes);
     }
 
     private static void Write(string file, long bytes)

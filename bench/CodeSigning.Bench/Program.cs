@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using CodeSigning.Bench;
 using Microsoft.Extensions.Logging;
 
@@ -22,7 +20,7 @@ var algorithms = BenchAlgorithm.All;
 
 log.Step($"{(options.Quick ? "quick smoke run" : "full run")}: starting the server (SQLite, TLS on loopback) and a SoftHSM2 token");
 var machine = MachineInfo.Describe();
-var throughput = new List<ThroughputRow>();
+List<ThroughputRow> throughput;
 MultipartResult multipart;
 List<ColdStartResult> coldStart;
 await using (var server = await BenchServer.StartAsync(algorithms))
@@ -30,42 +28,11 @@ using (var softHsm = SoftHsmToken.Create(algorithms))
 using (var library = new Pkcs11Module(modulePath))
 using (var channel = server.OperatorChannel())
 {
-    foreach (var algorithm in algorithms)
-    {
-        using var rawKey = algorithm.CreateKey();
-        var signer = BenchServer.SignerName(algorithm);
-        (string Path, Func<ISignWorker> Create)[] workers =
-        [
-            (Paths.Library, () => library.CreateWorker(signer, signer, algorithm.PrehashedMechanism, algorithm.PrehashedInput)),
-            (Paths.SoftHsm2, () => softHsm.Module.CreateWorker(SoftHsmToken.TokenLabel, algorithm.Id, algorithm.PrehashedMechanism, algorithm.PrehashedInput)),
-            (Paths.Raw, () => new RawSignWorker(rawKey)),
-            (Paths.Grpc, () => new GrpcSignWorker(channel, signer, algorithm)),
-        ];
-        foreach (var (path, create) in workers.Where(w => w.Path is Paths.Library or Paths.Grpc))
-        {
-            using var worker = create();
-            SignatureCheck.Verify(path, algorithm, server.Signers[signer].PublicKey.ToByteArray(), worker.Sign());
-        }
-        foreach (var threads in options.Threads)
-        {
-            // The four paths back to back per cell, so a change in the machine's load hits them alike.
-            foreach (var (path, worker) in workers)
-            {
-                var result = LoadRunner.Run(threads, options.Warmup, options.Duration, worker);
-                log.Cell(path, algorithm.Name, threads, result.SignaturesPerSecond, result.P50Ms, result.P99Ms);
-                if (result.Failures > 0)
-                {
-                    log.CellFailures(path, algorithm.Name, threads, result.Failures, result.FirstError);
-                }
-                throughput.Add(ThroughputRow.From(path, algorithm, result));
-            }
-        }
-    }
+    throughput = ThroughputMatrix.Run(options, server, channel, library, softHsm, log);
 
     log.Step($"multi-part: {MultipartBench.Algorithm.HashAndSignMechanism} over {options.MultipartBytes >> 20} MiB against sha256sum");
-    var multipartSigner = BenchServer.SignerName(MultipartBench.Algorithm);
-    multipart = MultipartBench.Run(options.MultipartBytes, library, multipartSigner, multipartSigner, softHsm.Module, SoftHsmToken.TokenLabel,
-        MultipartBench.Algorithm.Id);
+    multipart = MultipartBench.Run(options.MultipartBytes, library,
+        server.Signers[BenchServer.SignerName(MultipartBench.Algorithm)].PublicKey.ToByteArray(), softHsm);
 
     log.Step($"cold start: {options.ColdStartRuns} fresh processes per module");
     using var cold = new ColdStart(root);
@@ -88,11 +55,7 @@ foreach (var (store, postgres) in new[] { ("sqlite", false), ("postgresql", true
     sustained.Add(await SustainedLoad.RunAsync(store, postgres, options.SustainedThreads, options.SustainedWarmup, options.SustainedDuration));
 }
 
-var latencyAdded = algorithms.Select(a =>
-{
-    double P50(string path) => throughput.Single(r => r.Path == path && r.Algorithm == a.Name && r.Threads == 1).P50Ms;
-    return new LatencyAddedRow(a.Name, P50(Paths.Library), P50(Paths.Grpc), P50(Paths.Library) - P50(Paths.Grpc));
-}).ToList();
+var latencyAdded = algorithms.Select(a => LatencyAddedRow.From(throughput, a)).ToList();
 var targets = Targets.Evaluate(throughput, latencyAdded, multipart, coldStart, sustained);
 foreach (var target in targets)
 {
@@ -100,25 +63,8 @@ foreach (var target in targets)
 }
 
 var report = new BenchReport(date, options, machine, throughput, opensslSpeed, latencyAdded, multipart, coldStart, sustained, targets);
-var results = Directory.CreateDirectory(Path.Combine(root, "bench", "results")).FullName;
-// A smoke run never overwrites the figures of a real one (bench/.gitignore keeps it out of commits).
-var stem = $"{date:yyyy-MM-dd}{(options.Quick ? "-quick" : "")}";
-var jsonName = $"{stem}.json";
-var plotName = $"{stem}-throughput.png";
-var json = Path.Combine(results, jsonName);
-File.WriteAllText(json, JsonSerializer.Serialize(report, new JsonSerializerOptions
-{
-    WriteIndented = true,
-    PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-}));
-log.Wrote(json);
-var plot = Path.Combine(results, plotName);
-ToolProcess.Run("/usr/bin/python3", [Path.Combine(root, "bench", "plot_throughput.py"), json, plot]);
-log.Wrote(plot);
-var doc = Path.Combine(root, "docs", "performance.md");
-PerformanceDoc.Update(doc, report, jsonName, plotName);
-log.Wrote(doc);
+ResultFiles.Write(root, report, log);
+// A missed target is a finding reported in the results, not a failed run.
 return 0;
 
 static string RepositoryRoot()
