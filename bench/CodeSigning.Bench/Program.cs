@@ -15,6 +15,8 @@ if (!File.Exists(modulePath))
 {
     throw new FileNotFoundException($"the PKCS#11 module is missing at {modulePath}: run ./build.sh build first", modulePath);
 }
+// ServerProcess follows the test suites' store switch; here each run names its store itself.
+Environment.SetEnvironmentVariable("CODESIGN_TEST_STORE", null);
 var date = DateTimeOffset.UtcNow;
 var algorithms = BenchAlgorithm.All;
 
