@@ -12,8 +12,8 @@ public static class Targets
             throughput.Single(r => r.Path == path && r.Algorithm == algorithm.Name && r.Threads == ComparedThreads).SignaturesPerSecond;
 
         var library = coldStart.Single(c => c.Module == Paths.Library);
-        var received = sustained.Sum(s => s.SignaturesReceived);
-        var recorded = sustained.Sum(s => s.AuditEvents);
+        // Each store on its own: extra events on one must not hide lost ones on the other.
+        var audit = sustained.MinBy(s => (double)s.AuditEvents / s.SignaturesReceived)!;
         return
         [
             AtLeast($"EC P-256 through our library at {ComparedThreads} threads", "at least 50% of SoftHSM2's signatures/s",
@@ -28,8 +28,8 @@ public static class Targets
             AtLeast("Hashing in C_SignUpdate", "at least 90% of sha256sum's throughput",
                 multipart.LibraryMbPerSecond, multipart.Sha256sumMbPerSecond, "MB/s", 0.9),
             // Recorded / received: below 1 means a client holds a signature the audit log does not show.
-            AtLeast("Audit events under sustained load (every store)", "zero lost: one signature.created per signature received",
-                recorded, received, "events", 1),
+            AtLeast($"Audit events under sustained load (worst store: {audit.Store})", "zero lost: one signature.created per signature received",
+                audit.AuditEvents, audit.SignaturesReceived, "events", 1),
         ];
     }
 
