@@ -70,7 +70,7 @@ switch ($Verb) {
         Invoke-Build
         Invoke-Step 'running the demo (tools/demo/demo.sh)' { bash (Join-Path $PSScriptRoot 'tools/demo/demo.sh') }
     }
-    'bench' { Write-Error 'build.ps1 bench: not available yet; it arrives with the benchmarks issue'; exit 1 }
+    'bench' { Write-Error 'build.ps1 bench: the benchmarks run on Linux (SoftHSM2, /proc, gcc): use ./build.sh bench'; exit 1 }
     default {
         Write-Host 'usage: ./build.ps1 <build|test|demo|bench>'
     }

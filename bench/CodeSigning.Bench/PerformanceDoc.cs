@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+
+namespace CodeSigning.Bench;
+
+/// <summary>Rewrites the results section of docs/performance.md (between its markers) from one run.</summary>
+public static class PerformanceDoc
+{
+    public const string Begin = "<!-- bench:results:begin -->";
+    public const string End = "<!-- bench:results:end -->";
+
+    public static void Update(string path, BenchReport report, string jsonName, string plotName)
+    {
+        var text = File.ReadAllText(path);
+        var begin = text.IndexOf(Begin, StringComparison.Ordinal);
+        var end = text.IndexOf(End, StringComparison.Ordinal);
+        if (begin < 0 || end < begin)
+        {
+            throw new InvalidOperationException($"{path} lacks the markers {Begin} ... {End}");
+        }
+        File.WriteAllText(path, string.Concat(text.AsSpan(0, begin + Begin.Length), "\n", Render(report, jsonName, plotName), text.AsSpan(end)));
+    }
+
+    private static string Render(BenchReport r, string jsonName, string plotName)
+    {
+        var s = new StringBuilder();
+        var m = r.Machine;
+        s.AppendLine(CultureInfo.InvariantCulture, $"Run of {r.Date:yyyy-MM-dd HH:mm} UTC{(r.Settings.Quick ? " (**quick smoke run**: every part very briefly; not a measurement)" : "")}; "
+            + $"figures in [`bench/results/{jsonName}`](../bench/results/{jsonName}).");
+        s.AppendLine();
+        s.AppendLine("| machine | |");
+        s.AppendLine("|---|---|");
+        Row(s, "CPU", $"{m.Cpu}, {m.Cores} cores");
+        Row(s, "RAM", $"{m.RamGib:F1} GiB");
+        Row(s, "OS, kernel", $"{m.Os}, Linux {m.Kernel}");
+        Row(s, ".NET", m.Dotnet);
+        Row(s, "OpenSSL", m.Openssl);
+        Row(s, "SoftHSM2", m.SoftHsm2);
+        s.AppendLine();
+
+        s.AppendLine("### Targets");
+        s.AppendLine();
+        s.AppendLine("| target | wanted | measured | reference / limit | ratio | met |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var t in r.Targets)
+        {
+            var wanted = t.AtLeast ? $"ratio ≥ {t.RequiredRatio:0.##}" : "ratio ≤ 1";
+            Row(s, t.Name, $"{t.Target} ({wanted})", $"{t.Measured:0.###} {t.Unit}", $"{t.Reference:0.###} {t.Unit}", $"{t.Ratio:F3}", t.Met ? "**met**" : "**missed**");
+        }
+        s.AppendLine();
+
+        s.AppendLine("### Throughput and latency (C_Sign of a SHA-256 digest)");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"![throughput against threads](../bench/results/{plotName})");
+        s.AppendLine();
+        s.AppendLine("Signatures/s, then p50 / p99 latency in ms.");
+        s.AppendLine();
+        s.AppendLine("| key | threads | our library | SoftHSM2 | raw in-process | Sign API over gRPC |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var group in r.Throughput.GroupBy(t => (t.Algorithm, t.Threads)))
+        {
+            var cells = Paths.All.Select(p => group.SingleOrDefault(t => t.Path == p) is { } t
+                ? $"{t.SignaturesPerSecond:F0} ({t.P50Ms:F3} / {t.P99Ms:F3}){(t.Failures > 0 ? $", {t.Failures} failed" : "")}"
+                : "");
+            Row(s, [group.Key.Algorithm, group.Key.Threads.ToString(CultureInfo.InvariantCulture), .. cells]);
+        }
+        s.AppendLine();
+        s.AppendLine("`openssl speed` (one core, for reference): "
+            + string.Join(", ", r.OpensslSpeed.Select(o => $"{o.Algorithm} {o.SignaturesPerSecond:F0} signatures/s")) + ".");
+        s.AppendLine();
+        s.AppendLine("Latency the library adds at 1 thread, p50(library) − p50(Sign API over gRPC): "
+            + string.Join(", ", r.LibraryLatencyAdded.Select(l => $"{l.Algorithm} {l.AddedMs:F3} ms")) + ".");
+        s.AppendLine();
+
+        var mp = r.Multipart;
+        s.AppendLine("### Multi-part hashing, cold start, sustained load");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"{mp.Mechanism} over {mp.Bytes / (1 << 20)} MiB in {mp.ChunkBytes / (1 << 20)} MiB C_SignUpdate chunks: "
+            + $"our library {mp.LibraryMbPerSecond:F0} MB/s, SoftHSM2 {mp.SoftHsm2MbPerSecond:F0} MB/s, `sha256sum` {mp.Sha256sumMbPerSecond:F0} MB/s.");
+        s.AppendLine();
+        s.AppendLine("| cold start (median of fresh processes) | runs | dlopen | C_Initialize | find key | first C_Sign | total | memory added |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var c in r.ColdStart)
+        {
+            Row(s, c.Module, c.Runs.ToString(CultureInfo.InvariantCulture), Ms(c.LoadMs), Ms(c.InitializeMs), Ms(c.FindKeyMs), Ms(c.FirstSignatureMs), Ms(c.TotalMs),
+                $"{c.MemoryAddedMib:F1} MiB");
+        }
+        s.AppendLine();
+        s.AppendLine("| sustained load (Sign API, EC P-256) | threads | seconds | signatures/s | p50 / p99 ms | failed calls | server RSS peak / end | signatures received | signature.created events |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var l in r.Sustained)
+        {
+            Row(s, l.Store, l.Threads.ToString(CultureInfo.InvariantCulture), $"{l.Seconds:F1}", $"{l.SignaturesPerSecond:F0}", $"{l.P50Ms:F3} / {l.P99Ms:F3}",
+                l.Failures.ToString(CultureInfo.InvariantCulture), $"{l.ServerRssPeakMib:F0} / {l.ServerRssEndMib:F0} MiB",
+                l.SignaturesReceived.ToString(CultureInfo.InvariantCulture), l.AuditEvents.ToString(CultureInfo.InvariantCulture));
+        }
+        return s.ToString();
+    }
+
+    private static string Ms(double value) => $"{value:F1} ms";
+
+    private static void Row(StringBuilder s, params string[] cells) => s.AppendLine($"| {string.Join(" | ", cells)} |");
+}

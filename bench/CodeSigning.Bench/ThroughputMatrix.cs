@@ -1,0 +1,46 @@
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+
+namespace CodeSigning.Bench;
+
+/// <summary>Parts 1 to 4: every key type at every thread count through our library, SoftHSM2, the raw key and the Sign API.</summary>
+public static class ThroughputMatrix
+{
+    public static List<ThroughputRow> Run(BenchOptions options, BenchServer server, GrpcChannel channel, Pkcs11Module library,
+        SoftHsmToken softHsm, ILogger log)
+    {
+        var rows = new List<ThroughputRow>();
+        foreach (var algorithm in BenchAlgorithm.All)
+        {
+            using var rawKey = algorithm.CreateKey();
+            var signer = BenchServer.SignerName(algorithm);
+            (string Path, Func<ISignWorker> Create)[] workers =
+            [
+                (Paths.Library, () => library.CreateWorker(signer, signer, algorithm.PrehashedMechanism, algorithm.PrehashedInput)),
+                (Paths.SoftHsm2, () => softHsm.Module.CreateWorker(SoftHsmToken.TokenLabel, algorithm.Id, algorithm.PrehashedMechanism, algorithm.PrehashedInput)),
+                (Paths.Raw, () => new RawSignWorker(rawKey)),
+                (Paths.Grpc, () => new GrpcSignWorker(channel, signer, algorithm)),
+            ];
+            foreach (var (path, create) in workers.Where(w => w.Path is Paths.Library or Paths.Grpc))
+            {
+                using var worker = create();
+                SignatureCheck.Verify(path, algorithm, server.Signers[signer].PublicKey.ToByteArray(), worker.Sign());
+            }
+            foreach (var threads in options.Threads)
+            {
+                // The four paths back to back per cell, so a change in the machine's load hits them alike.
+                foreach (var (path, create) in workers)
+                {
+                    var result = LoadRunner.Run(threads, options.Warmup, options.Duration, create);
+                    log.Cell(path, algorithm.Name, threads, result.SignaturesPerSecond, result.P50Ms, result.P99Ms);
+                    if (result.Failures > 0)
+                    {
+                        log.CellFailures(path, algorithm.Name, threads, result.Failures, result.FirstError);
+                    }
+                    rows.Add(ThroughputRow.From(path, algorithm, result));
+                }
+            }
+        }
+        return rows;
+    }
+}
