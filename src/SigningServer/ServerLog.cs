@@ -23,4 +23,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} failed: {Reason}")]
     public static partial void AuthenticationFailed(ILogger logger, string remoteAddress, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} refused for a minute: {FailuresPerMinute} failures in the last minute")]
+    public static partial void AddressRateLimited(ILogger logger, string remoteAddress, int failuresPerMinute);
 }
