@@ -1,9 +1,9 @@
-using System.Buffers.Binary;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CodeSigning.Server.Tests.Server;
+using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
 
 namespace CodeSigning.Server.Tests.Security;
@@ -32,7 +32,7 @@ public sealed class KeysAtRestTests(KeysAtRestTests.Fixture fixture) : IClassFix
     [Fact]
     public void Every_private_key_in_the_database_is_sealed_and_its_plaintext_is_in_no_database_file()
     {
-        var kek = File.ReadAllBytes(Path.Combine(fixture.DataDir, "vault.kek"));
+        var kek = File.ReadAllBytes(Path.Combine(fixture.DataDir, SealedKey.KekFileName));
         using var connection = fixture.OpenDatabase();
         var sealedKeys = new Dictionary<string, byte[]>
         {
@@ -42,7 +42,7 @@ public sealed class KeysAtRestTests(KeysAtRestTests.Fixture fixture) : IClassFix
         };
 
         // The Signer's sealed key opens to the private key of its certificate: the test holds the real plaintext.
-        var signerKey = Unseal(sealedKeys[Signer], kek);
+        var signerKey = SealedKey.Unseal(sealedKeys[Signer], kek);
         using (var certificate = X509CertificateLoader.LoadCertificate(fixture.Created.CertificateChain[0].ToByteArray()))
         using (var key = ECDsa.Create())
         {
@@ -53,58 +53,15 @@ public sealed class KeysAtRestTests(KeysAtRestTests.Fixture fixture) : IClassFix
         var stored = StoredBytes(connection);
         Assert.NotEmpty(stored);
         Assert.Contains(stored, s => s.AsSpan().IndexOf(sealedKeys[Signer]) >= 0 || Contains(s, Convert.ToHexString(sealedKeys[Signer])));
-        foreach (var (name, sealedKey) in sealedKeys)
+        foreach (var sealedKey in sealedKeys.Values)
         {
-            var pkcs8 = Unseal(sealedKey, kek);
-            using var key = AsymmetricKey(pkcs8);
-            foreach (var secret in Encodings(pkcs8).Concat(Encodings(PrivateScalar(key))).Concat(Encodings(kek)))
+            var pkcs8 = SealedKey.Unseal(sealedKey, kek);
+            foreach (var secret in new[] { pkcs8, SealedKey.PrivateScalar(pkcs8), kek }.SelectMany(SealedKey.Encodings))
             {
                 Assert.DoesNotContain(stored, s => s.AsSpan().IndexOf(secret) >= 0);
             }
         }
     }
-
-    /// <summary>The software vault's reference: version(1) nonce(12) tag(16) spki length(2) spki, then the AES-256-GCM ciphertext.</summary>
-    private static byte[] Unseal(byte[] sealedKey, byte[] kek)
-    {
-        Assert.Equal(1, sealedKey[0]);
-        var spkiLength = BinaryPrimitives.ReadUInt16BigEndian(sealedKey.AsSpan(29));
-        var spki = sealedKey.AsSpan(31, spkiLength);
-        var ciphertext = sealedKey.AsSpan(31 + spkiLength);
-        var plaintext = new byte[ciphertext.Length];
-        using var aes = new AesGcm(kek, 16);
-        aes.Decrypt(sealedKey.AsSpan(1, 12), ciphertext, sealedKey.AsSpan(13, 16), plaintext, [sealedKey[0], .. spki]);
-        return plaintext;
-    }
-
-    private static AsymmetricAlgorithm AsymmetricKey(byte[] pkcs8)
-    {
-        try
-        {
-            var ec = ECDsa.Create();
-            ec.ImportPkcs8PrivateKey(pkcs8, out _);
-            return ec;
-        }
-        catch (CryptographicException)
-        {
-            var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(pkcs8, out _);
-            return rsa;
-        }
-    }
-
-    /// <summary>The bare secret: the EC scalar d, or the RSA private exponent.</summary>
-    private static byte[] PrivateScalar(AsymmetricAlgorithm key) =>
-        key is ECDsa ec ? ec.ExportParameters(true).D! : ((RSA)key).ExportParameters(true).D!;
-
-    /// <summary>Raw, hex (both cases) and base64: how a leaked key would sit in a column or a dump.</summary>
-    private static IEnumerable<byte[]> Encodings(byte[] secret) =>
-    [
-        secret,
-        Encoding.ASCII.GetBytes(Convert.ToHexString(secret)),
-        Encoding.ASCII.GetBytes(Convert.ToHexStringLower(secret)),
-        Encoding.ASCII.GetBytes(Convert.ToBase64String(secret)[..Math.Min(64, Convert.ToBase64String(secret).Length)]),
-    ];
 
     /// <summary>Every byte the database holds: the SQLite files as they are on disk (db, -wal, -shm), or every PostgreSQL row as text.</summary>
     private List<byte[]> StoredBytes(DbConnection connection)
