@@ -31,6 +31,7 @@ TEST_TOOLS=(
   "${JAVA_TOOLS[@]}"
   "/usr/lib/postgresql/15/bin/initdb:postgresql"
   "gcc:gcc"
+  "sqlite3:sqlite3"
   # tools/softhsm-harness: the reference token and the real clients it drives.
   "softhsm2-util:softhsm2"
   "p11tool:gnutls-bin"

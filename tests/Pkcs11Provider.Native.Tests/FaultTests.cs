@@ -116,7 +116,7 @@ public sealed class FaultTests : IDisposable
         Assert.True((await audit.VerifyAuditChainAsync(new VerifyAuditChainRequest())).Valid);
         if (server.Database is null)
         {
-            Assert.Equal("ok", SqliteIntegrity(Path.Combine(server.DataDir, "codesign.db")));
+            Assert.Equal(["ok"], TestFiles.Sqlite(Path.Combine(server.DataDir, "codesign.db"), "PRAGMA integrity_check;"));
         }
     }
 
@@ -211,7 +211,7 @@ public sealed class FaultTests : IDisposable
     }
 
     /// <summary>A P-256 Signer (fast to make) with the admin as Administrator and a new user "operator" as Operator.</summary>
-    internal static async Task<(Signer Signer, string OperatorKey)> CreateSignerWithOperatorAsync(ServerProcess server, string name)
+    private static async Task<(Signer Signer, string OperatorKey)> CreateSignerWithOperatorAsync(ServerProcess server, string name)
     {
         using var admin = server.CreateChannel(server.AdminApiKey);
         var identity = new IdentityService.IdentityServiceClient(admin);
@@ -250,14 +250,6 @@ public sealed class FaultTests : IDisposable
             }
             after = page.NextAfterSequence;
         }
-    }
-
-    private static string SqliteIntegrity(string database)
-    {
-        using var sqlite = Process.Start(new ProcessStartInfo("sqlite3", ["-readonly", database, "PRAGMA integrity_check;"]) { RedirectStandardOutput = true })!;
-        var output = sqlite.StandardOutput.ReadToEnd().Trim();
-        sqlite.WaitForExit();
-        return output;
     }
 
     /// <summary>Waits for the load to reach a point; a minute without it fails the test instead of hanging it.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -266,10 +265,8 @@ public sealed partial class SecurityPropertyTests(SecurityPropertyTests.Fixture 
     {
         Assert.Null(fixture.Server.Database);
         var kek = File.ReadAllBytes(Path.Combine(fixture.Server.DataDir, SealedKey.KekFileName));
-        var query = "SELECT hex(key_reference) FROM signers UNION ALL SELECT hex(value) FROM settings WHERE key LIKE 'ca.%.key';";
-        using var sqlite = Process.Start(new ProcessStartInfo("sqlite3", ["-readonly", Path.Combine(fixture.Server.DataDir, "codesign.db"), query]) { RedirectStandardOutput = true })!;
-        var rows = sqlite.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        sqlite.WaitForExit();
+        var rows = TestFiles.Sqlite(Path.Combine(fixture.Server.DataDir, "codesign.db"),
+            "SELECT hex(key_reference) FROM signers UNION ALL SELECT hex(value) FROM settings WHERE key LIKE 'ca.%.key';");
         Assert.Equal(3, rows.Length);
         return rows.SelectMany(row =>
         {
