@@ -211,7 +211,7 @@ public sealed partial class SecurityPropertyTests(SecurityPropertyTests.Fixture 
             await new IdentityService.IdentityServiceClient(bot).WhoAmIAsync(new Google.Protobuf.WellKnownTypes.Empty());
         }
 
-        var serverLog = fixture.Server.StandardError;
+        var serverLog = fixture.Server.StandardOutput + fixture.Server.StandardError;
         var moduleLog = File.ReadAllText(fixture.LogFile);
         // The logs were as verbose as they get, and saw what happened.
         Assert.Contains("dbug: ", serverLog, StringComparison.Ordinal);

@@ -20,6 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly bool _plaintext;
     private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
     private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
     private int _port;
@@ -55,6 +56,18 @@ public sealed class ServerProcess : IAsyncDisposable
             lock (_stderr)
             {
                 return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the serving process wrote to stdout so far ("tls certificate:", "listening on" lines).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
             }
         }
     }
@@ -197,6 +210,13 @@ public sealed class ServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) =>
         {
             // Lines arrive one at a time, in order: the certificate line comes before "listening on".
+            if (e.Data is not null)
+            {
+                lock (_stdout)
+                {
+                    _stdout.AppendLine(e.Data);
+                }
+            }
             if (e.Data is null)
             {
                 listening.TrySetException(new InvalidOperationException($"codesign-server exited before listening:\n{StandardError}"));
