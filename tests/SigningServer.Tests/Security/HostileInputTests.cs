@@ -67,13 +67,15 @@ public sealed class HostileInputTests(HostileInputTests.Fixture fixture) : IClas
 
     [Theory]
     [MemberData(nameof(MalformedJson))]
-    public async Task Malformed_json_on_rest_is_a_bad_request_that_signs_nothing(string json)
+    public async Task Malformed_json_on_rest_is_invalid_argument_and_signs_nothing(string json)
     {
         var before = await AuditCountAsync();
 
         var (status, body) = await RawGrpc.RestAsync(fixture.Url, HttpMethod.Post, $"/v1/signers/{Signer}:sign", fixture.OperatorKey, json);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
+        using var error = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal((int)StatusCode.InvalidArgument, error.RootElement.GetProperty("code").GetInt32());
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
         Assert.Equal(before, await AuditCountAsync());
     }
