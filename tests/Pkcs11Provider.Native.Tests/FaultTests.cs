@@ -127,7 +127,6 @@ public sealed class FaultTests : IDisposable
         var (signer, operatorKey) = await CreateSignerWithOperatorAsync(server, "slow-p256");
         await using var proxy = new DelayingProxy(server.Url);
         var config = Config(proxy.Url, server.TlsCertificatePath!, operatorKey);
-        config["call_timeout_ms"] = 1000;
         UseConfig(config);
         var slowness = TimeSpan.FromSeconds(20);
 
