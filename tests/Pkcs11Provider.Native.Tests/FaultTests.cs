@@ -57,39 +57,50 @@ public sealed class FaultTests : IDisposable
         var phase = (int)Phase.BeforeKill;
         using var library = Load();
         var slot = Slot(library, signer.Name);
+        var unexpected = new ConcurrentQueue<Exception>();
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
         {
-            using var session = slot.OpenSession(SessionType.ReadOnly);
-            var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256);
-            var key = PrivateKey(session);
-            for (var i = 0; Volatile.Read(ref phase) != (int)Phase.Done; i++)
+            try
             {
-                var data = System.Text.Encoding.UTF8.GetBytes($"thread {t} signature {i} {Guid.NewGuid()}");
-                var calledIn = (Phase)Volatile.Read(ref phase);
-                var watch = Stopwatch.StartNew();
-                try
+                using var session = slot.OpenSession(SessionType.ReadOnly);
+                var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256);
+                var key = PrivateKey(session);
+                for (var i = 0; Volatile.Read(ref phase) != (int)Phase.Done; i++)
                 {
-                    outcomes.Add(new Outcome(t, calledIn, data, session.Sign(mechanism, key, data), null, watch.Elapsed));
+                    var data = System.Text.Encoding.UTF8.GetBytes($"thread {t} signature {i} {Guid.NewGuid()}");
+                    var calledIn = (Phase)Volatile.Read(ref phase);
+                    var watch = Stopwatch.StartNew();
+                    try
+                    {
+                        outcomes.Add(new Outcome(t, calledIn, data, session.Sign(mechanism, key, data), null, watch.Elapsed));
+                    }
+                    catch (Net.Pkcs11Interop.Common.Pkcs11Exception ex)
+                    {
+                        outcomes.Add(new Outcome(t, calledIn, data, null, ex.RV, watch.Elapsed));
+                        Thread.Sleep(50);
+                    }
                 }
-                catch (Net.Pkcs11Interop.Common.Pkcs11Exception ex)
-                {
-                    outcomes.Add(new Outcome(t, calledIn, data, null, ex.RV, watch.Elapsed));
-                    Thread.Sleep(50);
-                }
+            }
+            catch (Exception ex)
+            {
+                // Anything but a CK_RV (the session itself failing) fails the test instead of the test process.
+                unexpected.Enqueue(ex);
+                Volatile.Write(ref phase, (int)Phase.Done);
             }
         })).ToList();
         workers.ForEach(w => w.Start());
 
-        await UntilAsync(() => Enumerable.Range(0, threads).All(t => outcomes.Count(o => o.Thread == t && o.Signature is not null) >= 3));
+        await UntilAsync(() => !unexpected.IsEmpty || Enumerable.Range(0, threads).All(t => outcomes.Count(o => o.Thread == t && o.Signature is not null) >= 3));
         server.Kill();
         Volatile.Write(ref phase, (int)Phase.Down);
-        await UntilAsync(() => outcomes.Count(o => o.Phase == Phase.Down) >= threads * 2);
+        await UntilAsync(() => !unexpected.IsEmpty || outcomes.Count(o => o.Phase == Phase.Down) >= threads * 2);
         Volatile.Write(ref phase, (int)Phase.Restarting);
         await server.RestartAsync();
         Volatile.Write(ref phase, (int)Phase.AfterRestart);
-        await UntilAsync(() => Enumerable.Range(0, threads).All(t => outcomes.Count(o => o.Thread == t && o.Phase == Phase.AfterRestart && o.Signature is not null) >= 2));
+        await UntilAsync(() => !unexpected.IsEmpty || Enumerable.Range(0, threads).All(t => outcomes.Count(o => o.Thread == t && o.Phase == Phase.AfterRestart && o.Signature is not null) >= 2));
         Volatile.Write(ref phase, (int)Phase.Done);
         workers.ForEach(w => w.Join());
+        Assert.Empty(unexpected);
 
         // While the server was down every call failed as a device error, and none hung.
         var failures = outcomes.Where(o => o.Result is not null).ToList();
@@ -103,7 +114,10 @@ public sealed class FaultTests : IDisposable
         using var certificate = X509CertificateLoader.LoadCertificate(signer.CertificateChain[0].ToByteArray());
         using var publicKey = certificate.GetECDsaPublicKey()!;
         Assert.All(received, o => Assert.True(publicKey.VerifyData(o.Data, o.Signature!, HashAlgorithmName.SHA256)));
-        var audit = new AuditService.AuditServiceClient(admin);
+        // A new channel: the first one's connection died with the server.
+        using var restarted = server.CreateChannel(server.AdminApiKey);
+        approvals = new ApprovalService.ApprovalServiceClient(restarted);
+        var audit = new AuditService.AuditServiceClient(restarted);
         var audited = await SignatureEventsAsync(audit, signer.Id);
         var auditedDigests = audited.Select(e => e.Details["digest_hex"]).ToHashSet();
         Assert.All(received, o => Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(o.Data)), auditedDigests));
