@@ -221,7 +221,7 @@ public sealed partial class SecurityPropertyTests(SecurityPropertyTests.Fixture 
         Assert.Contains($"signed with {Signer}", moduleLog, StringComparison.Ordinal);
 
         var secrets = fixture.Secrets.Select(Encoding.UTF8.GetBytes)
-            .Concat(new[] { accountPkcs8, SealedKey.PrivateScalar(accountPkcs8), File.ReadAllBytes(Path.Combine(fixture.Server.DataDir, SealedKey.KekFileName)) }
+            .Concat(new[] { accountPkcs8, SealedKey.PrivateScalar(accountPkcs8) }.Concat(SealedKey.Keks(fixture.Server.DataDir).Values)
                 .Concat(SealedPrivateKeys()).SelectMany(SealedKey.Encodings))
             .ToList();
         foreach (var (name, log) in new[] { ("server", serverLog), ("module", moduleLog) })
@@ -264,13 +264,13 @@ public sealed partial class SecurityPropertyTests(SecurityPropertyTests.Fixture 
     private IEnumerable<byte[]> SealedPrivateKeys()
     {
         Assert.Null(fixture.Server.Database);
-        var kek = File.ReadAllBytes(Path.Combine(fixture.Server.DataDir, SealedKey.KekFileName));
+        var keks = SealedKey.Keks(fixture.Server.DataDir);
         var rows = TestFiles.Sqlite(Path.Combine(fixture.Server.DataDir, "codesign.db"),
             "SELECT hex(key_reference) FROM signers UNION ALL SELECT hex(value) FROM settings WHERE key LIKE 'ca.%.key';");
         Assert.Equal(3, rows.Length);
         return rows.SelectMany(row =>
         {
-            var pkcs8 = SealedKey.Unseal(Convert.FromHexString(row), kek);
+            var pkcs8 = SealedKey.Unseal(Convert.FromHexString(row), keks);
             return new[] { pkcs8, SealedKey.PrivateScalar(pkcs8) };
         });
     }

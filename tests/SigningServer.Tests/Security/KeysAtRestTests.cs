@@ -32,7 +32,7 @@ public sealed class KeysAtRestTests(KeysAtRestTests.Fixture fixture) : IClassFix
     [Fact]
     public void Every_private_key_in_the_database_is_sealed_and_its_plaintext_is_in_no_database_file()
     {
-        var kek = File.ReadAllBytes(Path.Combine(fixture.DataDir, SealedKey.KekFileName));
+        var keks = SealedKey.Keks(fixture.DataDir);
         using var connection = fixture.OpenDatabase();
         var sealedKeys = new Dictionary<string, byte[]>
         {
@@ -42,7 +42,7 @@ public sealed class KeysAtRestTests(KeysAtRestTests.Fixture fixture) : IClassFix
         };
 
         // The Signer's sealed key opens to the private key of its certificate: the test holds the real plaintext.
-        var signerKey = SealedKey.Unseal(sealedKeys[Signer], kek);
+        var signerKey = SealedKey.Unseal(sealedKeys[Signer], keks);
         using (var certificate = X509CertificateLoader.LoadCertificate(fixture.Created.CertificateChain[0].ToByteArray()))
         using (var key = ECDsa.Create())
         {
@@ -55,8 +55,8 @@ public sealed class KeysAtRestTests(KeysAtRestTests.Fixture fixture) : IClassFix
         Assert.Contains(stored, s => s.AsSpan().IndexOf(sealedKeys[Signer]) >= 0 || Contains(s, Convert.ToHexString(sealedKeys[Signer])));
         foreach (var sealedKey in sealedKeys.Values)
         {
-            var pkcs8 = SealedKey.Unseal(sealedKey, kek);
-            foreach (var secret in new[] { pkcs8, SealedKey.PrivateScalar(pkcs8), kek }.SelectMany(SealedKey.Encodings))
+            var pkcs8 = SealedKey.Unseal(sealedKey, keks);
+            foreach (var secret in new[] { pkcs8, SealedKey.PrivateScalar(pkcs8) }.Concat(keks.Values).SelectMany(SealedKey.Encodings))
             {
                 Assert.DoesNotContain(stored, s => s.AsSpan().IndexOf(secret) >= 0);
             }
