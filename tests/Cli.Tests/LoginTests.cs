@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
 namespace CodeSigning.Cli.Tests;
 
 [Collection(ServerCollection.Name)]
@@ -41,6 +44,23 @@ public sealed class LoginTests(ServerFixture fixture)
         Assert.Equal(3, run.ExitCode);
         Assert.StartsWith($"csign: TLS with {fixture.ServerUrl} failed:", run.Error, StringComparison.Ordinal);
         Assert.Contains("--ca-file", run.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(csign.Home, ".config", "codesign", "csign.json")));
+    }
+
+    [Fact]
+    public async Task A_ca_file_that_did_not_issue_the_server_certificate_exits_3_and_stores_nothing()
+    {
+        var csign = fixture.NewRunner();
+        using var key = ECDsa.Create();
+        using var otherCa = new CertificateRequest("CN=another CA", key, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var wrongCa = Path.Combine(csign.Home, "wrong-ca.pem");
+        await File.WriteAllTextAsync(wrongCa, otherCa.ExportCertificatePem());
+
+        var run = await csign.RunAsync("login", "--server", fixture.ServerUrl, "--api-key", fixture.Server.AdminApiKey, "--ca-file", wrongCa);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.StartsWith($"csign: TLS with {fixture.ServerUrl} failed:", run.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(csign.Home, ".config", "codesign", "csign.json")));
     }
 

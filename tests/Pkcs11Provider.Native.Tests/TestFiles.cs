@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 
 namespace CodeSigning.Pkcs11.Native.Tests;
@@ -42,5 +43,15 @@ internal static class TestFiles
         threads.ForEach(t => t.Join());
         Assert.Empty(errors);
         return results;
+    }
+
+    /// <summary>Runs one SQL statement with the sqlite3 tool on a database file, read-only (the server may be using it); returns its output lines.</summary>
+    public static string[] Sqlite(string database, string sql)
+    {
+        using var sqlite = Process.Start(new ProcessStartInfo("sqlite3", ["-readonly", database, sql]) { RedirectStandardOutput = true })!;
+        var output = sqlite.StandardOutput.ReadToEnd();
+        sqlite.WaitForExit();
+        Assert.Equal(0, sqlite.ExitCode);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 }

@@ -20,14 +20,17 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly bool _plaintext;
     private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
     private int _port;
 
-    private ServerProcess(string dataDir, bool plaintext, string? database)
+    private ServerProcess(string dataDir, bool plaintext, string? database, IReadOnlyDictionary<string, string>? environment = null)
     {
         DataDir = dataDir;
         _plaintext = plaintext;
         Database = database;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     /// <summary>The server's data directory (deleted on dispose).</summary>
@@ -57,6 +60,18 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What the serving process wrote to stdout so far ("tls certificate:", "listening on" lines).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
     /// <summary>The server binary: <c>CODESIGN_SERVER_BINARY</c>, else <c>&lt;repo&gt;/artifacts/server/codesign-server</c>.</summary>
     public static string BinaryPath =>
         Environment.GetEnvironmentVariable("CODESIGN_SERVER_BINARY") is { Length: > 0 } path
@@ -65,10 +80,12 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Initializes a fresh data directory and starts the server on it.</summary>
     /// <param name="postgres">A fresh PostgreSQL database whatever <see cref="TestDatabase"/> says (for replicas).</param>
-    public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin", bool postgres = false)
+    /// <param name="environment">Extra environment variables for the server (e.g. <c>Logging__LogLevel__Default=Trace</c>).</param>
+    public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin", bool postgres = false,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var database = postgres ? PostgresCluster.Shared.CreateDatabase() : TestDatabase.Create();
-        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, database);
+        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, database, environment);
         return await server.StartAsync(() => server.InitAsync(adminName)).ConfigureAwait(false);
     }
 
@@ -82,7 +99,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             throw new InvalidOperationException("replicas share a PostgreSQL database; this server runs on SQLite");
         }
-        var replica = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, _plaintext, Database) { AdminApiKey = AdminApiKey };
+        var replica = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, _plaintext, Database, _environment) { AdminApiKey = AdminApiKey };
         return await replica.StartAsync(() =>
         {
             foreach (var file in Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories))
@@ -193,6 +210,13 @@ public sealed class ServerProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) =>
         {
             // Lines arrive one at a time, in order: the certificate line comes before "listening on".
+            if (e.Data is not null)
+            {
+                lock (_stdout)
+                {
+                    _stdout.AppendLine(e.Data);
+                }
+            }
             if (e.Data is null)
             {
                 listening.TrySetException(new InvalidOperationException($"codesign-server exited before listening:\n{StandardError}"));
@@ -231,7 +255,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary><c>--database URL</c> when the server runs on PostgreSQL, for whoever runs the binary against the same store.</summary>
     public string[] DatabaseArguments => Database is null ? [] : ["--database", Database];
 
-    private static ProcessStartInfo StartInfo(params string[] arguments)
+    private ProcessStartInfo StartInfo(params string[] arguments)
     {
         var info = new ProcessStartInfo(BinaryPath)
         {
@@ -239,6 +263,10 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in _environment)
+        {
+            info.Environment[name] = value;
+        }
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

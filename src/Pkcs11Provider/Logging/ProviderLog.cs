@@ -32,6 +32,9 @@ internal static partial class ProviderLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "no server answered (last {Server}, {Attempts} attempts): {Detail}")]
     public static partial void ServerUnreachable(ILogger logger, Uri server, int attempts, string detail);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "the TLS certificate of {Server} is not trusted by {TrustedBy}: {Problem}")]
+    public static partial void ServerCertificateRejected(ILogger logger, Uri server, string trustedBy, string problem);
+
     [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "the server refused: {Reason}: {Detail}")]
     public static partial void ServerRefused(ILogger logger, string reason, string detail);
 

@@ -24,9 +24,9 @@ public sealed class RemoteClient : IDisposable
 
     public RemoteClient(ModuleConfiguration configuration, ILogger logger)
     {
-        var validation = ServerTrust.FromCaFile(configuration.TlsCaFile);
+        var trust = ServerTrust.FromCaFile(configuration.TlsCaFile);
         var connectTimeout = TimeSpan.FromMilliseconds(configuration.ConnectTimeoutMs);
-        servers = configuration.Servers.Select(url => new ServerConnection(new Uri(url), connectTimeout, validation)).ToArray();
+        servers = configuration.Servers.Select(url => new ServerConnection(new Uri(url), connectTimeout, trust, logger)).ToArray();
         callTimeout = TimeSpan.FromMilliseconds(configuration.CallTimeoutMs);
         retries = configuration.Retries;
         this.logger = logger;

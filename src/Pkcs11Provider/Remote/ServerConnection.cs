@@ -1,6 +1,6 @@
-using System.Net.Security;
 using CodeSigning.V1;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Pkcs11.Remote;
 
@@ -9,7 +9,7 @@ internal sealed class ServerConnection : IDisposable
 {
     private readonly GrpcChannel channel;
 
-    public ServerConnection(Uri address, TimeSpan connectTimeout, RemoteCertificateValidationCallback? validation)
+    public ServerConnection(Uri address, TimeSpan connectTimeout, ServerTrust trust, ILogger logger)
     {
         Address = address;
         var handler = new SocketsHttpHandler
@@ -21,10 +21,7 @@ internal sealed class ServerConnection : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
-        if (validation is not null)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = validation;
-        }
+        handler.SslOptions.RemoteCertificateValidationCallback = trust.For(address, logger);
 
         channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {

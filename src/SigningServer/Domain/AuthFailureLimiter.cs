@@ -1,51 +1,75 @@
 using System.Collections.Concurrent;
+using CodeSigning.Server.Audit;
 using CodeSigning.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server.Domain;
 
 /// <summary>
 /// Counts failed authentications per remote address over a sliding minute. In memory: a
-/// guesser that hops between replicas only gains the number of replicas.
+/// guesser that hops between replicas only gains the number of replicas. The first refusal of a
+/// lockout is audited (auth.rate_limited) and logged; the ones after it are not, so a guesser
+/// cannot fill the audit log.
 /// </summary>
-public sealed class AuthFailureLimiter(int failuresPerMinute)
+public sealed class AuthFailureLimiter(int failuresPerMinute, Operations operations, ILogger<AuthFailureLimiter> logger)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _failures = new();
+    private readonly ConcurrentDictionary<string, Failures> _failures = new();
 
     /// <summary>Refuses an address that failed too often in the last minute, before its credential is even looked at.</summary>
     public void ThrowIfLimited(string remoteAddress, DateTimeOffset now)
     {
-        if (!_failures.TryGetValue(remoteAddress, out var times))
+        if (!_failures.TryGetValue(remoteAddress, out var failures))
         {
             return;
         }
-        lock (times)
+        bool firstRefusal;
+        lock (failures)
         {
-            Prune(times, now);
-            if (times.Count >= failuresPerMinute)
+            failures.Prune(now);
+            if (failures.Times.Count < failuresPerMinute)
             {
-                throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited,
-                    "too many failed authentications from this address; retry in a minute");
+                failures.LockoutAudited = false;
+                return;
             }
+            firstRefusal = !failures.LockoutAudited;
+            failures.LockoutAudited = true;
         }
+        if (firstRefusal)
+        {
+            ServerLog.AddressRateLimited(logger, remoteAddress, failuresPerMinute);
+            var entry = new AuditEntry("auth.rate_limited", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = ProtoNames.Of(ErrorReason.RateLimited) };
+            entry.Details["failures_per_minute"] = failuresPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            operations.Record(entry);
+        }
+        throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited,
+            "too many failed authentications from this address; retry in a minute");
     }
 
     public void RecordFailure(string remoteAddress, DateTimeOffset now)
     {
-        var times = _failures.GetOrAdd(remoteAddress, _ => new Queue<DateTimeOffset>());
-        lock (times)
+        var failures = _failures.GetOrAdd(remoteAddress, _ => new Failures());
+        lock (failures)
         {
-            Prune(times, now);
-            times.Enqueue(now);
+            failures.Prune(now);
+            failures.Times.Enqueue(now);
         }
     }
 
-    private static void Prune(Queue<DateTimeOffset> times, DateTimeOffset now)
+    private sealed class Failures
     {
-        while (times.Count > 0 && now - times.Peek() >= Window)
+        public Queue<DateTimeOffset> Times { get; } = new();
+
+        /// <summary>Whether the current lockout's first refusal was already audited.</summary>
+        public bool LockoutAudited { get; set; }
+
+        public void Prune(DateTimeOffset now)
         {
-            times.Dequeue();
+            while (Times.Count > 0 && now - Times.Peek() >= Window)
+            {
+                Times.Dequeue();
+            }
         }
     }
 }

@@ -24,8 +24,16 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         scope.Details["scheme"] = ProtoNames.Of(request.Scheme);
         scope.Details["digest_algorithm"] = ProtoNames.Of(request.DigestAlgorithm);
         // The digest itself: for a file hashed whole it is what sha256sum (or sha384sum...) prints, so
-        // an auditor can find the signature of a given artifact.
-        scope.Details["digest_hex"] = Convert.ToHexStringLower(request.Digest.Span);
+        // an auditor can find the signature of a given artifact. Anything longer than the longest
+        // digest is refused below; only its length is kept, so a refused call cannot bloat the log.
+        if (request.Digest.Length <= SignatureAlgorithms.MaxDigestLength)
+        {
+            scope.Details["digest_hex"] = Convert.ToHexStringLower(request.Digest.Span);
+        }
+        else
+        {
+            scope.Details["digest_length"] = request.Digest.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         Outcome outcome;
         try
         {

@@ -6,6 +6,9 @@ namespace CodeSigning.Server.Domain;
 /// <summary>Which scheme and digest fit which key, and how long each digest is.</summary>
 public static class SignatureAlgorithms
 {
+    /// <summary>The longest digest accepted (SHA-512).</summary>
+    public const int MaxDigestLength = 64;
+
     public static void Check(KeyAlgorithm key, SignatureScheme scheme, DigestAlgorithm digestAlgorithm, int digestLength)
     {
         var isRsa = key is KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096;
@@ -33,7 +36,7 @@ public static class SignatureAlgorithms
     {
         DigestAlgorithm.Sha256 => 32,
         DigestAlgorithm.Sha384 => 48,
-        DigestAlgorithm.Sha512 => 64,
+        DigestAlgorithm.Sha512 => MaxDigestLength,
         _ => null,
     };
 

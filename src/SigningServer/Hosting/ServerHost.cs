@@ -56,7 +56,7 @@ public static class ServerHost
         services.AddSingleton<IStore>(store);
         services.AddSingleton<IKeyVault>(vault);
         services.AddSingleton(identity);
-        services.AddSingleton(new AuthFailureLimiter(settings.AuthFailuresPerMinute));
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuthFailureLimiter>(provider, settings.AuthFailuresPerMinute));
         services.AddSingleton<AuditLog>();
         services.AddSingleton<GroupCommitter>();
         services.AddSingleton<Operations>();

@@ -52,11 +52,19 @@ public sealed class AuthenticationTests(AuthenticationTests.Fixture fixture) : I
     }
 
     [Fact]
-    public async Task A_replayed_assertion_is_refused()
+    public async Task A_replayed_assertion_is_refused_audited_and_issues_nothing()
     {
         var assertion = fixture.Assertion();
         await fixture.ExchangeAsync(assertion);
+        var issuedBefore = await CountAsync("token.issued");
+        var failedBefore = await CountAsync("auth.failed");
+
         await Rpc.FailsAsync(() => fixture.ExchangeAsync(assertion), StatusCode.Unauthenticated, "ASSERTION_REPLAYED");
+
+        Assert.Equal(issuedBefore, await CountAsync("token.issued"));
+        var failed = await EventsAsync("auth.failed");
+        Assert.Equal(failedBefore + 1, failed.Count);
+        Assert.Equal(("ASSERTION_REPLAYED", "ci-bot"), (failed[^1].Reason, failed[^1].Actor.Name));
     }
 
     public static TheoryData<string> BadAssertions => ["malformed", "wrong key", "wrong audience", "too long-lived", "expired"];
@@ -94,7 +102,14 @@ public sealed class AuthenticationTests(AuthenticationTests.Fixture fixture) : I
         var bot = fixture.As(token.AccessToken);
         await bot.Identity.WhoAmIAsync(new Empty());
         fixture.Clock.Advance(TimeSpan.FromMinutes(16));
-        await Rpc.FailsAsync(() => bot.Identity.WhoAmIAsync(new Empty()), StatusCode.Unauthenticated, "CREDENTIAL_EXPIRED");
+        var failedBefore = await CountAsync("auth.failed");
+
+        await Rpc.FailsAsync(() => bot.Sign.SignAsync(SignTests.Request("bot-signer", SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32])),
+            StatusCode.Unauthenticated, "CREDENTIAL_EXPIRED");
+
+        var failed = await EventsAsync("auth.failed");
+        Assert.Equal(failedBefore + 1, failed.Count);
+        Assert.Equal(("CREDENTIAL_EXPIRED", token.AccessToken.Split('_')[1]), (failed[^1].Reason, failed[^1].Details["credential_id"]));
     }
 
     [Fact]
@@ -154,6 +169,8 @@ public sealed class AuthenticationTests(AuthenticationTests.Fixture fixture) : I
         Assert.Equal(fixture.KeyId, Assert.Single(account.Keys).KeyId);
     }
 
-    private async Task<int> CountAsync(string type) =>
-        (await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { Filter = new AuditFilter { Types_ = { type } }, PageSize = 1000 })).Events.Count;
+    private async Task<int> CountAsync(string type) => (await EventsAsync(type)).Count;
+
+    private async Task<IReadOnlyList<AuditEvent>> EventsAsync(string type) =>
+        (await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { Filter = new AuditFilter { Types_ = { type } }, PageSize = 1000 })).Events;
 }
