@@ -12,7 +12,7 @@ namespace CodeSigning.Server.Domain;
 /// policy applies -> algorithm and digest fit -> key operation -> audit, all in one transaction,
 /// so the grant unit, the signature and its audit event commit together or not at all.
 /// </summary>
-public sealed class SignPipeline(IStore store, AuditLog audit, Operations operations, IKeyVault vault, TimeProvider clock, ILogger<SignPipeline> logger)
+public sealed class SignPipeline(IStore store, AuditLog audit, Operations operations, KeyVaults vaults, TimeProvider clock, ILogger<SignPipeline> logger)
 {
     public SignResult Sign(Caller caller, SignRequest request)
     {
@@ -73,7 +73,7 @@ public sealed class SignPipeline(IStore store, AuditLog audit, Operations operat
         byte[] signature;
         try
         {
-            signature = vault.SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
+            signature = vaults.Get(signer.KeyVault).SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
         }
         catch (Exception e) when (e is not ServiceException)
         {
