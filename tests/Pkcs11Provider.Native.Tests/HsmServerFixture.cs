@@ -30,7 +30,7 @@ public sealed class HsmServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // This process opens the same token directly to inspect the keys; SoftHSM2 reads the C environment.
-        Assert.Equal(0, NativeServerFixture.setenv("SOFTHSM2_CONF", Token.ConfigPath, 1));
+        Token.UseInThisProcess();
         Server = await ServerProcess.StartAsync(
             serveArguments: ["--key-vault", "pkcs11", "--hsm-module", SoftHsmToken.ModulePath, "--hsm-token", SoftHsmToken.Label],
             environment: new Dictionary<string, string> { ["SOFTHSM2_CONF"] = Token.ConfigPath, ["CODESIGN_HSM_PIN"] = SoftHsmToken.UserPin });

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
 using Google.Protobuf;
 using Grpc.Core;
@@ -86,6 +87,30 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
         Assert.DoesNotContain("hsm-imported", names);
     }
 
+    public static TheoryData<string, string> BadHsmSettings => new()
+    {
+        { "pin", "CKR_PIN_INCORRECT" },
+        { "token", "has no token labelled 'no-such-token'" },
+        { "module", "cannot load the PKCS#11 module /nonexistent/libpkcs11.so" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadHsmSettings))]
+    public async Task A_server_with_bad_HSM_settings_does_not_start_and_says_why_without_the_PIN(string wrong, string expected)
+    {
+        using var pinFile = new TempPinFile(wrong == "pin" ? "00000000" : SoftHsmToken.UserPin);
+        var (exitCode, output) = await hsm.Server.RunCommandAsync([
+            "--data-dir", hsm.Server.DataDir, .. hsm.Server.DatabaseArguments, "--listen", "127.0.0.1:0", "--plaintext", "--key-vault", "pkcs11",
+            "--hsm-module", wrong == "module" ? "/nonexistent/libpkcs11.so" : SoftHsmToken.ModulePath,
+            "--hsm-token", wrong == "token" ? "no-such-token" : SoftHsmToken.Label, "--hsm-pin-file", pinFile.Path]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("00000000", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(SoftHsmToken.UserPin, output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("hsm-rsa", CKA.CKA_PRIVATE_EXPONENT)]
     [InlineData("hsm-p256", CKA.CKA_VALUE)]
@@ -125,6 +150,16 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
         {
             NativeLibrary.Free(module); // only drops this reference: Pkcs11Interop still holds the module
         }
+    }
+
+    /// <summary>A PIN file readable by its owner only, deleted on dispose.</summary>
+    private sealed class TempPinFile : IDisposable
+    {
+        public TempPinFile(string pin) => TestFiles.WriteSecret(Path, pin + "\n");
+
+        public string Path { get; } = System.IO.Path.GetTempFileName();
+
+        public void Dispose() => File.Delete(Path);
     }
 
     private static string? Reason(RpcException error) => error.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason;

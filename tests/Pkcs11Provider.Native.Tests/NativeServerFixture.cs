@@ -72,5 +72,5 @@ public sealed partial class NativeServerFixture : IAsyncLifetime
     public string Log() => File.Exists(LogFile) ? File.ReadAllText(LogFile) : "";
 
     [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    internal static partial int setenv(string name, string value, int overwrite);
+    private static partial int setenv(string name, string value, int overwrite);
 }

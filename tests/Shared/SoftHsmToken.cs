@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
-namespace CodeSigning.Pkcs11.Native.Tests;
+namespace CodeSigning.Tests.Shared;
 
 /// <summary>
 /// A fresh SoftHSM2 token in its own directory: its own <c>softhsm2.conf</c> (named by
@@ -36,5 +37,18 @@ public sealed class SoftHsmToken : IDisposable
 
     public string ConfigPath => Path.Combine(_directory.FullName, "softhsm2.conf");
 
+    /// <summary>Points SoftHSM2 loaded in this process at this token (it reads the C environment, not .NET's copy).</summary>
+    public void UseInThisProcess()
+    {
+        if (setenv("SOFTHSM2_CONF", ConfigPath, 1) != 0)
+        {
+            throw new InvalidOperationException("setenv SOFTHSM2_CONF failed");
+        }
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
+
+    // DllImport, not LibraryImport: the generated marshalling needs unsafe code, which not every project linking this file allows.
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int setenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 }
