@@ -87,6 +87,21 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
         Assert.DoesNotContain("hsm-imported", names);
     }
 
+    [Fact]
+    public async Task A_refused_Signer_leaves_no_key_in_the_HSM()
+    {
+        var signers = new SignerService.SignerServiceClient(hsm.Admin());
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await signers.CreateSignerAsync(HsmServerFixture.NewSigner("hsm-p256", KeyAlgorithm.EcP256, keyVault: "pkcs11")));
+
+        Assert.Equal("NAME_TAKEN", Reason(error));
+        using var library = Load(SoftHsmToken.ModulePath);
+        using var session = TokenSession(library);
+        var labels = session.FindAllObjects([session.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY)])
+            .Select(k => session.GetAttributeValue(k, [CKA.CKA_LABEL])[0].GetValueAsString()).Order();
+        Assert.Equal(["codesign signer hsm-p256", "codesign signer hsm-rsa"], labels);
+    }
+
     public static TheoryData<string, string> BadHsmSettings => new()
     {
         { "pin", "CKR_PIN_INCORRECT" },
@@ -117,9 +132,7 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
     public void The_token_keeps_the_key_sensitive_and_refuses_to_export_it(string signer, CKA secret)
     {
         using var library = Load(SoftHsmToken.ModulePath);
-        var slot = library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label.Trim() == SoftHsmToken.Label);
-        using var session = slot.OpenSession(SessionType.ReadWrite);
-        session.Login(CKU.CKU_USER, SoftHsmToken.UserPin);
+        using var session = TokenSession(library);
         var attributes = session.Factories.ObjectAttributeFactory;
         var key = session.FindAllObjects([attributes.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), attributes.Create(CKA.CKA_LABEL, $"codesign signer {signer}")]).Single();
 
@@ -135,6 +148,14 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
         var wrapping = session.GenerateKey(session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN),
             [attributes.Create(CKA.CKA_TOKEN, false), attributes.Create(CKA.CKA_WRAP, true), attributes.Create(CKA.CKA_VALUE_LEN, 32ul)]);
         Assert.Equal(CKR.CKR_KEY_UNEXTRACTABLE, Code(() => session.WrapKey(session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_WRAP_PAD), wrapping, key)));
+    }
+
+    /// <summary>A session on the server's token, logged in as its user, opened directly (not through the server).</summary>
+    private static ISession TokenSession(IPkcs11Library library)
+    {
+        var session = library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label.Trim() == SoftHsmToken.Label).OpenSession(SessionType.ReadWrite);
+        session.Login(CKU.CKU_USER, SoftHsmToken.UserPin);
+        return session;
     }
 
     private static unsafe nuint ReadAttribute(ulong session, ulong key, CKA type)

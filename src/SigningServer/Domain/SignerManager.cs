@@ -26,11 +26,19 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
     public SignerView Create(Caller caller, CreateSignerRequest request)
     {
         // Generated before the transaction: an RSA 4096 key takes seconds and must not hold the
-        // store's write lock. A request refused below just drops the unused key.
-        var key = caller.ProductAdmin && IsKnown(request.KeyAlgorithm) && request.ImportPrivateKey.IsEmpty && TryVault(request.KeyVault) is { } vault
-            ? vault.Generate(request.KeyAlgorithm, $"codesign signer {request.Name}")
-            : null;
-        return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
+        // store's write lock.
+        var vault = caller.ProductAdmin && IsKnown(request.KeyAlgorithm) && request.ImportPrivateKey.IsEmpty ? TryVault(request.KeyVault) : null;
+        var key = vault?.Generate(request.KeyAlgorithm, $"codesign signer {request.Name}");
+        try
+        {
+            return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
+        }
+        catch when (key is not null)
+        {
+            // An HSM keeps what it generated: remove the key of a refused Signer.
+            vault!.Discard(key.KeyReference);
+            throw;
+        }
     }
 
     private SignerView CreateInTransaction(IStoreSession session, OperationScope scope, Caller caller, CreateSignerRequest request, VaultKey? key)

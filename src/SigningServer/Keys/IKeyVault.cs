@@ -15,6 +15,9 @@ public interface IKeyVault
     /// <param name="label">Names the key where the vault can show it (an HSM's CKA_LABEL).</param>
     VaultKey Generate(KeyAlgorithm algorithm, string label);
 
+    /// <summary>Destroys a key generated for a Signer that was then refused, so a refusal leaves nothing behind.</summary>
+    void Discard(ReadOnlySpan<byte> keyReference);
+
     /// <summary>
     /// Signs a digest computed elsewhere. The caller has already checked that the scheme fits the
     /// key and that the digest length fits the digest algorithm. ECDSA returns r||s (IEEE P1363,

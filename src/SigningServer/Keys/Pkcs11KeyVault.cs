@@ -114,6 +114,20 @@ public sealed class Pkcs11KeyVault : IKeyVault, IDisposable
         });
     }
 
+    public void Discard(ReadOnlySpan<byte> keyReference)
+    {
+        var id = Pkcs11KeyReference.Id(keyReference);
+        _privateKeys.TryRemove(Convert.ToHexString(id), out _);
+        WithSession(session =>
+        {
+            foreach (var handle in session.FindAllObjects([Pkcs11Interop.Factories.ObjectAttributeFactory.Create(CKA.CKA_ID, id)]))
+            {
+                session.DestroyObject(handle);
+            }
+            return true;
+        });
+    }
+
     public byte[] SignDigest(ReadOnlySpan<byte> keyReference, SignatureScheme scheme, DigestAlgorithm digestAlgorithm, ReadOnlySpan<byte> digest)
     {
         var id = Pkcs11KeyReference.Id(keyReference);

@@ -68,6 +68,11 @@ public sealed class SoftwareKeyVault : IKeyVault
         return Seal(key, algorithm);
     }
 
+    /// <summary>Nothing to do: a software key exists only in its reference, which the caller drops.</summary>
+    public void Discard(ReadOnlySpan<byte> keyReference)
+    {
+    }
+
     /// <summary>Seals an existing private key (a team's key file) as if it had been generated here.</summary>
     /// <param name="pkcs8">Unencrypted DER PKCS#8.</param>
     /// <exception cref="ArgumentException">Not a PKCS#8 key, or not of a supported algorithm and size; the message says which.</exception>

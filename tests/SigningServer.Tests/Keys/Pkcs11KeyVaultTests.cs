@@ -91,6 +91,18 @@ public sealed class Pkcs11KeyVaultTests : IClassFixture<Pkcs11KeyVaultTests.Fixt
         Assert.Throws<CryptographicException>(() => fixture.Vault.SignDigest(fixture.Rsa.KeyReference[..5], SignatureScheme.RsaPss, DigestAlgorithm.Sha256, new byte[32]));
     }
 
+    [Fact]
+    public void A_discarded_key_is_gone_from_the_token()
+    {
+        var key = fixture.Vault.Generate(KeyAlgorithm.EcP256, "unit discarded");
+        _ = fixture.Vault.SignDigest(key.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]);
+
+        fixture.Vault.Discard(key.KeyReference);
+
+        var error = Assert.Throws<CryptographicException>(() => fixture.Vault.SignDigest(key.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
+        Assert.Contains("holds 0 private keys", error.Message, StringComparison.Ordinal);
+    }
+
     private static bool Verifies(VaultKey key, SignatureScheme scheme, HashAlgorithmName hash, byte[] digest, byte[] signature)
     {
         if (scheme == SignatureScheme.Ecdsa)
