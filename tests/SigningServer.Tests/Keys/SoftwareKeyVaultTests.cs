@@ -230,6 +230,32 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
         Assert.Equal(-1, key.KeyReference.AsSpan().IndexOf(privateScalar));
     }
 
+    [Fact]
+    public void A_version_1_reference_of_an_older_data_directory_still_signs_and_rewraps()
+    {
+        // What servers before key rings stored: version 1, no KEK id, sealed under the plain vault.kek.
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = ecdsa.ExportSubjectPublicKeyInfo();
+        var pkcs8 = ecdsa.ExportPkcs8PrivateKey();
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var ciphertext = new byte[pkcs8.Length];
+        var tag = new byte[16];
+        using (var aes = new AesGcm(File.ReadAllBytes(Path.Combine(fixture.DataDir, "vault.kek")), 16))
+        {
+            aes.Encrypt(nonce, pkcs8, ciphertext, tag, (byte[])[1, .. spki]);
+        }
+        var legacy = Assemble([1], [.. nonce, .. tag], spki, ciphertext);
+        var digest = SHA256.HashData("legacy"u8);
+
+        var signature = fixture.Vault.SignDigest(legacy, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest);
+        var rewrapped = fixture.Vault.Rewrap(legacy);
+
+        Assert.True(ecdsa.VerifyHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.Equal(0u, SoftwareKeyVault.KeyEncryptionKeyIdOf(legacy));
+        Assert.Equal(2, rewrapped[0]);
+        Assert.True(ecdsa.VerifyHash(digest, fixture.Vault.SignDigest(rewrapped, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest), DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    }
+
     private static (byte[] NonceAndTag, byte[] Ciphertext) Split(byte[] reference)
     {
         var spkiLength = BinaryPrimitives.ReadUInt16BigEndian(reference.AsSpan(33));
