@@ -40,8 +40,9 @@ public sealed class SoftwareKeyVault : IKeyVault
     /// <exception cref="InvalidOperationException">The KEK file is accessible to group or others, or damaged.</exception>
     public static SoftwareKeyVault Open(string dataDir)
     {
+        _ = KeyEncryptionKeyRing.LoadOrCreate(dataDir);
         var vault = new SoftwareKeyVault(KeyEncryptionKeyRing.PathIn(dataDir));
-        vault.Reload(KeyEncryptionKeyRing.LoadOrCreate(dataDir));
+        vault.Reload();
         return vault;
     }
 
@@ -208,7 +209,7 @@ public sealed class SoftwareKeyVault : IKeyVault
         if (!_keys.TryGetValue(layout.KekId, out var kek))
         {
             // A rekey (here or on another replica) sealed it under a KEK added since start.
-            ReloadIfChanged();
+            Reload();
             kek = _keys.GetValueOrDefault(layout.KekId)
                 ?? throw new CryptographicException($"The key reference is sealed under key-encryption key {layout.KekId}, which {_ringPath} does not hold; copy vault.kek from the server that ran `rekey`.");
         }
@@ -228,18 +229,19 @@ public sealed class SoftwareKeyVault : IKeyVault
 
     private void ReloadIfChanged()
     {
-        var file = new FileInfo(_ringPath);
-        if (file.Exists && (file.LastWriteTimeUtc, file.Length) != _ringStamp)
+        if (Stamp() != _ringStamp)
         {
-            Reload(KeyEncryptionKeyRing.Load(_ringPath));
+            Reload();
         }
     }
 
-    private void Reload(KeyEncryptionKeyRing ring)
+    private void Reload()
     {
         lock (_reloadLock)
         {
-            var file = new FileInfo(_ringPath);
+            // Stamped before reading: a ring replaced while it is read differs from the stamp next time.
+            var stamp = Stamp();
+            var ring = KeyEncryptionKeyRing.Load(_ringPath);
             var keys = new Dictionary<uint, byte[]>(_keys);
             foreach (var kek in ring.Keys)
             {
@@ -247,8 +249,14 @@ public sealed class SoftwareKeyVault : IKeyVault
             }
             _keys = keys.ToFrozenDictionary();
             _activeId = ring.Active.Id;
-            _ringStamp = (file.LastWriteTimeUtc, file.Length);
+            _ringStamp = stamp;
         }
+    }
+
+    private (DateTime Written, long Length) Stamp()
+    {
+        var file = new FileInfo(_ringPath);
+        return (file.LastWriteTimeUtc, file.Exists ? file.Length : -1);
     }
 
     /// <summary>Where the parts of a sealed reference are, for both versions.</summary>
