@@ -21,6 +21,9 @@ internal static class Interop
     /// <summary>C_Initialize (multi-threaded, OS locking) with the configuration CODESIGN_PKCS11_CONFIG names.</summary>
     public static IPkcs11Library Load() => Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, NativeModule.Path, AppType.MultiThreaded);
 
+    /// <summary>C_Initialize of another PKCS#11 module (SoftHSM2), with the same libdl mapping.</summary>
+    public static IPkcs11Library Load(string modulePath) => Factories.Pkcs11LibraryFactory.LoadPkcs11Library(Factories, modulePath, AppType.MultiThreaded);
+
     public static ISlot Slot(IPkcs11Library library, string label) =>
         library.GetSlotList(SlotsType.WithTokenPresent).Single(s => s.GetTokenInfo().Label == label);
 

@@ -21,15 +21,18 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly bool _plaintext;
     private readonly StringBuilder _stderr = new();
     private readonly StringBuilder _stdout = new();
-    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
     private int _port;
 
-    private ServerProcess(string dataDir, bool plaintext, string? database, IReadOnlyDictionary<string, string>? environment = null)
+    private readonly IReadOnlyList<string> _serveArguments;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    private ServerProcess(string dataDir, bool plaintext, string? database, IReadOnlyList<string>? serveArguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         DataDir = dataDir;
         _plaintext = plaintext;
         Database = database;
+        _serveArguments = serveArguments ?? [];
         _environment = environment ?? new Dictionary<string, string>();
     }
 
@@ -80,12 +83,13 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Initializes a fresh data directory and starts the server on it.</summary>
     /// <param name="postgres">A fresh PostgreSQL database whatever <see cref="TestDatabase"/> says (for replicas).</param>
-    /// <param name="environment">Extra environment variables for the server (e.g. <c>Logging__LogLevel__Default=Trace</c>).</param>
+    /// <param name="serveArguments">Extra arguments for serving (not init), e.g. the HSM vault's <c>--hsm-module</c>.</param>
+    /// <param name="environment">Extra environment variables for every run of the binary (e.g. <c>CODESIGN_HSM_PIN</c>, <c>SOFTHSM2_CONF</c>).</param>
     public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin", bool postgres = false,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyList<string>? serveArguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var database = postgres ? PostgresCluster.Shared.CreateDatabase() : TestDatabase.Create();
-        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, database, environment);
+        var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, database, serveArguments, environment);
         return await server.StartAsync(() => server.InitAsync(adminName)).ConfigureAwait(false);
     }
 
@@ -99,7 +103,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             throw new InvalidOperationException("replicas share a PostgreSQL database; this server runs on SQLite");
         }
-        var replica = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, _plaintext, Database, _environment) { AdminApiKey = AdminApiKey };
+        var replica = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, _plaintext, Database, _serveArguments, _environment) { AdminApiKey = AdminApiKey };
         return await replica.StartAsync(() =>
         {
             foreach (var file in Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories))
@@ -199,6 +203,7 @@ public sealed class ServerProcess : IAsyncDisposable
     private async Task RunAsync()
     {
         var arguments = new List<string>(DatabaseArguments) { "--data-dir", DataDir, "--listen", $"127.0.0.1:{_port}" };
+        arguments.AddRange(_serveArguments);
         if (_plaintext)
         {
             arguments.Add("--plaintext");
@@ -254,6 +259,17 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary><c>--database URL</c> when the server runs on PostgreSQL, for whoever runs the binary against the same store.</summary>
     public string[] DatabaseArguments => Database is null ? [] : ["--database", Database];
+
+    /// <summary>Runs the binary with these arguments and this server's environment (e.g. <c>rekey</c>); returns its exit code and output.</summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(arguments))
+            ?? throw new InvalidOperationException($"cannot start {BinaryPath}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+    }
 
     private ProcessStartInfo StartInfo(params string[] arguments)
     {

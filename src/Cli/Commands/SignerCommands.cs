@@ -15,7 +15,8 @@ internal static class SignerCommands
 
           create --name NAME [--algorithm rsa-3072] [--ca internal|external] [--subject DN] [--validity 365d]
                  [--description TEXT] [--admin P]... [--operator P]... [--auditor P]...
-                 [--approver P]... [--approvals-required N] [--csr-out FILE]
+                 [--approver P]... [--approvals-required N] [--csr-out FILE] [--key-vault software|pkcs11]
+                 [--import-key KEY.pem [--key-password-file FILE] [--certificate CHAIN.pem]]
           create [--interactive]        asks the four steps: name and key, CA, members, approval policy
           list
           show SIGNER
@@ -28,6 +29,9 @@ internal static class SignerCommands
         Algorithms: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384. P is a principal: user:NAME,
         service-account:NAME (sa:NAME) or group:NAME; a bare NAME is a user. Without --admin, you become
         the Signer's Administrator. With --approver, signing needs approval (see csign policy).
+        --key-vault picks where the key lives (default: the server's). --import-key brings an existing
+        key (PKCS#8, encrypted PKCS#8 with its password from --key-password-file or CODESIGN_KEY_PASSWORD,
+        or traditional RSA/EC PEM) into the software vault; --certificate keeps its existing chain.
 
         """;
 
@@ -49,6 +53,8 @@ internal static class SignerCommands
         // A person at a terminal who gives no name is walked through the steps; scripts get a usage error.
         var interactive = invocation.Args.Flag("interactive") || (invocation.Context.Interactive && invocation.Args.Option("name") is null);
         var plan = interactive ? SignerPlan.Prompt(invocation) : SignerPlan.FromFlags(invocation.Args);
+        plan.Request.KeyVault = invocation.Args.Option("key-vault") ?? string.Empty;
+        await ImportKeyAsync(invocation, plan.Request).ConfigureAwait(false);
         var csrOut = invocation.Args.Option("csr-out");
         if (csrOut is not null && plan.Request.CertificateAuthority != CertificateAuthorityKind.External)
         {
@@ -63,7 +69,9 @@ internal static class SignerCommands
             plan.Request.Members.Add(new MemberSpec { Principal = me.Principal, Role = Role.Administrator });
         }
 
-        invocation.Context.Progress($"creating {plan.Request.Name}: generating its {EnumText<KeyAlgorithm>.Format(plan.Request.KeyAlgorithm)} key in the vault");
+        invocation.Context.Progress(plan.Request.ImportPrivateKey.IsEmpty
+            ? $"creating {plan.Request.Name}: generating its {EnumText<KeyAlgorithm>.Format(plan.Request.KeyAlgorithm)} key in the vault"
+            : $"creating {plan.Request.Name} with the imported key");
         var signer = await connection.Signers.CreateSignerAsync(plan.Request, cancellationToken: ct).ConfigureAwait(false);
         if (plan.Policy is not null)
         {
@@ -84,6 +92,51 @@ internal static class SignerCommands
         {
             var next = csrOut is null ? $"csign signer csr {signer.Name} --out {signer.Name}.csr" : $"CSR written to {csrOut}";
             invocation.Context.Out.WriteLine($"next: {next}; have the CA issue it, then csign signer import-cert {signer.Name} --cert FILE");
+        }
+    }
+
+    /// <summary><c>--import-key</c> and <c>--certificate</c>: the key as PKCS#8 and its chain, leaf first.</summary>
+    private static async Task ImportKeyAsync(Invocation invocation, CreateSignerRequest request)
+    {
+        var keyFile = invocation.Args.Option("import-key");
+        var certificateFile = invocation.Args.Option("certificate");
+        var passwordFile = invocation.Args.Option("key-password-file");
+        if (keyFile is null)
+        {
+            if (certificateFile is not null || passwordFile is not null)
+            {
+                throw CliException.Usage("--certificate and --key-password-file go with --import-key");
+            }
+            return;
+        }
+        var password = passwordFile is not null
+            ? (await File.ReadAllTextAsync(passwordFile, invocation.CancellationToken).ConfigureAwait(false)).TrimEnd('\r', '\n')
+            : invocation.Context.GetEnvironment(PrivateKeyFile.PasswordVariable);
+        var pkcs8 = PrivateKeyFile.ReadPkcs8(keyFile, password);
+        request.ImportPrivateKey = ByteString.CopyFrom(pkcs8);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(pkcs8);
+        // The key decides its algorithm unless one was asked for explicitly.
+        if (invocation.Args.Option("algorithm") is null)
+        {
+            request.KeyAlgorithm = KeyAlgorithm.Unspecified;
+        }
+        if (certificateFile is not null)
+        {
+            var chain = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+            chain.ImportFromPemFile(certificateFile);
+            if (chain.Count == 0)
+            {
+                throw CliException.Usage($"{certificateFile} holds no CERTIFICATE PEM block");
+            }
+            request.ImportCertificateChain.Add(chain.Select(c => ByteString.CopyFrom(c.RawData)));
+            foreach (var certificate in chain)
+            {
+                certificate.Dispose();
+            }
+            if (invocation.Args.Option("ca") is null)
+            {
+                request.CertificateAuthority = CertificateAuthorityKind.External;
+            }
         }
     }
 
@@ -204,6 +257,7 @@ internal static class SignerCommands
             ("approval", s.ApprovalRequired ? $"required (csign policy show {s.Name})" : "not required"),
             ("your role", s.CallerRole == Role.Unspecified ? null : EnumText<Role>.Format(s.CallerRole)),
             ("csr pending", Printer.YesNo(s.CertificateRequestPending)),
+            ("key vault", s.KeyVault),
             ("created", Printer.Time(s.CreatedAt)),
         };
         var chain = s.CertificateChain.Select(LoadCertificate).ToList();

@@ -26,6 +26,7 @@ internal static class ProtoMapping
         CallerRole = view.CallerRole,
         ApprovalRequired = view.ApprovalRequired,
         CertificateRequestPending = view.Signer.PendingCsr is not null,
+        KeyVault = view.Signer.KeyVault,
     };
 
     public static User ToProto(this UserRecord user) => new()

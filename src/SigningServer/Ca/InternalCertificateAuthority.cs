@@ -24,7 +24,7 @@ public static class InternalCertificateAuthority
     {
         var notBefore = now - ClockSkew;
 
-        var rootKey = vault.Generate(CaKeyAlgorithm);
+        var rootKey = vault.Generate(CaKeyAlgorithm, "codesign root CA");
         var rootSigner = new VaultSignatureGenerator(vault, rootKey.KeyReference, rootKey.PublicKey, CaKeyAlgorithm);
         var rootName = new X500DistinguishedName(RootName);
         var rootRequest = new CertificateRequest(rootName, rootSigner.PublicKey, CaHash);
@@ -33,7 +33,7 @@ public static class InternalCertificateAuthority
         rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootSigner.PublicKey, false));
         using var root = rootRequest.Create(rootName, rootSigner, notBefore, now.AddYears(20), RandomSerialNumber());
 
-        var issuingKey = vault.Generate(CaKeyAlgorithm);
+        var issuingKey = vault.Generate(CaKeyAlgorithm, "codesign issuing CA");
         var issuingPublicKey = PublicKey.CreateFromSubjectPublicKeyInfo(issuingKey.PublicKey, out _);
         var issuingRequest = new CertificateRequest(new X500DistinguishedName(IssuingName), issuingPublicKey, CaHash);
         issuingRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));

@@ -31,6 +31,10 @@ public sealed record ServerIdentity(CaMaterial Ca, string TokenAudience)
         return identity;
     }
 
+    /// <summary>The CA's sealed key references, for the software vault's key-encryption key rotation.</summary>
+    public static IEnumerable<(string Setting, byte[] KeyReference)> SealedKeys(IStoreSession session) =>
+        new[] { RootKey, IssuingKey }.Select(setting => (setting, session.GetSetting(setting)!));
+
     public static ServerIdentity Load(IStoreSession session)
     {
         byte[] Get(string key) => session.GetSetting(key)

@@ -16,7 +16,7 @@ namespace CodeSigning.Server.Domain;
 /// One that fails there is discarded and the denial audited; the caller hears back only once
 /// the outcome is durable.
 /// </summary>
-public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLog audit, IKeyVault vault, TimeProvider clock, ILogger<SignPipeline> logger)
+public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLog audit, KeyVaults vaults, TimeProvider clock, ILogger<SignPipeline> logger)
 {
     public async Task<SignResult> SignAsync(Caller caller, SignRequest request)
     {
@@ -128,7 +128,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
     {
         try
         {
-            return vault.SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
+            return vaults.Get(signer.KeyVault).SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
         }
         catch (Exception e) when (e is not ServiceException)
         {

@@ -7,8 +7,8 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Domain;
 
-/// <summary>Signers: creation with their key and certificate, enabling, certificate export, import and renewal.</summary>
-public sealed class SignerManager(Operations operations, IKeyVault vault, ServerIdentity identity, ServerSettings settings, TimeProvider clock)
+/// <summary>Signers: creation with their key (generated, or imported from a key file) and certificate, enabling, certificate export, import and renewal.</summary>
+public sealed class SignerManager(Operations operations, KeyVaults vaults, ServerIdentity identity, ServerSettings settings, TimeProvider clock)
 {
     public IReadOnlyList<SignerView> List(Caller caller) => operations.Read(caller, "signer.list", (session, _) =>
         session.ListSigners()
@@ -26,20 +26,50 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
     public SignerView Create(Caller caller, CreateSignerRequest request)
     {
         // Generated before the transaction: an RSA 4096 key takes seconds and must not hold the
-        // store's write lock. A request refused below just drops the unused key.
-        var key = caller.ProductAdmin && IsKnown(request.KeyAlgorithm) ? vault.Generate(request.KeyAlgorithm) : null;
-        return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
+        // store's write lock.
+        var vault = caller.ProductAdmin && IsKnown(request.KeyAlgorithm) && request.ImportPrivateKey.IsEmpty ? TryVault(request.KeyVault) : null;
+        var key = vault?.Generate(request.KeyAlgorithm, $"codesign signer {request.Name}");
+        try
+        {
+            return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
+        }
+        catch when (key is not null)
+        {
+            // An HSM keeps what it generated: remove the key of a refused Signer.
+            vault!.Discard(key.KeyReference);
+            throw;
+        }
     }
 
     private SignerView CreateInTransaction(IStoreSession session, OperationScope scope, Caller caller, CreateSignerRequest request, VaultKey? key)
     {
         caller.RequireProductAdmin("create Signers");
         var name = Names.Validate(request.Name, "name");
-        if (!IsKnown(request.KeyAlgorithm))
+        var vault = vaults.Get(request.KeyVault);
+        scope.Details["key_vault"] = vault.Kind;
+        var imported = !request.ImportPrivateKey.IsEmpty;
+        if (imported)
+        {
+            key = Import(vault, request);
+        }
+        else if (!IsKnown(request.KeyAlgorithm))
         {
             throw ServiceException.InvalidArgument("key_algorithm", "key_algorithm is required (RSA 2048/3072/4096, EC P-256/P-384)");
         }
-        if (request.CertificateAuthority == CertificateAuthorityKind.Unspecified || !Enum.IsDefined(request.CertificateAuthority))
+        var authority = request.CertificateAuthority;
+        if (request.ImportCertificateChain.Count > 0)
+        {
+            if (!imported)
+            {
+                throw ServiceException.InvalidArgument("import_certificate_chain", "a certificate chain comes with an imported key (import_private_key)");
+            }
+            if (authority == CertificateAuthorityKind.Internal)
+            {
+                throw ServiceException.InvalidArgument("certificate_authority", "an imported certificate chain comes from an external CA: use certificate_authority external");
+            }
+            authority = CertificateAuthorityKind.External;
+        }
+        if (authority == CertificateAuthorityKind.Unspecified || !Enum.IsDefined(authority))
         {
             throw ServiceException.InvalidArgument("certificate_authority", "certificate_authority is required (internal or external)");
         }
@@ -60,12 +90,14 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
             throw ServiceException.NameTaken("Signer", name);
         }
 
-        key ??= vault.Generate(request.KeyAlgorithm);
+        key ??= vault.Generate(request.KeyAlgorithm, $"codesign signer {name}");
         var now = clock.GetUtcNow();
-        var signer = new SignerRecord(Guid.CreateVersion7().ToString("N"), name, request.Description, request.KeyAlgorithm, true,
-            request.CertificateAuthority, subject, key.KeyReference, key.PublicKey, [], null, now);
-        signer = request.CertificateAuthority == CertificateAuthorityKind.Internal
-            ? signer with { Chain = InternalCertificateAuthority.Issue(vault, identity.Ca, key.PublicKey, subject, validity, now) }
+        var signer = new SignerRecord(Guid.CreateVersion7().ToString("N"), name, request.Description, key.Algorithm, true,
+            authority, subject, key.KeyReference, key.PublicKey, [], null, now, vault.Kind);
+        signer = request.ImportCertificateChain.Count > 0
+            ? signer with { Chain = ValidChain(key.PublicKey, request.ImportCertificateChain.Select(c => c.ToByteArray()), now) }
+            : authority == CertificateAuthorityKind.Internal
+            ? signer with { Chain = InternalCertificateAuthority.Issue(vaults.Software, identity.Ca, key.PublicKey, subject, validity, now) }
             : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vault, key.KeyReference, key.PublicKey, key.Algorithm, subject) };
         session.InsertSigner(signer);
         foreach (var member in members)
@@ -76,7 +108,7 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
         scope.Signer = signer;
         scope.Details["key_algorithm"] = ProtoNames.Of(signer.KeyAlgorithm);
         scope.Details["certificate_authority"] = ProtoNames.Of(signer.CertificateAuthority);
-        scope.Details["key_vault"] = vault.Kind;
+        scope.Details["key_origin"] = imported ? "imported" : "generated";
         return SignerView.Of(session, signer, SignerAccess.EffectiveRole(session, caller.Principal, signer.Id));
     }
 
@@ -109,15 +141,7 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
             {
                 throw ServiceException.Conflict($"Signer '{signer.Name}' has no outstanding certificate request to answer");
             }
-            IReadOnlyList<byte[]> chain;
-            try
-            {
-                chain = CertificateChainValidator.Validate(signer.PublicKey, certificates, clock.GetUtcNow());
-            }
-            catch (CertificateImportException e)
-            {
-                throw new ServiceException(StatusCode.InvalidArgument, ErrorReason.CertificateMismatch, e.Message);
-            }
+            var chain = ValidChain(signer.PublicKey, certificates, clock.GetUtcNow());
             signer = signer with { Chain = chain, PendingCsr = null };
             session.UpdateSigner(signer);
             scope.Details["certificate_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(chain[0]));
@@ -129,8 +153,8 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
         {
             var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "renew the certificate", scope);
             signer = signer.CertificateAuthority == CertificateAuthorityKind.Internal
-                ? signer with { Chain = InternalCertificateAuthority.Issue(vault, identity.Ca, signer.PublicKey, signer.Subject, Validity(validity), clock.GetUtcNow()) }
-                : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vault, signer.KeyReference, signer.PublicKey, signer.KeyAlgorithm, signer.Subject) };
+                ? signer with { Chain = InternalCertificateAuthority.Issue(vaults.Software, identity.Ca, signer.PublicKey, signer.Subject, Validity(validity), clock.GetUtcNow()) }
+                : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vaults.Get(signer.KeyVault), signer.KeyReference, signer.PublicKey, signer.KeyAlgorithm, signer.Subject) };
             session.UpdateSigner(signer);
             return SignerView.Of(session, signer, role);
         });
@@ -138,6 +162,52 @@ public sealed class SignerManager(Operations operations, IKeyVault vault, Server
     public static ServiceException CertificateMissing(SignerRecord signer) =>
         new(StatusCode.FailedPrecondition, ErrorReason.CertificateMissing,
             $"Signer '{signer.Name}' has no certificate yet: import the one the external CA issued for its certificate request");
+
+    private IKeyVault? TryVault(string kind)
+    {
+        try
+        {
+            return vaults.Get(kind);
+        }
+        catch (ServiceException)
+        {
+            return null; // refused, and audited, inside the transaction
+        }
+    }
+
+    /// <summary>Seals the key of a team migrating from key files; only the software vault takes keys from outside.</summary>
+    private static VaultKey Import(IKeyVault vault, CreateSignerRequest request)
+    {
+        if (vault is not SoftwareKeyVault software)
+        {
+            throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.KeyVaultNotConfigured,
+                $"keys are imported into the software vault only; the {vault.Kind} vault generates its own keys, which never leave it");
+        }
+        VaultKey key;
+        try
+        {
+            key = software.Import(request.ImportPrivateKey.Span);
+        }
+        catch (ArgumentException e)
+        {
+            throw ServiceException.InvalidArgument("import_private_key", e.Message);
+        }
+        return request.KeyAlgorithm == KeyAlgorithm.Unspecified || request.KeyAlgorithm == key.Algorithm
+            ? key
+            : throw ServiceException.InvalidArgument("key_algorithm", $"key_algorithm {ProtoNames.Of(request.KeyAlgorithm)} does not match the imported key ({ProtoNames.Of(key.Algorithm)}); leave it unset to take the key's");
+    }
+
+    private static IReadOnlyList<byte[]> ValidChain(byte[] publicKey, IEnumerable<byte[]> certificates, DateTimeOffset now)
+    {
+        try
+        {
+            return CertificateChainValidator.Validate(publicKey, certificates, now);
+        }
+        catch (CertificateImportException e)
+        {
+            throw new ServiceException(StatusCode.InvalidArgument, ErrorReason.CertificateMismatch, e.Message);
+        }
+    }
 
     private static bool IsKnown(KeyAlgorithm algorithm) => algorithm != KeyAlgorithm.Unspecified && Enum.IsDefined(algorithm);
 

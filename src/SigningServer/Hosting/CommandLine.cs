@@ -1,24 +1,35 @@
 using System.Net;
 using CodeSigning.Server.Domain;
+using CodeSigning.Server.Storage;
 using CodeSigning.Server.Storage.Postgres;
 
 namespace CodeSigning.Server.Hosting;
 
-/// <summary><c>codesign-server init --data-dir DIR [--database URL] [--admin-name NAME]</c> and <c>codesign-server --data-dir DIR [--database URL] [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]</c>.</summary>
+/// <summary><c>codesign-server init</c>, <c>codesign-server rekey</c> and <c>codesign-server --data-dir DIR ...</c> (serve); see <see cref="Usage"/>.</summary>
 public static class CommandLine
 {
     private const string Usage = """
         usage: codesign-server init --data-dir DIR [--database URL] [--admin-name NAME]
+               codesign-server rekey --data-dir DIR [--database URL] [--stage]
                codesign-server --data-dir DIR [--database URL] [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]
+                               [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
+               The HSM PIN comes from --hsm-pin-file or the environment variable CODESIGN_HSM_PIN, never the command line.
         """;
+
+    private const string HsmPinVariable = "CODESIGN_HSM_PIN";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var init = args.Length > 0 && args[0] == "init";
+        var command = args.Length > 0 && args[0] is "init" or "rekey" ? args[0] : "serve";
         Dictionary<string, string?> options;
         try
         {
-            options = Parse(init ? args[1..] : args, init ? ["--data-dir", "--database", "--admin-name"] : ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key"], init ? [] : ["--plaintext"]);
+            options = command switch
+            {
+                "init" => Parse(args[1..], ["--data-dir", "--database", "--admin-name"], []),
+                "rekey" => Parse(args[1..], ["--data-dir", "--database"], ["--stage"]),
+                _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], ["--plaintext"]),
+            };
         }
         catch (ArgumentException e)
         {
@@ -39,9 +50,13 @@ public static class CommandLine
             {
                 _ = PostgresConnectionString.Parse(database);
             }
-            if (init)
+            if (command == "init")
             {
                 return InitCommand.Run(dataDir, options.GetValueOrDefault("--admin-name") ?? "admin", Console.Out, Console.Error, database);
+            }
+            if (command == "rekey")
+            {
+                return RekeyCommand.Run(new DatabaseLocation(dataDir, database), options.ContainsKey("--stage"), Console.Out);
             }
             var (address, host, port) = ServerOptions.ParseListen(options.GetValueOrDefault("--listen") ?? ServerOptions.DefaultListen);
             var plaintext = options.ContainsKey("--plaintext");
@@ -55,7 +70,8 @@ public static class CommandLine
             {
                 throw new ArgumentException("--tls-cert and --tls-key go together, and not with --plaintext");
             }
-            var server = new ServerOptions(dataDir, address, host, port, plaintext, certificate, key, database);
+            var server = new ServerOptions(dataDir, address, host, port, plaintext, certificate, key, database,
+                options.GetValueOrDefault("--key-vault") ?? Keys.SoftwareKeyVault.VaultKind, HsmOptions(options));
             return await ServeCommand.RunAsync(server, new ServerSettings(), TimeProvider.System).ConfigureAwait(false);
         }
         catch (ArgumentException e)
@@ -69,6 +85,26 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"codesign-server: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    /// <summary>The HSM vault settings, or null when none is given; the PIN never comes from the command line.</summary>
+    private static Keys.Pkcs11VaultOptions? HsmOptions(Dictionary<string, string?> options)
+    {
+        var module = options.GetValueOrDefault("--hsm-module");
+        var token = options.GetValueOrDefault("--hsm-token");
+        var pinFile = options.GetValueOrDefault("--hsm-pin-file");
+        if (module is null && token is null && pinFile is null)
+        {
+            return null;
+        }
+        if (module is null || token is null)
+        {
+            throw new ArgumentException("the HSM vault needs both --hsm-module PATH and --hsm-token LABEL");
+        }
+        var pin = pinFile is not null ? File.ReadAllText(pinFile).TrimEnd('\r', '\n')
+            : Environment.GetEnvironmentVariable(HsmPinVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+            : throw new ArgumentException($"the HSM vault needs its PIN: --hsm-pin-file FILE or the environment variable {HsmPinVariable}");
+        return new Keys.Pkcs11VaultOptions(module, token, pin);
     }
 
     private static Dictionary<string, string?> Parse(string[] args, string[] valued, string[] flags)

@@ -49,7 +49,7 @@ public static class InitCommand
             (var key, secret) = IdentityManager.InsertApiKey(session, admin, "created by init", settings.ApiKeyDefaultTtl, now);
             var audit = new AuditLog(TimeProvider.System);
             var actor = new Principal(PrincipalKind.User, admin.Id, admin.Name);
-            audit.Append(session, new AuditEntry("server.initialized", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["key_vault"] = vault.Kind } });
+            audit.Append(session, new AuditEntry("server.initialized", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["key_vault"] = vault.Kind, ["kek_id"] = vault.ActiveKeyEncryptionKeyId.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
             audit.Append(session, new AuditEntry("apikey.created", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["api_key_id"] = key.Id } });
             session.Commit();
         }

@@ -19,7 +19,7 @@ public static class ServeCommand
         await app.StartAsync().ConfigureAwait(false);
         var url = ServerHost.ListeningUrl(app, options).ToString().TrimEnd('/');
         ServerLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server"), url, options.DataDir,
-            app.Services.GetRequiredService<IKeyVault>().Kind);
+            app.Services.GetRequiredService<KeyVaults>().DefaultKind);
         // The lines scripts and tests wait for, on stdout; "listening on" last, so that whoever
         // stops reading there has seen the certificate too.
         if (tls is not null)

@@ -22,11 +22,21 @@ public static class ServerHost
     {
         RequireInitialized(options.Store);
         var store = options.Store.Open();
-        var vault = SoftwareKeyVault.Open(options.DataDir);
         ServerIdentity identity;
         using (var session = store.Begin())
         {
             identity = ServerIdentity.Load(session);
+        }
+        var hsm = options.Hsm is null ? null : Pkcs11KeyVault.Open(options.Hsm);
+        KeyVaults vaults;
+        try
+        {
+            vaults = new KeyVaults(SoftwareKeyVault.Open(options.DataDir), options.DefaultKeyVault, hsm is null ? [] : [hsm]);
+        }
+        catch
+        {
+            hsm?.Dispose();
+            throw;
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDir, Args = [] });
@@ -54,7 +64,7 @@ public static class ServerHost
         services.AddSingleton(settings);
         services.AddSingleton(clock);
         services.AddSingleton<IStore>(store);
-        services.AddSingleton<IKeyVault>(vault);
+        services.AddSingleton(vaults);
         services.AddSingleton(identity);
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuthFailureLimiter>(provider, settings.AuthFailuresPerMinute));
         services.AddSingleton<AuditLog>();
@@ -73,6 +83,7 @@ public static class ServerHost
             .AddJsonTranscoding(json => json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
         app.MapGrpcService<SignApi>();
         app.MapGrpcService<SignerApi>();
         app.MapGrpcService<IdentityApi>();

@@ -5,8 +5,10 @@ namespace CodeSigning.Server.Hosting;
 
 /// <summary>How to run: the command line of <c>codesign-server --data-dir DIR ...</c>.</summary>
 /// <param name="Database">Null keeps the SQLite database in <paramref name="DataDir"/>.</param>
+/// <param name="DefaultKeyVault">The vault of Signers created without naming one (<c>--key-vault</c>).</param>
+/// <param name="Hsm">The HSM vault (<c>--hsm-module</c>, <c>--hsm-token</c>, PIN); null: software vault only.</param>
 public sealed record ServerOptions(string DataDir, IPAddress ListenAddress, string ListenHost, int ListenPort, bool Plaintext, string? TlsCertificatePath, string? TlsKeyPath,
-    string? Database = null)
+    string? Database = null, string DefaultKeyVault = Keys.SoftwareKeyVault.VaultKind, Keys.Pkcs11VaultOptions? Hsm = null)
 {
     public const string DefaultListen = "0.0.0.0:8443";
 

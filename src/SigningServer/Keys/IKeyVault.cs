@@ -12,7 +12,11 @@ public interface IKeyVault
     string Kind { get; }
 
     /// <summary>Generates a key pair inside the vault.</summary>
-    VaultKey Generate(KeyAlgorithm algorithm);
+    /// <param name="label">Names the key where the vault can show it (an HSM's CKA_LABEL).</param>
+    VaultKey Generate(KeyAlgorithm algorithm, string label);
+
+    /// <summary>Destroys a key generated for a Signer that was then refused, so a refusal leaves nothing behind.</summary>
+    void Discard(ReadOnlySpan<byte> keyReference);
 
     /// <summary>
     /// Signs a digest computed elsewhere. The caller has already checked that the scheme fits the

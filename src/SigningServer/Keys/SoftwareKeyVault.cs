@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Collections.Frozen;
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using CodeSigning.V1;
@@ -6,53 +8,106 @@ using CodeSigning.V1;
 namespace CodeSigning.Server.Keys;
 
 /// <summary>
-/// Keys generated and used in the server process, stored as PKCS#8 sealed with AES-256-GCM under the
-/// data directory's key-encryption key. The key reference is
-/// <c>version(1) || nonce(12) || tag(16) || spkiLength(2, big-endian) || spki || ciphertext</c>; the
-/// associated data is <c>version || spki</c>, so a reference cannot be re-labelled with another key's
-/// public key, and the public key travels with the reference because <see cref="IKeyVault.SignDigest"/>
-/// receives nothing else.
+/// Keys generated (or imported) and used in the server process, stored as PKCS#8 sealed with
+/// AES-256-GCM under a key-encryption key (KEK) of the data directory's ring. The key reference is
+/// <c>version(1)=2 || kekId(4, big-endian) || nonce(12) || tag(16) || spkiLength(2, big-endian) || spki || ciphertext</c>;
+/// the associated data is <c>version || kekId || spki</c>, so a reference cannot be re-labelled with
+/// another key's public key or KEK, and the public key travels with the reference because
+/// <see cref="IKeyVault.SignDigest"/> receives nothing else. Version 1 references (no kekId, sealed
+/// under the single KEK of older data directories) are read as KEK 0.
 /// </summary>
 public sealed class SoftwareKeyVault : IKeyVault
 {
-    private const byte Version = 1;
+    public const string VaultKind = "software";
+
+    private const byte LegacyVersion = 1;
+    private const byte Version = 2;
     private const int NonceSize = 12;
     private const int TagSize = 16;
-    private const int HeaderSize = 1 + NonceSize + TagSize + 2;
     private const string RsaOid = "1.2.840.113549.1.1.1";
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
-    private readonly byte[] _kek;
+    private readonly string _ringPath;
+    private readonly Lock _reloadLock = new();
+    // Every KEK seen since start, so a reference read just before a rekey retired its KEK still opens.
+    private FrozenDictionary<uint, byte[]> _keys = FrozenDictionary<uint, byte[]>.Empty;
+    private uint _activeId;
+    private (DateTime Written, long Length) _ringStamp;
 
-    private SoftwareKeyVault(byte[] kek) => _kek = kek;
+    private SoftwareKeyVault(string ringPath) => _ringPath = ringPath;
 
-    /// <summary>Opens the vault of <paramref name="dataDir"/>, creating its key-encryption key on first use.</summary>
+    /// <summary>Opens the vault of <paramref name="dataDir"/>, creating its key-encryption key ring on first use.</summary>
     /// <exception cref="InvalidOperationException">The KEK file is accessible to group or others, or damaged.</exception>
-    public static SoftwareKeyVault Open(string dataDir) => new(KeyEncryptionKey.LoadOrCreate(dataDir));
+    public static SoftwareKeyVault Open(string dataDir)
+    {
+        _ = KeyEncryptionKeyRing.LoadOrCreate(dataDir);
+        var vault = new SoftwareKeyVault(KeyEncryptionKeyRing.PathIn(dataDir));
+        vault.Reload();
+        return vault;
+    }
 
-    public string Kind => "software";
+    public string Kind => VaultKind;
 
-    public VaultKey Generate(KeyAlgorithm algorithm)
+    /// <summary>The KEK new keys are sealed under.</summary>
+    public uint ActiveKeyEncryptionKeyId
+    {
+        get
+        {
+            ReloadIfChanged();
+            return _activeId;
+        }
+    }
+
+    public VaultKey Generate(KeyAlgorithm algorithm, string label)
     {
         using AsymmetricAlgorithm key = algorithm switch
         {
-            KeyAlgorithm.Rsa2048 => RSA.Create(2048),
-            KeyAlgorithm.Rsa3072 => RSA.Create(3072),
-            KeyAlgorithm.Rsa4096 => RSA.Create(4096),
-            KeyAlgorithm.EcP256 => ECDsa.Create(ECCurve.NamedCurves.nistP256),
-            KeyAlgorithm.EcP384 => ECDsa.Create(ECCurve.NamedCurves.nistP384),
+            KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096 => RSA.Create(KeyAlgorithms.RsaBits(algorithm)),
+            KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384 => ECDsa.Create(KeyAlgorithms.Curve(algorithm)),
             _ => throw new NotSupportedException($"Key algorithm {algorithm} is not supported."),
         };
-        var spki = key.ExportSubjectPublicKeyInfo();
-        var pkcs8 = key.ExportPkcs8PrivateKey();
+        return Seal(key, algorithm);
+    }
+
+    /// <summary>Nothing to do: a software key exists only in its reference, which the caller drops.</summary>
+    public void Discard(ReadOnlySpan<byte> keyReference)
+    {
+    }
+
+    /// <summary>Seals an existing private key (a team's key file) as if it had been generated here.</summary>
+    /// <param name="pkcs8">Unencrypted DER PKCS#8.</param>
+    /// <exception cref="ArgumentException">Not a PKCS#8 key, or not of a supported algorithm and size; the message says which.</exception>
+    public VaultKey Import(ReadOnlySpan<byte> pkcs8)
+    {
+        string oid;
         try
         {
-            return new VaultKey(Seal(pkcs8, spki), spki, algorithm);
+            // PrivateKeyInfo ::= SEQUENCE { version INTEGER, privateKeyAlgorithm SEQUENCE { algorithm OID, ... }, ... }
+            var info = new AsnReader(pkcs8.ToArray(), AsnEncodingRules.BER).ReadSequence();
+            _ = info.ReadInteger();
+            oid = info.ReadSequence().ReadObjectIdentifier();
         }
-        finally
+        catch (AsnContentException)
         {
-            CryptographicOperations.ZeroMemory(pkcs8);
+            throw new ArgumentException("the private key is not a DER PKCS#8 private key");
         }
+        using AsymmetricAlgorithm key = oid switch
+        {
+            RsaOid => RSA.Create(),
+            EcPublicKeyOid => ECDsa.Create(),
+            _ => throw new ArgumentException($"the private key's algorithm ({oid}) is not supported: use RSA 2048/3072/4096 or EC P-256/P-384"),
+        };
+        try
+        {
+            key.ImportPkcs8PrivateKey(pkcs8, out _);
+        }
+        catch (CryptographicException e)
+        {
+            throw new ArgumentException($"the private key cannot be read: {e.Message}");
+        }
+        var algorithm = KeyAlgorithms.Of(key)
+            ?? throw new ArgumentException($"the private key ({(key is RSA ? $"RSA {key.KeySize}" : $"EC {key.KeySize}-bit curve")}) is not supported: use RSA 2048/3072/4096 or EC P-256/P-384");
+        return Seal(key, algorithm);
     }
 
     public byte[] SignDigest(ReadOnlySpan<byte> keyReference, SignatureScheme scheme, DigestAlgorithm digestAlgorithm, ReadOnlySpan<byte> digest)
@@ -64,7 +119,7 @@ public sealed class SoftwareKeyVault : IKeyVault
             DigestAlgorithm.Sha512 => HashAlgorithmName.SHA512,
             _ => throw new NotSupportedException($"Digest algorithm {digestAlgorithm} is not supported."),
         };
-        var keyOid = PublicKeyOid(keyReference);
+        var keyOid = PublicKey.CreateFromSubjectPublicKeyInfo(keyReference[SealedKey.Parse(keyReference).Spki], out _).Oid.Value;
         var pkcs8 = Unseal(keyReference);
         try
         {
@@ -94,34 +149,76 @@ public sealed class SoftwareKeyVault : IKeyVault
         }
     }
 
+    /// <summary>The same private key sealed under the active KEK (unchanged when it already is).</summary>
+    /// <exception cref="CryptographicException">The reference is malformed, tampered with, or sealed under a KEK the ring lacks.</exception>
+    public byte[] Rewrap(byte[] keyReference)
+    {
+        if (KeyEncryptionKeyIdOf(keyReference) == ActiveKeyEncryptionKeyId && keyReference[0] == Version)
+        {
+            return keyReference;
+        }
+        var spki = keyReference[SealedKey.Parse(keyReference).Spki].ToArray();
+        var pkcs8 = Unseal(keyReference);
+        try
+        {
+            return Seal(pkcs8, spki);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>The id of the KEK a reference is sealed under.</summary>
+    /// <exception cref="CryptographicException">Not a software vault reference.</exception>
+    public static uint KeyEncryptionKeyIdOf(ReadOnlySpan<byte> keyReference) => SealedKey.Parse(keyReference).KekId;
+
+    private VaultKey Seal(AsymmetricAlgorithm key, KeyAlgorithm algorithm)
+    {
+        var pkcs8 = key.ExportPkcs8PrivateKey();
+        try
+        {
+            var spki = key.ExportSubjectPublicKeyInfo();
+            return new VaultKey(Seal(pkcs8, spki), spki, algorithm);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
     private byte[] Seal(ReadOnlySpan<byte> pkcs8, ReadOnlySpan<byte> spki)
     {
-        var sealedKey = new byte[HeaderSize + spki.Length + pkcs8.Length];
+        var kekId = ActiveKeyEncryptionKeyId;
+        var layout = new SealedKey(Version, kekId, spki.Length);
+        var sealedKey = new byte[layout.HeaderSize + spki.Length + pkcs8.Length];
         sealedKey[0] = Version;
-        var nonce = sealedKey.AsSpan(1, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        BinaryPrimitives.WriteUInt16BigEndian(sealedKey.AsSpan(HeaderSize - 2), checked((ushort)spki.Length));
-        spki.CopyTo(sealedKey.AsSpan(HeaderSize));
-        using var aes = new AesGcm(_kek, TagSize);
-        aes.Encrypt(
-            nonce,
-            pkcs8,
-            sealedKey.AsSpan(HeaderSize + spki.Length),
-            sealedKey.AsSpan(1 + NonceSize, TagSize),
-            AssociatedData(sealedKey));
+        BinaryPrimitives.WriteUInt32BigEndian(sealedKey.AsSpan(1), kekId);
+        RandomNumberGenerator.Fill(sealedKey.AsSpan(layout.Nonce));
+        BinaryPrimitives.WriteUInt16BigEndian(sealedKey.AsSpan(layout.HeaderSize - 2), checked((ushort)spki.Length));
+        spki.CopyTo(sealedKey.AsSpan(layout.HeaderSize));
+        using var aes = new AesGcm(_keys[kekId], TagSize);
+        aes.Encrypt(sealedKey.AsSpan(layout.Nonce), pkcs8, sealedKey.AsSpan(layout.Ciphertext), sealedKey.AsSpan(layout.Tag), layout.AssociatedData(sealedKey));
         return sealedKey;
     }
 
-    /// <exception cref="CryptographicException">The reference is malformed, tampered with, or sealed under another KEK.</exception>
+    /// <exception cref="CryptographicException">The reference is malformed, tampered with, or sealed under a KEK the ring lacks.</exception>
     private byte[] Unseal(ReadOnlySpan<byte> sealedKey)
     {
-        var spkiLength = SpkiLength(sealedKey);
-        var ciphertext = sealedKey[(HeaderSize + spkiLength)..];
+        var layout = SealedKey.Parse(sealedKey);
+        if (!_keys.TryGetValue(layout.KekId, out var kek))
+        {
+            // A rekey (here or on another replica) sealed it under a KEK added since start.
+            Reload();
+            kek = _keys.GetValueOrDefault(layout.KekId)
+                ?? throw new CryptographicException($"The key reference is sealed under key-encryption key {layout.KekId}, which {_ringPath} does not hold; copy vault.kek from the server that ran `rekey`.");
+        }
+        var ciphertext = sealedKey[layout.Ciphertext];
         var pkcs8 = new byte[ciphertext.Length];
-        using var aes = new AesGcm(_kek, TagSize);
+        using var aes = new AesGcm(kek, TagSize);
         try
         {
-            aes.Decrypt(sealedKey.Slice(1, NonceSize), ciphertext, sealedKey.Slice(1 + NonceSize, TagSize), pkcs8, AssociatedData(sealedKey));
+            aes.Decrypt(sealedKey[layout.Nonce], ciphertext, sealedKey[layout.Tag], pkcs8, layout.AssociatedData(sealedKey));
         }
         catch (AuthenticationTagMismatchException e)
         {
@@ -130,33 +227,70 @@ public sealed class SoftwareKeyVault : IKeyVault
         return pkcs8;
     }
 
-    private static ReadOnlySpan<byte> AssociatedData(ReadOnlySpan<byte> sealedKey)
+    private void ReloadIfChanged()
     {
-        // version || spki, without the nonce and tag between them: copy into one contiguous buffer.
-        var spki = sealedKey.Slice(HeaderSize, SpkiLength(sealedKey));
-        var associatedData = new byte[1 + spki.Length];
-        associatedData[0] = sealedKey[0];
-        spki.CopyTo(associatedData.AsSpan(1));
-        return associatedData;
+        if (Stamp() != _ringStamp)
+        {
+            Reload();
+        }
     }
 
-    private static string? PublicKeyOid(ReadOnlySpan<byte> sealedKey)
+    private void Reload()
     {
-        var spki = sealedKey.Slice(HeaderSize, SpkiLength(sealedKey));
-        return PublicKey.CreateFromSubjectPublicKeyInfo(spki, out _).Oid.Value;
+        lock (_reloadLock)
+        {
+            // Stamped before reading: a ring replaced while it is read differs from the stamp next time.
+            var stamp = Stamp();
+            var ring = KeyEncryptionKeyRing.Load(_ringPath);
+            var keys = new Dictionary<uint, byte[]>(_keys);
+            foreach (var kek in ring.Keys)
+            {
+                keys[kek.Id] = kek.Key;
+            }
+            _keys = keys.ToFrozenDictionary();
+            _activeId = ring.Active.Id;
+            _ringStamp = stamp;
+        }
     }
 
-    private static int SpkiLength(ReadOnlySpan<byte> sealedKey)
+    private (DateTime Written, long Length) Stamp()
     {
-        if (sealedKey.Length < HeaderSize || sealedKey[0] != Version)
+        var file = new FileInfo(_ringPath);
+        return (file.LastWriteTimeUtc, file.Exists ? file.Length : -1);
+    }
+
+    /// <summary>Where the parts of a sealed reference are, for both versions.</summary>
+    private readonly record struct SealedKey(byte Version, uint KekId, int SpkiLength)
+    {
+        private int PrefixSize => Version == LegacyVersion ? 1 : 5;
+
+        public int HeaderSize => PrefixSize + NonceSize + TagSize + 2;
+
+        /// <exception cref="CryptographicException">Not a software vault reference of a known version, or truncated.</exception>
+        public static SealedKey Parse(ReadOnlySpan<byte> sealedKey)
         {
-            throw new CryptographicException("The key reference is not a software vault key of a known version.");
+            if (sealedKey.Length < 1 || sealedKey[0] is not (LegacyVersion or SoftwareKeyVault.Version)
+                || sealedKey.Length < new SealedKey(sealedKey[0], 0, 0).HeaderSize)
+            {
+                throw new CryptographicException("The key reference is not a software vault key of a known version.");
+            }
+            var kekId = sealedKey[0] == LegacyVersion ? 0 : BinaryPrimitives.ReadUInt32BigEndian(sealedKey[1..]);
+            var layout = new SealedKey(sealedKey[0], kekId, 0);
+            var spkiLength = BinaryPrimitives.ReadUInt16BigEndian(sealedKey[(layout.HeaderSize - 2)..]);
+            return sealedKey.Length > layout.HeaderSize + spkiLength
+                ? layout with { SpkiLength = spkiLength }
+                : throw new CryptographicException("The key reference is truncated.");
         }
-        var spkiLength = BinaryPrimitives.ReadUInt16BigEndian(sealedKey[(HeaderSize - 2)..]);
-        if (sealedKey.Length <= HeaderSize + spkiLength)
-        {
-            throw new CryptographicException("The key reference is truncated.");
-        }
-        return spkiLength;
+
+        public Range Nonce => new(PrefixSize, PrefixSize + NonceSize);
+
+        public Range Tag => new(PrefixSize + NonceSize, HeaderSize - 2);
+
+        public Range Spki => new(HeaderSize, HeaderSize + SpkiLength);
+
+        public Range Ciphertext => new(HeaderSize + SpkiLength, ^0);
+
+        /// <summary>version [|| kekId] || spki, without the nonce and tag between them: one contiguous copy.</summary>
+        public byte[] AssociatedData(ReadOnlySpan<byte> sealedKey) => [.. sealedKey[..PrefixSize], .. sealedKey[Spki]];
     }
 }

@@ -51,6 +51,8 @@ public interface IStoreSession : IDisposable
     SignerRecord? FindSigner(string idOrName);
     IReadOnlyList<SignerRecord> ListSigners();
     void UpdateSigner(SignerRecord signer);
+    /// <summary>Replaces the sealed key reference only (key-encryption key rotation); the key itself is unchanged.</summary>
+    void UpdateKeyReference(string signerId, byte[] keyReference);
 
     void SetMember(MemberRecord member);
     bool RemoveMember(string signerId, string principalId);

@@ -3,9 +3,10 @@ using CodeSigning.V1;
 namespace CodeSigning.Server.Storage;
 
 /// <param name="KeyReference">The vault's opaque reference to the private key.</param>
+/// <param name="KeyVault">The <see cref="Keys.IKeyVault.Kind"/> of the vault holding the key.</param>
 /// <param name="Chain">DER certificates, leaf first; empty until an external CA's certificate is imported.</param>
 /// <param name="PendingCsr">PEM of the outstanding certificate request, if any.</param>
 public sealed record SignerRecord(
     string Id, string Name, string Description, KeyAlgorithm KeyAlgorithm, bool Enabled,
     CertificateAuthorityKind CertificateAuthority, string Subject, byte[] KeyReference, byte[] PublicKey,
-    IReadOnlyList<byte[]> Chain, string? PendingCsr, DateTimeOffset CreatedAt);
+    IReadOnlyList<byte[]> Chain, string? PendingCsr, DateTimeOffset CreatedAt, string KeyVault = Keys.SoftwareKeyVault.VaultKind);

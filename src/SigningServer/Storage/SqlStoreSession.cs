@@ -14,7 +14,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at";
     private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked";
     private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at";
-    private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at";
+    private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at, key_vault";
     private const string RequestColumns = "id, signer_id, requester_kind, requester_id, requester_name, justification, signature_count, window_ms, state, created_at, expires_at, grant_id";
     private const string GrantColumns = "id, signer_id, grantee_kind, grantee_id, grantee_name, allowed, used, not_before, not_after, request_id, granted_by_kind, granted_by_id, granted_by_name, revoked";
     private const string AuditColumns = "sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason, client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash";
@@ -171,10 +171,10 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void InsertSigner(SignerRecord signer)
     {
-        Execute($"INSERT INTO signers ({SignerColumns}) VALUES (@id, @name, @d, @alg, @enabled, @ca, @subject, @kref, @pk, @csr, @created)",
+        Execute($"INSERT INTO signers ({SignerColumns}) VALUES (@id, @name, @d, @alg, @enabled, @ca, @subject, @kref, @pk, @csr, @created, @vault)",
             ("@id", signer.Id), ("@name", signer.Name), ("@d", signer.Description), ("@alg", (int)signer.KeyAlgorithm),
             ("@enabled", signer.Enabled), ("@ca", (int)signer.CertificateAuthority), ("@subject", signer.Subject),
-            ("@kref", signer.KeyReference), ("@pk", signer.PublicKey), ("@csr", signer.PendingCsr), ("@created", Time(signer.CreatedAt)));
+            ("@kref", signer.KeyReference), ("@pk", signer.PublicKey), ("@csr", signer.PendingCsr), ("@created", Time(signer.CreatedAt)), ("@vault", signer.KeyVault));
         WriteChain(signer);
     }
 
@@ -193,6 +193,9 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
             ("@id", signer.Id), ("@d", signer.Description), ("@enabled", signer.Enabled), ("@subject", signer.Subject), ("@csr", signer.PendingCsr));
         WriteChain(signer);
     }
+
+    public void UpdateKeyReference(string signerId, byte[] keyReference) =>
+        Execute("UPDATE signers SET key_reference = @kref WHERE id = @id", ("@id", signerId), ("@kref", keyReference));
 
     public void SetMember(MemberRecord member) =>
         Execute("INSERT INTO members (signer_id, principal_kind, principal_id, principal_name, role) VALUES (@s, @k, @id, @n, @r) " +
@@ -393,7 +396,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     private static SignerRecord ReadSigner(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), (KeyAlgorithm)r.GetInt32(3), r.GetBoolean(4), (CertificateAuthorityKind)r.GetInt32(5),
-            r.GetString(6), (byte[])r[7], (byte[])r[8], [], r.IsDBNull(9) ? null : r.GetString(9), Time(r.GetInt64(10)));
+            r.GetString(6), (byte[])r[7], (byte[])r[8], [], r.IsDBNull(9) ? null : r.GetString(9), Time(r.GetInt64(10)), r.GetString(11));
 
     private static MemberRecord ReadMember(DbDataReader r) => new(r.GetString(0), ReadPrincipal(r, 1), (Role)r.GetInt32(4));
 

@@ -15,7 +15,7 @@ public sealed class CaFixture : IDisposable
     {
         Vault = SoftwareKeyVault.Open(_directory.Path);
         Material = InternalCertificateAuthority.CreateMaterial(Vault, Now);
-        SignerKey = Vault.Generate(KeyAlgorithm.EcP256);
+        SignerKey = Vault.Generate(KeyAlgorithm.EcP256, "test");
         Root = X509CertificateLoader.LoadCertificate(Material.RootCertificate);
         Issuing = X509CertificateLoader.LoadCertificate(Material.IssuingCertificate);
     }

@@ -76,7 +76,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     [Fact]
     public void UnknownKeyAlgorithmIsRefused()
     {
-        Assert.Throws<NotSupportedException>(() => fixture.Vault.Generate(KeyAlgorithm.Unspecified));
+        Assert.Throws<NotSupportedException>(() => fixture.Vault.Generate(KeyAlgorithm.Unspecified, "test"));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
 
         var vaults = Enumerable.Range(0, 8).AsParallel().Select(_ => SoftwareKeyVault.Open(directory.Path)).ToList();
 
-        var key = vaults[0].Generate(KeyAlgorithm.EcP256);
+        var key = vaults[0].Generate(KeyAlgorithm.EcP256, "test");
         var digest = SHA256.HashData("payload"u8);
         using var ecdsa = ECDsa.Create();
         ecdsa.ImportSubjectPublicKeyInfo(key.PublicKey, out _);
@@ -172,10 +172,11 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
 
     [Theory]
     [InlineData(0)] // version
-    [InlineData(1)] // nonce
-    [InlineData(13)] // tag
-    [InlineData(30)] // SPKI length
-    [InlineData(40)] // SPKI
+    [InlineData(4)] // KEK id
+    [InlineData(5)] // nonce
+    [InlineData(17)] // tag
+    [InlineData(34)] // SPKI length
+    [InlineData(44)] // SPKI
     [InlineData(-1)] // ciphertext
     public void TamperedKeyReferenceIsRefused(int position)
     {
@@ -189,7 +190,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     public void TruncatedKeyReferenceIsRefused()
     {
         var reference = fixture.Key(KeyAlgorithm.EcP256).KeyReference;
-        foreach (var length in new[] { 0, 1, 30, 31, reference.Length - 1 })
+        foreach (var length in new[] { 0, 1, 5, 34, 35, reference.Length - 1 })
         {
             Assert.ThrowsAny<CryptographicException>(() => fixture.Vault.SignDigest(reference.AsSpan(0, length), SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
         }
@@ -201,7 +202,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
         var victim = fixture.Key(KeyAlgorithm.EcP256);
         var other = fixture.Key(KeyAlgorithm.EcP384);
         var (nonceAndTag, ciphertext) = Split(victim.KeyReference);
-        var relabelled = Assemble(nonceAndTag, other.PublicKey, ciphertext);
+        var relabelled = Assemble(victim.KeyReference[..5], nonceAndTag, other.PublicKey, ciphertext);
 
         Assert.ThrowsAny<CryptographicException>(() => fixture.Vault.SignDigest(relabelled, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
     }
@@ -214,7 +215,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
 
         // Open the reference as the documented format says, with the KEK file, to get the plaintext.
         var kek = File.ReadAllBytes(Path.Combine(fixture.DataDir, "vault.kek"));
-        var associatedData = new byte[] { 1 }.Concat(key.PublicKey).ToArray();
+        var associatedData = key.KeyReference[..5].Concat(key.PublicKey).ToArray();
         var pkcs8 = new byte[ciphertext.Length];
         using (var aes = new AesGcm(kek, 16))
         {
@@ -229,17 +230,44 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
         Assert.Equal(-1, key.KeyReference.AsSpan().IndexOf(privateScalar));
     }
 
-    private static (byte[] NonceAndTag, byte[] Ciphertext) Split(byte[] reference)
+    [Fact]
+    public void A_version_1_reference_of_an_older_data_directory_still_signs_and_rewraps()
     {
-        var spkiLength = BinaryPrimitives.ReadUInt16BigEndian(reference.AsSpan(29));
-        return (reference[1..29], reference[(31 + spkiLength)..]);
+        // What servers before key rings stored: version 1, no KEK id, sealed under the plain vault.kek.
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = ecdsa.ExportSubjectPublicKeyInfo();
+        var pkcs8 = ecdsa.ExportPkcs8PrivateKey();
+        var nonce = RandomNumberGenerator.GetBytes(12);
+        var ciphertext = new byte[pkcs8.Length];
+        var tag = new byte[16];
+        using (var aes = new AesGcm(File.ReadAllBytes(Path.Combine(fixture.DataDir, "vault.kek")), 16))
+        {
+            aes.Encrypt(nonce, pkcs8, ciphertext, tag, (byte[])[1, .. spki]);
+        }
+        var legacy = Assemble([1], [.. nonce, .. tag], spki, ciphertext);
+        var digest = SHA256.HashData("legacy"u8);
+
+        var signature = fixture.Vault.SignDigest(legacy, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest);
+        var rewrapped = fixture.Vault.Rewrap(legacy);
+
+        Assert.True(ecdsa.VerifyHash(digest, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        Assert.Equal(0u, SoftwareKeyVault.KeyEncryptionKeyIdOf(legacy));
+        Assert.Equal(2, rewrapped[0]);
+        Assert.True(ecdsa.VerifyHash(digest, fixture.Vault.SignDigest(rewrapped, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest), DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
     }
 
-    private static byte[] Assemble(byte[] nonceAndTag, byte[] spki, byte[] ciphertext)
+    private static (byte[] NonceAndTag, byte[] Ciphertext) Split(byte[] reference)
+    {
+        var spkiLength = BinaryPrimitives.ReadUInt16BigEndian(reference.AsSpan(33));
+        return (reference[5..33], reference[(35 + spkiLength)..]);
+    }
+
+    /// <param name="prefix">version || KEK id (version 2), or the version alone (version 1).</param>
+    private static byte[] Assemble(byte[] prefix, byte[] nonceAndTag, byte[] spki, byte[] ciphertext)
     {
         var length = new byte[2];
         BinaryPrimitives.WriteUInt16BigEndian(length, (ushort)spki.Length);
-        return [1, .. nonceAndTag, .. length, .. spki, .. ciphertext];
+        return [.. prefix, .. nonceAndTag, .. length, .. spki, .. ciphertext];
     }
 
     private static HashAlgorithmName HashName(DigestAlgorithm digestAlgorithm) => digestAlgorithm switch

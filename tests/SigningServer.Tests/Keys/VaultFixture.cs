@@ -21,7 +21,7 @@ public sealed class VaultFixture : IDisposable
         {
             if (!_keys.TryGetValue(algorithm, out var key))
             {
-                key = Vault.Generate(algorithm);
+                key = Vault.Generate(algorithm, "test");
                 _keys.Add(algorithm, key);
             }
             return key;

@@ -105,9 +105,11 @@ public sealed class GroupCommitTests(GroupCommitTests.Fixture fixture) : IClassF
         // A pipeline of its own over the server's store and keys, whose key operation waits for the change.
         var store = new DatabaseLocation(fixture.DataDir, fixture.Database).Open();
         using var disposeStore = store as IDisposable;
-        var vault = new PausingVault(SoftwareKeyVault.Open(fixture.DataDir));
+        var software = SoftwareKeyVault.Open(fixture.DataDir);
+        var vault = new PausingVault(software);
         using var committer = new GroupCommitter(store, NullLogger<GroupCommitter>.Instance);
-        var pipeline = new SignPipeline(store, committer, new AuditLog(fixture.Clock), vault, fixture.Clock, NullLogger<SignPipeline>.Instance);
+        using var vaults = new KeyVaults(software, SoftwareKeyVault.VaultKind, vault);
+        var pipeline = new SignPipeline(store, committer, new AuditLog(fixture.Clock), vaults, fixture.Clock, NullLogger<SignPipeline>.Instance);
         var caller = new Caller(new Principal(PrincipalKind.User, fixture.Operator.Id, "operator"), false, "test", DateTimeOffset.MaxValue, "127.0.0.1");
 
         var signing = Task.Run(() => pipeline.SignAsync(caller, Request(signer, change)));
@@ -177,7 +179,9 @@ public sealed class GroupCommitTests(GroupCommitTests.Fixture fixture) : IClassF
 
         public string Kind => inner.Kind;
 
-        public VaultKey Generate(KeyAlgorithm algorithm) => inner.Generate(algorithm);
+        public VaultKey Generate(KeyAlgorithm algorithm, string label) => inner.Generate(algorithm, label);
+
+        public void Discard(ReadOnlySpan<byte> keyReference) => inner.Discard(keyReference);
 
         public byte[] SignDigest(ReadOnlySpan<byte> keyReference, SignatureScheme scheme, DigestAlgorithm digestAlgorithm, ReadOnlySpan<byte> digest)
         {

@@ -87,6 +87,10 @@ internal static class PostgresMigrations
         CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
             FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
         """,
+        // 2: which vault holds each Signer's key; every earlier key is a software one.
+        """
+        ALTER TABLE signers ADD COLUMN key_vault TEXT NOT NULL DEFAULT 'software';
+        """,
     ];
 
     /// <summary>

@@ -85,6 +85,10 @@ internal static class SqliteMigrations
         CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
             BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
         """,
+        // 2: which vault holds each Signer's key; every earlier key is a software one.
+        """
+        ALTER TABLE signers ADD COLUMN key_vault TEXT NOT NULL DEFAULT 'software';
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)

@@ -1,0 +1,51 @@
+using CodeSigning.V1;
+using Grpc.Core;
+
+namespace CodeSigning.Server.Keys;
+
+/// <summary>
+/// The vaults this server has configured: always the software vault (it also holds the internal
+/// CA's keys), an HSM vault when <c>--hsm-module</c> is given, and which one new Signers use by default.
+/// </summary>
+public sealed class KeyVaults : IDisposable
+{
+    private readonly Dictionary<string, IKeyVault> _byKind;
+
+    /// <param name="others">Further vaults by <see cref="IKeyVault.Kind"/>; one of kind "software" signs in
+    /// place of <paramref name="software"/> (tests wrap the real vault to pause its key operation).</param>
+    public KeyVaults(SoftwareKeyVault software, string defaultKind, params IKeyVault[] others)
+    {
+        Software = software;
+        _byKind = new Dictionary<string, IKeyVault>(StringComparer.Ordinal) { [software.Kind] = software };
+        foreach (var vault in others)
+        {
+            _byKind[vault.Kind] = vault;
+        }
+        DefaultKind = defaultKind;
+        _ = Get(defaultKind);
+    }
+
+    public SoftwareKeyVault Software { get; }
+
+    /// <summary>The vault of Signers created without naming one.</summary>
+    public string DefaultKind { get; }
+
+    /// <summary>The vault of that kind; empty means <see cref="DefaultKind"/>.</summary>
+    /// <exception cref="Domain.ServiceException">FAILED_PRECONDITION / KEY_VAULT_NOT_CONFIGURED: this server has no such vault.</exception>
+    public IKeyVault Get(string kind) => kind switch
+    {
+        "" => Get(DefaultKind),
+        _ when _byKind.TryGetValue(kind, out var vault) => vault,
+        Pkcs11KeyVault.VaultKind => throw new Domain.ServiceException(StatusCode.FailedPrecondition, ErrorReason.KeyVaultNotConfigured,
+            "this server has no HSM vault: start it with --hsm-module, --hsm-token and the HSM PIN"),
+        _ => throw Domain.ServiceException.InvalidArgument("key_vault", $"unknown key vault '{kind}': use \"software\" or \"pkcs11\""),
+    };
+
+    public void Dispose()
+    {
+        foreach (var vault in _byKind.Values.OfType<IDisposable>())
+        {
+            vault.Dispose();
+        }
+    }
+}
