@@ -24,12 +24,9 @@ internal static unsafe class General
                     return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
                 }
 
-                // The runtime's thread pool and the gRPC client's socket threads are threads of the module.
-                if (((ulong)args->flags & CKF.CKF_LIBRARY_CANT_CREATE_OS_THREADS) != 0)
-                {
-                    return (CK_RV)CKR.CKR_NEED_TO_CREATE_THREADS;
-                }
-
+                // CKF_LIBRARY_CANT_CREATE_OS_THREADS is accepted, as SoftHSM2 does: p11-kit (GnuTLS, p11tool)
+                // sets it on every C_Initialize, and refusing it with CKR_NEED_TO_CREATE_THREADS locks those
+                // clients out. The runtime's threads are the module's own and never call into the host.
                 var configPath = args->pReserved is null ? null : Marshal.PtrToStringUTF8((nint)args->pReserved);
                 options = new InitializeOptions(callbacks == 4, ((ulong)args->flags & CKF.CKF_OS_LOCKING_OK) != 0, configPath);
             }
