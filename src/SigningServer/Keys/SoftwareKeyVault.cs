@@ -28,6 +28,7 @@ public sealed class SoftwareKeyVault : IKeyVault
     private const string EcPublicKeyOid = "1.2.840.10045.2.1";
 
     private readonly string _ringPath;
+    private readonly OpenedKeyCache _opened = new();
     private readonly Lock _reloadLock = new();
     // Every KEK seen since start, so a reference read just before a rekey retired its KEK still opens.
     private FrozenDictionary<uint, byte[]> _keys = FrozenDictionary<uint, byte[]>.Empty;
@@ -119,29 +120,31 @@ public sealed class SoftwareKeyVault : IKeyVault
             DigestAlgorithm.Sha512 => HashAlgorithmName.SHA512,
             _ => throw new NotSupportedException($"Digest algorithm {digestAlgorithm} is not supported."),
         };
+        var id = OpenedKeyCache.IdOf(keyReference);
+        var key = _opened.Rent(id) ?? OpenPrivateKey(keyReference);
+        var signature = (scheme, key) switch
+        {
+            // .NET's PSS uses MGF1 with the same hash and a salt as long as the hash, as the contract requires.
+            (SignatureScheme.RsaPkcs1V15, RSA rsa) => rsa.SignHash(digest, hash, RSASignaturePadding.Pkcs1),
+            (SignatureScheme.RsaPss, RSA rsa) => rsa.SignHash(digest, hash, RSASignaturePadding.Pss),
+            (SignatureScheme.Ecdsa, ECDsa ecdsa) => ecdsa.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation),
+            _ => null,
+        };
+        // Only a key that signed goes back: a scheme that does not fit throws below, the key stays usable.
+        _opened.Return(id, key);
+        return signature ?? throw new NotSupportedException($"Signature scheme {scheme} does not fit this key.");
+    }
+
+    /// <exception cref="CryptographicException">The reference is malformed, tampered with, or sealed under a KEK the ring lacks.</exception>
+    private AsymmetricAlgorithm OpenPrivateKey(ReadOnlySpan<byte> keyReference)
+    {
         var keyOid = PublicKey.CreateFromSubjectPublicKeyInfo(keyReference[SealedKey.Parse(keyReference).Spki], out _).Oid.Value;
         var pkcs8 = Unseal(keyReference);
         try
         {
-            switch (scheme)
-            {
-                case SignatureScheme.RsaPkcs1V15 or SignatureScheme.RsaPss when keyOid == RsaOid:
-                {
-                    using var rsa = RSA.Create();
-                    rsa.ImportPkcs8PrivateKey(pkcs8, out _);
-                    // .NET's PSS uses MGF1 with the same hash and a salt as long as the hash, as the contract requires.
-                    var padding = scheme == SignatureScheme.RsaPss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-                    return rsa.SignHash(digest.ToArray(), hash, padding);
-                }
-                case SignatureScheme.Ecdsa when keyOid == EcPublicKeyOid:
-                {
-                    using var ecdsa = ECDsa.Create();
-                    ecdsa.ImportPkcs8PrivateKey(pkcs8, out _);
-                    return ecdsa.SignHash(digest.ToArray(), DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-                }
-                default:
-                    throw new NotSupportedException($"Signature scheme {scheme} does not fit this key.");
-            }
+            AsymmetricAlgorithm key = keyOid == RsaOid ? RSA.Create() : ECDsa.Create();
+            key.ImportPkcs8PrivateKey(pkcs8, out _);
+            return key;
         }
         finally
         {
