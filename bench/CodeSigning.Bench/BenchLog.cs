@@ -14,6 +14,9 @@ public static partial class BenchLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} {Algorithm} {Threads} threads: {Failures} calls failed, the first: {Error}")]
     public static partial void CellFailures(this ILogger logger, string path, string algorithm, int threads, long failures, string? error);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "latency added, {Algorithm}: median of {Rounds} paired rounds, library p50 {Library:F3} ms, Sign API p50 {Grpc:F3} ms, added {Added:F3} ms")]
+    public static partial void LatencyAdded(this ILogger logger, string algorithm, int rounds, double library, double grpc, double added);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Target}: measured {Measured:G4} {Unit}, ratio {Ratio:F3} ({Verdict})")]
     public static partial void Target(this ILogger logger, string target, double measured, string unit, double ratio, string verdict);
 

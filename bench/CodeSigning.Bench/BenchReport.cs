@@ -27,15 +27,11 @@ public sealed record ThroughputRow(string Path, string Algorithm, int Threads, d
 /// <summary><c>openssl speed</c> on one core, for reference.</summary>
 public sealed record OpensslSpeedRow(string Algorithm, double SignaturesPerSecond);
 
-/// <summary>p50 through the module minus p50 of the direct Sign API call, at one thread.</summary>
-public sealed record LatencyAddedRow(string Algorithm, double LibraryP50Ms, double GrpcP50Ms, double AddedMs)
-{
-    public static LatencyAddedRow From(IReadOnlyList<ThroughputRow> throughput, BenchAlgorithm algorithm)
-    {
-        double P50(string path) => throughput.Single(r => r.Path == path && r.Algorithm == algorithm.Name && r.Threads == 1).P50Ms;
-        return new(algorithm.Name, P50(Paths.Library), P50(Paths.Grpc), P50(Paths.Library) - P50(Paths.Grpc));
-    }
-}
+/// <summary>
+/// p50 through the module minus p50 of the direct Sign API call, at one thread: medians over rounds that
+/// alternate the two paths, so a drift in the machine or a server still warming up hits both alike.
+/// </summary>
+public sealed record LatencyAddedRow(string Algorithm, int Rounds, double LibraryP50Ms, double GrpcP50Ms, double AddedMs);
 
 /// <summary>C_SignUpdate over one file in fixed chunks against sha256sum on the same page-cached file (MB = 10^6 bytes).</summary>
 public sealed record MultipartResult(long Bytes, int ChunkBytes, string Mechanism, double LibraryMbPerSecond,

@@ -23,6 +23,7 @@ var algorithms = BenchAlgorithm.All;
 log.Step($"{(options.Quick ? "quick smoke run" : "full run")}: starting the server (SQLite, TLS on loopback) and a SoftHSM2 token");
 var machine = MachineInfo.Describe();
 List<ThroughputRow> throughput;
+List<LatencyAddedRow> latencyAdded;
 MultipartResult multipart;
 List<ColdStartResult> coldStart;
 await using (var server = await BenchServer.StartAsync(algorithms))
@@ -31,6 +32,9 @@ using (var library = new Pkcs11Module(modulePath))
 using (var channel = server.OperatorChannel())
 {
     throughput = ThroughputMatrix.Run(options, server, channel, library, softHsm, log);
+
+    log.Step($"latency the library adds: {options.LatencyRounds} paired rounds per key type at 1 thread");
+    latencyAdded = LatencyAdded.Run(options, channel, library, log);
 
     log.Step($"multi-part: {MultipartBench.Algorithm.HashAndSignMechanism} over {options.MultipartBytes >> 20} MiB against sha256sum");
     multipart = MultipartBench.Run(options.MultipartBytes, library,
@@ -57,7 +61,6 @@ foreach (var (store, postgres) in new[] { ("sqlite", false), ("postgresql", true
     sustained.Add(await SustainedLoad.RunAsync(store, postgres, options.SustainedThreads, options.SustainedWarmup, options.SustainedDuration));
 }
 
-var latencyAdded = algorithms.Select(a => LatencyAddedRow.From(throughput, a)).ToList();
 var targets = Targets.Evaluate(throughput, latencyAdded, multipart, coldStart, sustained);
 foreach (var target in targets)
 {
