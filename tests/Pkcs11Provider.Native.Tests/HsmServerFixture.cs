@@ -11,7 +11,7 @@ namespace CodeSigning.Pkcs11.Native.Tests;
 /// </summary>
 public sealed class HsmServerFixture : IAsyncLifetime
 {
-    public const string Operator = "builder";
+    public const string Operator = RealServerFixture.Operator;
 
     public SoftHsmToken Token { get; } = new();
 
@@ -39,9 +39,9 @@ public sealed class HsmServerFixture : IAsyncLifetime
         await identity.CreateUserAsync(new CreateUserRequest { Name = Operator });
         var operatorKey = (await identity.CreateApiKeyAsync(new CreateApiKeyRequest { User = Operator })).Secret;
         var signers = new SignerService.SignerServiceClient(admin);
-        Rsa = await signers.CreateSignerAsync(NewSigner("hsm-rsa", KeyAlgorithm.Rsa2048, keyVault: ""));
-        P256 = await signers.CreateSignerAsync(NewSigner("hsm-p256", KeyAlgorithm.EcP256, keyVault: "pkcs11"));
-        Software = await signers.CreateSignerAsync(NewSigner("soft-p256", KeyAlgorithm.EcP256, keyVault: "software"));
+        Rsa = await signers.CreateSignerAsync(RealServerFixture.NewSigner("hsm-rsa", KeyAlgorithm.Rsa2048, keyVault: ""));
+        P256 = await signers.CreateSignerAsync(RealServerFixture.NewSigner("hsm-p256", KeyAlgorithm.EcP256, keyVault: "pkcs11"));
+        Software = await signers.CreateSignerAsync(RealServerFixture.NewSigner("soft-p256", KeyAlgorithm.EcP256, keyVault: "software"));
         TestFiles.WriteConfig(ConfigPath, new JsonObject
         {
             ["servers"] = new JsonArray(Server.Url.ToString()),
@@ -60,17 +60,4 @@ public sealed class HsmServerFixture : IAsyncLifetime
     }
 
     public Grpc.Net.Client.GrpcChannel Admin() => Server.CreateChannel(Server.AdminApiKey);
-
-    public static CreateSignerRequest NewSigner(string name, KeyAlgorithm algorithm, string keyVault) => new()
-    {
-        Name = name,
-        KeyAlgorithm = algorithm,
-        KeyVault = keyVault,
-        CertificateAuthority = CertificateAuthorityKind.Internal,
-        Members =
-        {
-            new MemberSpec { Principal = new PrincipalRef { Kind = PrincipalKind.User, Name = "admin" }, Role = Role.Administrator },
-            new MemberSpec { Principal = new PrincipalRef { Kind = PrincipalKind.User, Name = Operator }, Role = Role.Operator },
-        },
-    };
 }

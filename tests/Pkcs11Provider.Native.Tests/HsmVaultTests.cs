@@ -76,7 +76,7 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
     {
         var signers = new SignerService.SignerServiceClient(hsm.Admin());
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = HsmServerFixture.NewSigner("hsm-imported", KeyAlgorithm.Unspecified, keyVault: "pkcs11");
+        var request = RealServerFixture.NewSigner("hsm-imported", KeyAlgorithm.Unspecified, keyVault: "pkcs11");
         request.ImportPrivateKey = ByteString.CopyFrom(key.ExportPkcs8PrivateKey());
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await signers.CreateSignerAsync(request));
@@ -92,7 +92,7 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
     {
         var signers = new SignerService.SignerServiceClient(hsm.Admin());
 
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await signers.CreateSignerAsync(HsmServerFixture.NewSigner("hsm-p256", KeyAlgorithm.EcP256, keyVault: "pkcs11")));
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await signers.CreateSignerAsync(RealServerFixture.NewSigner("hsm-p256", KeyAlgorithm.EcP256, keyVault: "pkcs11")));
 
         Assert.Equal("NAME_TAKEN", Reason(error));
         using var library = Load(SoftHsmToken.ModulePath);

@@ -63,10 +63,12 @@ public sealed class RealServerFixture : IAsyncLifetime
     /// <summary>A channel as the Product Admin (who is each Signer's Administrator).</summary>
     public Grpc.Net.Client.GrpcChannel Admin() => Server.CreateChannel(Server.AdminApiKey);
 
-    private static CreateSignerRequest NewSigner(string name, KeyAlgorithm algorithm) => new()
+    /// <summary>A Signer with the admin as Administrator and <see cref="Operator"/> as Operator; an empty vault is the server's default.</summary>
+    public static CreateSignerRequest NewSigner(string name, KeyAlgorithm algorithm, string keyVault = "") => new()
     {
         Name = name,
         KeyAlgorithm = algorithm,
+        KeyVault = keyVault,
         CertificateAuthority = CertificateAuthorityKind.Internal,
         Members =
         {

@@ -21,6 +21,7 @@ internal sealed class ServerConnection : IDisposable
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
         };
+        handler.SslOptions.CertificateChainPolicy = trust.ChainPolicy();
         handler.SslOptions.RemoteCertificateValidationCallback = trust.For(address, logger);
 
         channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions

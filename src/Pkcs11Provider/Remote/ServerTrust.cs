@@ -37,9 +37,25 @@ internal sealed class ServerTrust
         return trust.roots.Count == 0 ? throw new ConfigurationException($"tls_ca_file {caFile}: no PEM certificate in it") : trust;
     }
 
-    public RemoteCertificateValidationCallback For(Uri server, ILogger logger) => (_, certificate, systemChain, errors) =>
+    /// <summary>
+    /// The chain policy TLS builds the server's chain with: only the CA file's roots when there is one,
+    /// so the chain is built once, by TLS, and the callback only reads its verdict.
+    /// </summary>
+    public X509ChainPolicy? ChainPolicy()
     {
-        var problem = Problem(certificate, systemChain, errors);
+        if (caFile is null)
+        {
+            return null;
+        }
+
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(roots);
+        return policy;
+    }
+
+    public RemoteCertificateValidationCallback For(Uri server, ILogger logger) => (_, certificate, chain, errors) =>
+    {
+        var problem = Problem(certificate, chain, errors);
         if (problem is not null)
         {
             ProviderLog.ServerCertificateRejected(logger, server, caFile is null ? "the system trust store" : $"tls_ca_file {caFile}", problem);
@@ -48,7 +64,8 @@ internal sealed class ServerTrust
         return problem is null;
     };
 
-    private string? Problem(X509Certificate? certificate, X509Chain? systemChain, SslPolicyErrors errors)
+    /// <param name="chain">Built by TLS under <see cref="ChainPolicy"/> (or the system store when there is no CA file).</param>
+    private static string? Problem(X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
     {
         if (certificate is null)
         {
@@ -60,16 +77,7 @@ internal sealed class ServerTrust
             return "its names do not include the host name in the server URL";
         }
 
-        if (caFile is null)
-        {
-            return errors == SslPolicyErrors.None ? null : ChainProblem(systemChain);
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData())) ? null : ChainProblem(chain);
+        return errors == SslPolicyErrors.None ? null : ChainProblem(chain);
     }
 
     private static string ChainProblem(X509Chain? chain)
