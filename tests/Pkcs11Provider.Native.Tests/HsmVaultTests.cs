@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
 using Google.Protobuf;
@@ -50,11 +49,7 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
 
         var signature = session.Sign(Mechanism(session, type, hash), PrivateKey(session), Input(type, hash, Data));
 
-        using var certificate = X509CertificateLoader.LoadCertificate((signer == "hsm-rsa" ? hsm.Rsa : hsm.P256).CertificateChain[0].ToByteArray());
-        var digest = CryptographicOperations.HashData(hash, Data);
-        Assert.True(certificate.GetRSAPublicKey() is { } rsa
-            ? rsa.VerifyHash(digest, signature, hash, IsPss(type) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1)
-            : certificate.GetECDsaPublicKey()!.VerifyHash(digest, signature));
+        Assert.True(VerifiesWithCertificate(signer == "hsm-rsa" ? hsm.Rsa : hsm.P256, type, hash, Data, signature));
     }
 
     [Fact]

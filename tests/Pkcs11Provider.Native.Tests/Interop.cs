@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 using Net.Pkcs11Interop.HighLevelAPI.MechanismParams;
@@ -62,6 +63,16 @@ internal static class Interop
             CKM.CKM_RSA_PKCS_PSS or CKM.CKM_ECDSA => digest,
             _ => data,
         };
+    }
+
+    /// <summary>Whether <paramref name="signature"/>, made with <paramref name="type"/> over <paramref name="data"/>, verifies with the Signer's certificate.</summary>
+    public static bool VerifiesWithCertificate(CodeSigning.V1.Signer signer, CKM type, HashAlgorithmName hash, byte[] data, byte[] signature)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(signer.CertificateChain[0].ToByteArray());
+        var digest = CryptographicOperations.HashData(hash, data);
+        return certificate.GetRSAPublicKey() is { } rsa
+            ? rsa.VerifyHash(digest, signature, hash, IsPss(type) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1)
+            : certificate.GetECDsaPublicKey()!.VerifyHash(digest, signature);
     }
 
     public static CKR Code(Action call) => Assert.Throws<Net.Pkcs11Interop.Common.Pkcs11Exception>(call).RV;

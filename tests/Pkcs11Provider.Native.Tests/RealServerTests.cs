@@ -60,12 +60,7 @@ public sealed class RealServerTests : IDisposable
 
         var signature = session.Sign(Mechanism(session, type, hash), PrivateKey(session), Input(type, hash, Data));
 
-        using var certificate = X509CertificateLoader.LoadCertificate((signer == "real-rsa" ? real.Rsa : real.P256).CertificateChain[0].ToByteArray());
-        var digest = CryptographicOperations.HashData(hash, Data);
-        var valid = certificate.GetRSAPublicKey() is { } rsa
-            ? rsa.VerifyHash(digest, signature, hash, IsPss(type) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1)
-            : certificate.GetECDsaPublicKey()!.VerifyHash(digest, signature);
-        Assert.True(valid);
+        Assert.True(VerifiesWithCertificate(signer == "real-rsa" ? real.Rsa : real.P256, type, hash, Data, signature));
     }
 
     [Fact]
