@@ -129,7 +129,7 @@ check_build_ps1() {
   local pwsh="$ARTIFACTS/tools/pwsh"
   [[ -x "$pwsh" ]] || dotnet tool install PowerShell --version 7.6.9 --tool-path "$ARTIFACTS/tools" >/dev/null
   log "checking build.ps1 build under $("$pwsh" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()')"
-  "$pwsh" -NoProfile -NonInteractive -File ./build.ps1 build
+  CODESIGN_REUSE_BUILD=1 "$pwsh" -NoProfile -NonInteractive -File ./build.ps1 build
 }
 
 # One closing line for the whole run, in the form CI reads: "tests: N passed, N failed, N skipped".

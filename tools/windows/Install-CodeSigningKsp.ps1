@@ -131,8 +131,8 @@ if ($Uninstall) {
     return
 }
 
-if (-not (Test-Path $KspDll)) { throw "no KSP at $KspDll: run ./build.ps1 build on Windows first" }
-if (-not (Test-Path $ConfigFile)) { throw "no module configuration at $ConfigFile: run csign pkcs11 setup --signer $Signer first" }
+if (-not (Test-Path $KspDll)) { throw "no KSP at ${KspDll}: run ./build.ps1 build on Windows first" }
+if (-not (Test-Path $ConfigFile)) { throw "no module configuration at ${ConfigFile}: run csign pkcs11 setup --signer $Signer first" }
 
 Copy-Item $KspDll $systemImage -Force
 [CodeSigningCng]::Register($ProviderName, $Image)
