@@ -78,7 +78,7 @@ public sealed class KeyStorage : IDisposable
     {
         var keys = Keys();
         return keys.FirstOrDefault(s => s.Name == name) ?? keys.FirstOrDefault(s => s.Id == name)
-            ?? throw new KspException(SECURITY_STATUS.NTE_BAD_KEYSET, $"no Signer named \"{name}\" is visible to this credential");
+            ?? throw new KspException(SECURITY_STATUS.NTE_BAD_KEYSET, $"no Signer named \"{CallerText.Escape(name)}\" is visible to this credential");
     }
 
     public byte[] Sign(SignerSnapshot key, SignatureInput input)

@@ -23,6 +23,7 @@ public sealed class ErrorTests(RealServerFixture real)
         ["provider-bad-flags"] = NTE_BAD_FLAGS,
         ["open-provider-2"] = ERROR_SUCCESS,
         ["open-unknown"] = NTE_BAD_KEYSET,
+        ["open-control-characters"] = NTE_BAD_KEYSET,
         ["open-bad-flags"] = NTE_BAD_FLAGS,
         ["open-bad-keyspec"] = NTE_INVALID_PARAMETER,
         ["open-null-name"] = NTE_INVALID_PARAMETER,
@@ -95,7 +96,9 @@ public sealed class ErrorTests(RealServerFixture real)
     [Fact]
     public async Task Bad_arguments_flags_handles_and_unsupported_operations_get_their_exact_NTE_code_and_sign_nothing()
     {
-        real.WriteConfig(real.Config());
+        var config = real.Config();
+        config["log_level"] = "debug";
+        real.WriteConfig(config);
         var before = await SignatureCountAsync();
 
         var output = KspDriver.Run(real, ["errors", real.Rsa.Name, real.P256.Name]);
@@ -105,6 +108,9 @@ public sealed class ErrorTests(RealServerFixture real)
         Assert.Equal(Expected.Keys.Order(), reported.Order());
         Assert.All(Expected, e => Assert.True(e.Value == output.Status(e.Key), $"{e.Key}: expected {e.Value}, got {output.Status(e.Key)}"));
         Assert.Equal(before, await SignatureCountAsync());
+        // A caller's key name reaches the log with its control characters escaped: no forged lines.
+        Assert.Contains("forged\\u000aINJECTED line", real.Log(), StringComparison.Ordinal);
+        Assert.DoesNotContain(real.Log().Split('\n'), l => l.StartsWith("INJECTED", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -284,6 +284,7 @@ static int cmd_errors(GetKeyStorageInterfaceFn get, const char *rsa_name, const 
 
     NCRYPT_KEY_HANDLE rsa = 0, ec = 0, key = 0;
     report("open-unknown", t->OpenKey(provider, &key, W("no-such-signer"), 0, 0));
+    report("open-control-characters", t->OpenKey(provider, &key, W("forged\nINJECTED line"), 0, 0));
     report("open-bad-flags", t->OpenKey(provider, &key, W(rsa_name), 0, 0x1000));
     report("open-bad-keyspec", t->OpenKey(provider, &key, W(rsa_name), 7, 0));
     report("open-null-name", t->OpenKey(provider, &key, NULL, 0, 0));
