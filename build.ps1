@@ -26,6 +26,7 @@ else { $os = 'win'; $libext = 'dll' }
 $Rid = if ($env:RID) { $env:RID } else { "$os-$arch" }
 $env:CODESIGN_RID = $Rid
 $env:CODESIGN_PKCS11_MODULE = Join-Path $Artifacts "native/$Rid/libcodesign-pkcs11.$libext"
+$env:CODESIGN_KSP_MODULE = Join-Path $Artifacts $(if ($os -eq 'win') { "native/$Rid/codesign-ksp.dll" } else { "native/$Rid/libcodesign-ksp.$libext" })
 $env:CODESIGN_SERVER_BINARY = Join-Path $Artifacts ("server/codesign-server" + $(if ($IsWindows -or $env:OS -eq 'Windows_NT') { '.exe' } else { '' }))
 
 function Invoke-Step([string]$Description, [scriptblock]$Command) {
@@ -34,19 +35,59 @@ function Invoke-Step([string]$Description, [scriptblock]$Command) {
     if ($LASTEXITCODE -ne 0) { throw "$Description failed (exit $LASTEXITCODE)" }
 }
 
+# The Windows-only scripts (tools/windows) cannot run everywhere, but they must parse everywhere.
+function Test-WindowsScripts {
+    foreach ($script in Get-ChildItem (Join-Path $PSScriptRoot 'tools/windows') -Filter *.ps1) {
+        $errors = $null
+        [void][System.Management.Automation.Language.Parser]::ParseFile($script.FullName, [ref]$null, [ref]$errors)
+        if ($errors) { throw "$($script.Name) does not parse: $($errors -join '; ')" }
+        Write-Host "==> $($script.Name) parses"
+    }
+}
+
 function Invoke-Build {
     if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) { throw 'the .NET 10 SDK is required; see global.json' }
-    Invoke-Step "building CodeSigning.Pkcs11.sln ($Configuration)" { dotnet build CodeSigning.Pkcs11.sln -c $Configuration -nologo -clp:ErrorsOnly }
-    Invoke-Step "publishing the PKCS#11 module with NativeAOT ($Rid)" {
-        dotnet publish src/Pkcs11Provider.Native -c $Configuration -r $Rid -nologo -clp:ErrorsOnly -o (Join-Path $Artifacts "native/$Rid")
+    $native = Join-Path $Artifacts "native/$Rid"
+    if ($env:CODESIGN_REUSE_BUILD -eq '1') {
+        # ./build.sh test has just built and published all of this for $Rid.
+        Write-Host "==> reusing the solution build and the $Rid publishes (CODESIGN_REUSE_BUILD=1)"
     }
-    Invoke-Step 'publishing codesign-server' {
-        dotnet publish src/SigningServer -c $Configuration -r $Rid --self-contained false -nologo -clp:ErrorsOnly -o (Join-Path $Artifacts 'server')
+    else {
+        Invoke-Step "building CodeSigning.Pkcs11.sln ($Configuration)" { dotnet build CodeSigning.Pkcs11.sln -c $Configuration -nologo -clp:ErrorsOnly }
+        Invoke-Step "publishing the PKCS#11 module with NativeAOT ($Rid)" {
+            dotnet publish src/Pkcs11Provider.Native -c $Configuration -r $Rid -nologo -clp:ErrorsOnly -o $native
+        }
+        Invoke-Step "publishing the CNG KSP bridge with NativeAOT ($Rid)" {
+            dotnet publish src/KspBridge.Native -c $Configuration -r $Rid -nologo -clp:ErrorsOnly -o $native
+        }
+        Invoke-Step 'publishing codesign-server' {
+            dotnet publish src/SigningServer -c $Configuration -r $Rid --self-contained false -nologo -clp:ErrorsOnly -o (Join-Path $Artifacts 'server')
+        }
+        Invoke-Step 'publishing csign' {
+            dotnet publish src/Cli -c $Configuration -r $Rid --self-contained false -nologo -clp:ErrorsOnly -o (Join-Path $Artifacts 'cli')
+        }
     }
-    Invoke-Step 'publishing csign' {
-        dotnet publish src/Cli -c $Configuration -r $Rid --self-contained false -nologo -clp:ErrorsOnly -o (Join-Path $Artifacts 'cli')
+
+    if ($os -eq 'win') {
+        # The Windows names (docs/clients/signtool.md): codesign-ksp.dll is the KSP's own; the module
+        # keeps libcodesign-pkcs11.dll, where csign looks for it, and is also codesign-pkcs11.dll.
+        Copy-Item (Join-Path $native 'libcodesign-pkcs11.dll') (Join-Path $native 'codesign-pkcs11.dll') -Force
+        Write-Host "==> Windows DLLs: $(Join-Path $native 'codesign-pkcs11.dll'), $env:CODESIGN_KSP_MODULE"
     }
+    else {
+        Write-Host '==> skipped on this OS: codesign-pkcs11.dll and codesign-ksp.dll (NativeAOT does not cross-compile to Windows; build.ps1 build on Windows or .github/workflows/windows.yml makes them)'
+        # Framework-dependent builds cross-compile: the Windows server and csign are checked here too.
+        Invoke-Step 'publishing codesign-server for win-x64 (framework-dependent)' {
+            dotnet publish src/SigningServer -c $Configuration -r win-x64 --self-contained false -nologo -clp:ErrorsOnly -o (Join-Path $Artifacts 'win-x64/server')
+        }
+        Invoke-Step 'publishing csign for win-x64 (framework-dependent)' {
+            dotnet publish src/Cli -c $Configuration -r win-x64 --self-contained false -nologo -clp:ErrorsOnly -o (Join-Path $Artifacts 'win-x64/cli')
+        }
+    }
+
+    Test-WindowsScripts
     Write-Host "==> module: $env:CODESIGN_PKCS11_MODULE"
+    Write-Host "==> KSP: $env:CODESIGN_KSP_MODULE"
 }
 
 function Invoke-Tests {

@@ -22,6 +22,7 @@ RID="${RID:-$os-$arch}"
 export CODESIGN_RID="$RID"
 export CODESIGN_PKCS11_MODULE="$ARTIFACTS/native/$RID/libcodesign-pkcs11.$libext"
 export CODESIGN_SERVER_BINARY="$ARTIFACTS/server/codesign-server"
+export CODESIGN_KSP_MODULE="$ARTIFACTS/native/$RID/libcodesign-ksp.$libext"
 
 # Tools the tests drive for real, as "command:debian-package".
 JAVA_TOOLS=("jar:openjdk-17-jdk-headless" "jarsigner:openjdk-17-jdk-headless" "keytool:openjdk-17-jdk-headless")
@@ -93,6 +94,8 @@ build() {
   log "publishing the PKCS#11 module with NativeAOT ($RID)"
   dotnet publish src/Pkcs11Provider.Native -c "$CONFIGURATION" -r "$RID" -nologo -clp:ErrorsOnly \
     -o "$ARTIFACTS/native/$RID"
+  log "publishing the CNG KSP bridge with NativeAOT ($RID; codesign-ksp.dll on Windows)"
+  dotnet publish src/KspBridge.Native -c "$CONFIGURATION" -r "$RID" -nologo -clp:ErrorsOnly -o "$ARTIFACTS/native/$RID"
   log "publishing codesign-server and csign"
   dotnet publish src/SigningServer -c "$CONFIGURATION" -r "$RID" --self-contained false -nologo -clp:ErrorsOnly \
     -o "$ARTIFACTS/server"
@@ -116,7 +119,17 @@ run_tests() {
     --blame-hang-timeout 10m --results-directory "$results/postgres" --logger "trx" 2>&1 | tee -a "$log_file" || status=$?
   log "running the real signing clients against SoftHSM2 and our module (tools/softhsm-harness)"
   timeout 30m tools/softhsm-harness/run.sh 2>&1 | tee "$results/harness.log" || true
+  check_build_ps1 2>&1 | tee "$results/build-ps1.log" || status=$?
   summarize "$log_file" "$status" "$results/harness.log"
+}
+
+# build.ps1 under PowerShell (a .NET tool, PowerShell 7.6.9, in artifacts/tools), so it cannot rot:
+# on Linux it also publishes the server and csign for win-x64 and says which Windows steps it skips.
+check_build_ps1() {
+  local pwsh="$ARTIFACTS/tools/pwsh"
+  [[ -x "$pwsh" ]] || dotnet tool install PowerShell --version 7.6.9 --tool-path "$ARTIFACTS/tools" >/dev/null
+  log "checking build.ps1 build under $("$pwsh" -NoProfile -Command '$PSVersionTable.PSVersion.ToString()')"
+  CODESIGN_REUSE_BUILD=1 "$pwsh" -NoProfile -NonInteractive -File ./build.ps1 build
 }
 
 # One closing line for the whole run, in the form CI reads: "tests: N passed, N failed, N skipped".

@@ -39,13 +39,7 @@ public sealed partial class Provider : IDisposable
         remote = new RemoteClient(configuration, logger);
         try
         {
-            credential = configuration.Auth switch
-            {
-                { ApiKey: { } key } => new ApiKeyCredential(key),
-                { ApiKeyFile: { } file } => ApiKeyCredential.FromFile(file),
-                { ServiceAccount: { } account } => ServiceAccountCredential.FromConfiguration(account, time),
-                _ => null,
-            };
+            credential = Credential.FromConfiguration(configuration.Auth, time);
         }
         catch
         {

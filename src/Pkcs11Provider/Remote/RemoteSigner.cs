@@ -13,7 +13,8 @@ namespace CodeSigning.Pkcs11.Remote;
 /// module's log and in the server's audit event. An approval missing is explained with the csign
 /// command to run, or, with `approval_wait_seconds`, requested and waited for.
 /// </summary>
-public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, TimeProvider time, ILogger logger)
+/// <param name="client">The client name the audit log shows (ClientContext.client); the PKCS#11 module's by default.</param>
+public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, TimeProvider time, ILogger logger, string? client = null)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -36,7 +37,7 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
                 Process = ProcessIdentity.Process,
                 Pid = ProcessIdentity.CurrentPid(),
                 CorrelationId = correlationId,
-                Client = ClientName,
+                Client = client ?? ClientName,
             },
         };
 
@@ -68,7 +69,7 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
                 ProviderLog.SignFailed(logger, signer.Name, result, ex.Reason, ex.Message, correlationId);
             }
 
-            throw new Pkcs11Exception(result, $"signing with {signer.Name} failed: {(ex.Reason.Length > 0 ? ex.Reason : ex.Status.ToString())} (correlation id {correlationId})");
+            throw new Pkcs11Exception(result, $"signing with {signer.Name} failed: {(ex.Reason.Length > 0 ? ex.Reason : ex.Status.ToString())} (correlation id {correlationId})", ex);
         }
     }
 

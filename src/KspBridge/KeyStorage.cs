@@ -1,0 +1,105 @@
+using CodeSigning.Ksp.Cng;
+using CodeSigning.Ksp.Logging;
+using CodeSigning.Pkcs11;
+using CodeSigning.Pkcs11.Configuration;
+using CodeSigning.Pkcs11.Logging;
+using CodeSigning.Pkcs11.Mechanisms;
+using CodeSigning.Pkcs11.Remote;
+using CodeSigning.Pkcs11.Tokens;
+using Microsoft.Extensions.Logging;
+
+namespace CodeSigning.Ksp;
+
+/// <summary>
+/// What one provider handle talks to: the PKCS#11 module's configuration (same file, same
+/// environment variables), server connection, credential, Signer list and remote signer. The keys
+/// are the Signers the configured credential may see; whether it may sign is asked of the server
+/// on every signature.
+/// </summary>
+public sealed class KeyStorage : IDisposable
+{
+    private static readonly string ClientName = $"codesign-ksp/{typeof(KeyStorage).Assembly.GetName().Version?.ToString(2)}";
+
+    private readonly RemoteClient remote;
+    private readonly Credential credential;
+    private readonly TokenDirectory tokens;
+    private readonly RemoteSigner signer;
+
+    private KeyStorage(ModuleConfiguration configuration, Credential credential, TimeProvider time)
+    {
+        var logger = ProviderLogging.Logger;
+        remote = new RemoteClient(configuration, logger);
+        this.credential = credential;
+        tokens = new TokenDirectory(configuration, remote, credential, time, logger);
+        signer = new RemoteSigner(remote, TimeSpan.FromSeconds(configuration.ApprovalWaitSeconds), time, logger, ClientName);
+    }
+
+    /// <summary>Reads the configuration as C_Initialize does (without pInitArgs: CODESIGN_PKCS11_CONFIG, then the default paths).</summary>
+    public static KeyStorage Open(Func<string, string?> environment, TimeProvider time)
+    {
+        Credential? credential = null;
+        try
+        {
+            var configuration = ConfigurationLoader.Load(null, environment);
+            if (configuration.LogLevel is not null || configuration.LogFile is not null)
+            {
+                var level = Enum.Parse<LogLevel>(configuration.LogLevel ?? nameof(LogLevel.Warning), ignoreCase: true);
+                ProviderLogging.Use(ProviderLogging.Create(level, configuration.LogFile));
+            }
+
+            // No PIN prompt exists on this path (signtool asks for none), so the credential must be configured.
+            credential = Credential.FromConfiguration(configuration.Auth, time)
+                ?? throw new ConfigurationException("the KSP needs credentials: set \"auth\" in the configuration or CODESIGN_API_KEY");
+            return new KeyStorage(configuration, credential, time);
+        }
+        catch (ConfigurationException ex)
+        {
+            (credential as IDisposable)?.Dispose();
+            KspLog.ConfigurationRefused(ProviderLogging.Logger, ex.Message);
+            throw new KspException(SECURITY_STATUS.NTE_PROVIDER_DLL_FAIL, ex.Message);
+        }
+    }
+
+    /// <summary>One key per Signer the credential may see (and the `signers` allow-list admits), refreshed after `cache_ttl_seconds`.</summary>
+    public IReadOnlyList<SignerSnapshot> Keys()
+    {
+        try
+        {
+            return [.. tokens.List().Select(t => t.Snapshot!)];
+        }
+        catch (RemoteException ex)
+        {
+            throw KspErrors.From(ex, "listing the Signers failed");
+        }
+    }
+
+    /// <summary>The key named <paramref name="name"/> (the Signer's name, or its id: the key's unique name).</summary>
+    public SignerSnapshot Find(string name)
+    {
+        var keys = Keys();
+        return keys.FirstOrDefault(s => s.Name == name) ?? keys.FirstOrDefault(s => s.Id == name)
+            ?? throw new KspException(SECURITY_STATUS.NTE_BAD_KEYSET, $"no Signer named \"{CallerText.Escape(name)}\" is visible to this credential");
+    }
+
+    public byte[] Sign(SignerSnapshot key, SignatureInput input)
+    {
+        try
+        {
+            return signer.Sign(credential.GetBearer(remote), key, input);
+        }
+        catch (Pkcs11Exception ex) when (ex.InnerException is RemoteException failure)
+        {
+            throw KspErrors.From(failure, $"signing with {key.Name} failed");
+        }
+        catch (RemoteException ex)
+        {
+            throw KspErrors.From(ex, $"signing with {key.Name} failed");
+        }
+    }
+
+    public void Dispose()
+    {
+        remote.Dispose();
+        (credential as IDisposable)?.Dispose();
+    }
+}
