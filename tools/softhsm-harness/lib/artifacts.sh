@@ -1,6 +1,7 @@
 # The unsigned inputs every client signs, made once per run so every module signs the same bytes.
 
-# make_artifacts DIR: DIR/in.jar, in.apk, in.exe, in.msi, data.bin (+ its SHA-2 digests).
+# make_artifacts DIR: DIR/in.jar, in.apk, in.exe, in.msi, in.ps1, in.cat (listing in.ps1), data.bin
+# (+ its SHA-2 digests).
 make_artifacts() {
   local d="$1" h
   mkdir -p "$d/jar" "$d/apk" "$d/msi"
@@ -39,6 +40,9 @@ XML
 </Wix>
 WXS
   (cd "$d/msi" && wixl -o "$d/in.msi" harness.wxs)
+
+  printf 'Write-Output "CodeSigning harness"\r\n' >"$d/in.ps1"
+  make_catalog "$d/in.cat" "$d/in.ps1"
 
   # 100 kB: enough for hash-and-sign mechanisms to go through several C_SignUpdate calls.
   head -c 100000 /dev/urandom >"$d/data.bin"
