@@ -44,6 +44,7 @@ TEST_TOOLS=(
   "aapt:aapt"
   "wixl:wixl"
   "unzip:unzip"
+  "sbsign:sbsigntool"
 )
 
 # What ./build.sh bench drives besides the build: the reference token, openssl speed, gcc for the

@@ -1,6 +1,6 @@
 # The unsigned inputs every client signs, made once per run so every module signs the same bytes.
 
-# make_artifacts DIR: DIR/in.jar, in.apk, in.exe, in.msi, in.ps1, in.cat (listing in.ps1), data.bin
+# make_artifacts DIR: DIR/in.jar, in.apk, in.exe, in.efi, in.msi, in.ps1, in.cat (listing in.ps1), data.bin
 # (+ its SHA-2 digests).
 make_artifacts() {
   local d="$1" h
@@ -17,6 +17,7 @@ XML
   (cd "$d/jar" && aapt add "$d/in.apk" hello.txt >/dev/null)
 
   perl "$HARNESS_DIR/lib/mkpe.pl" "$d/in.exe"
+  perl "$HARNESS_DIR/lib/mkpe.pl" "$d/in.efi" 10
 
   printf 'CodeSigning harness payload\n' >"$d/msi/hello.txt"
   cat >"$d/msi/harness.wxs" <<'WXS'
