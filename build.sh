@@ -45,6 +45,15 @@ TEST_TOOLS=(
   "wixl:wixl"
   "unzip:unzip"
   "sbsign:sbsigntool"
+  # OpenPGP through gnupg-pkcs11-scd: gpg, rpm --addsign, debsigs, skopeo simple signing.
+  "gpg:gpg"
+  "gpg-agent:gpg-agent"
+  "gnupg-pkcs11-scd:gnupg-pkcs11-scd"
+  "rpm:rpm"
+  "rpmbuild:rpm"
+  "debsigs:debsigs"
+  "debsig-verify:debsig-verify"
+  "skopeo:skopeo"
 )
 
 # What ./build.sh bench drives besides the build: the reference token, openssl speed, gcc for the

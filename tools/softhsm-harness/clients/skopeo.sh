@@ -7,8 +7,7 @@ client_skopeo() {
   step "skopeo copy --sign-by" skopeo copy --quiet --sign-by "$GPG_FPR" --sign-identity "$identity" \
     "oci:$ARTIFACTS/oci:harness" "dir:$dest" || return 1
   [[ -s "$dest/signature-1" ]] || { echo "skopeo wrote no signature-1" >"$REASON_FILE"; return 1; }
-  step "a fresh keyring imports the public key" env GNUPGHOME="$OUT/verify" sh -c \
-    'mkdir -m 700 "$GNUPGHOME" && gpg --batch --import "$1"' _ "$OUT/gpg-pub.asc" || return 1
+  step "a fresh keyring imports the public key" gpg_verify_home || return 1
   capture "skopeo standalone-verify" "$OUT/verify.txt" env GNUPGHOME="$OUT/verify" \
     skopeo standalone-verify "$dest/manifest.json" "$identity" "$GPG_FPR" "$dest/signature-1" || return 1
   expect_output "the signature names the image's manifest digest" "$OUT/verify.txt" \

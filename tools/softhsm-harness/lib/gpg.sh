@@ -2,6 +2,21 @@
 # module's RSA keys as a card, and an OpenPGP key is made on the card key's keygrip. gnupg-pkcs11-scd
 # 0.10 offers RSA keys only, so the OpenPGP clients sign with the rsa Signer alone.
 
+# gpg_verify_home: $OUT/verify, a GNUPGHOME for the verifier holding only the exported public key.
+gpg_verify_home() {
+  mkdir -m 700 "$OUT/verify"
+  GNUPGHOME="$OUT/verify" gpg --batch --import "$OUT/gpg-pub.asc"
+}
+
+# gpg_stop_agents: the agents (and card daemon) the client's homes started.
+gpg_stop_agents() {
+  local home
+  for home in "$OUT/gnupg" "$OUT/verify"; do
+    [[ -d "$home" ]] && GNUPGHOME="$home" gpgconf --kill all >/dev/null 2>&1
+  done
+  return 0
+}
+
 # gpg_card_key: a fresh GNUPGHOME in $OUT/gnupg holding an OpenPGP key on the rsa Signer's token;
 # exports GNUPGHOME and GPG_FPR (its fingerprint), writes $OUT/gpg-pub.asc. The agent and the card
 # daemon stop when the client's subshell exits. A login-required module gets its PIN from a
@@ -11,7 +26,7 @@ gpg_card_key() {
   signer=$(signer_name rsa)
   export GNUPGHOME="$OUT/gnupg"
   mkdir -m 700 "$GNUPGHOME"
-  trap 'gpgconf --kill all >/dev/null 2>&1 || true' EXIT
+  trap 'gpg_stop_agents' EXIT
   # Assuan pinentry: OK to everything, the PIN (from a 0600 file) to GETPIN.
   (umask 077 && printf '%s\n' "$MODULE_PIN" >"$GNUPGHOME/pin")
   cat >"$GNUPGHOME/pinentry.sh" <<'SH'
@@ -28,8 +43,9 @@ SH
   chmod 700 "$GNUPGHOME/pinentry.sh"
   printf 'scdaemon-program %s\npinentry-program %s\n' "$(command -v gnupg-pkcs11-scd)" "$GNUPGHOME/pinentry.sh" \
     >"$GNUPGHOME/gpg-agent.conf"
-  # A login-required token shows its objects (the certificate included) only after login.
-  printf 'log-file %s\nproviders p1\nprovider-p1-library %s\n%s' "$OUT/gnupg-pkcs11-scd.log" "$MODULE_LIB" \
+  # A login-required token shows its objects (the certificate included) only after login. debug-all
+  # logs every PKCS#11 return code (never the PIN).
+  printf 'verbose\ndebug-all\nlog-file %s\nproviders p1\nprovider-p1-library %s\n%s' "$OUT/gnupg-pkcs11-scd.log" "$MODULE_LIB" \
     "${MODULE_PIN:+provider-p1-cert-private
 }" >"$GNUPGHOME/gnupg-pkcs11-scd.conf"
   # SHA-256 where a tool leaves the choice to gpg (debsigs' --openpgp would take SHA-1, which our
