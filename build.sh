@@ -54,6 +54,8 @@ TEST_TOOLS=(
   "debsigs:debsigs"
   "debsig-verify:debsig-verify"
   "skopeo:skopeo"
+  "p11-kit:p11-kit"
+  "runuser:util-linux"
 )
 
 # What ./build.sh bench drives besides the build: the reference token, openssl speed, gcc for the
