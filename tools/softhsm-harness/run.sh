@@ -41,7 +41,7 @@ for f in "$HARNESS_DIR"/lib/*.sh "$HARNESS_DIR"/clients/*.sh; do
   source "$f"
 done
 
-CLIENTS=(jarsigner apksigner osslsigncode osslsigncode-scripts openssl pkcs11-tool p11tool sbsign gpg rpm debsigs skopeo p11-kit)
+CLIENTS=(jarsigner apksigner osslsigncode osslsigncode-scripts openssl pkcs11-tool p11tool sbsign gpg rpm debsigs skopeo p11-kit sign-file)
 if [[ -n "$CLIENTS_SELECTED" ]]; then
   IFS=',' read -r -a chosen <<<"$CLIENTS_SELECTED"
   for client in "${chosen[@]}"; do
