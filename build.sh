@@ -55,6 +55,8 @@ TEST_TOOLS=(
   "debsig-verify:debsig-verify"
   "skopeo:skopeo"
   "p11-kit:p11-kit"
+  "/usr/lib/$(uname -m)-linux-gnu/p11-kit-proxy.so:p11-kit-modules"
+  "gpgconf:gpgconf"
   "runuser:util-linux"
 )
 

@@ -139,7 +139,7 @@ internal static class Pkcs11Commands
         yield return new("apksigner (the JDK must export SunPKCS11 to it)",
             $"apksigner -J-add-exports=jdk.crypto.cryptoki/sun.security.pkcs11=ALL-UNNAMED sign --provider-class sun.security.pkcs11.SunPKCS11 --provider-arg {paths.SunConfig} --ks NONE --ks-type PKCS11 --ks-pass pass:none --ks-key-alias {signer} --min-sdk-version 24 --out app-signed.apk app.apk",
             "apksigner verify -v --print-certs --min-sdk-version 23 app-signed.apk");
-        yield return new("osslsigncode (libp11; PE, MSI, CAB; PowerShell scripts and catalogs need osslsigncode 2.8 or later)",
+        yield return new("osslsigncode (libp11; PE, MSI, CAB; PowerShell scripts, catalogs and APPX need osslsigncode 2.8 or later)",
             $"osslsigncode sign -pkcs11module {paths.Module} -key '{uri}' -certs {paths.Chain} -h sha256 -in app.exe -out app-signed.exe",
             $"osslsigncode verify -CAfile {paths.Root} -in app-signed.exe");
         yield return new("openssl (libp11 engine; with --tool openssl: OPENSSL_CONF={paths.OpensslConfig} instead of PKCS11_MODULE_PATH)",

@@ -2,9 +2,9 @@
 # `osslsigncode verify` against the module's root only. The PIN goes through -pass: libp11 0.4.12
 # takes at most 32 characters from a URI's pin-value, less than an API key.
 #   osslsigncode          a PE file and an MSI (any osslsigncode)
-#   osslsigncode-scripts  a PowerShell script and a catalog (.cat), which need osslsigncode 2.8 or
-#                         later (PowerShell signing and CAT verification came in 2.8; Debian 12
-#                         ships 2.5, bookworm-backports 2.9)
+#   osslsigncode-scripts  a PowerShell script, a catalog (.cat) and an APPX package, which need
+#                         osslsigncode 2.8 or later (PowerShell signing and CAT verification came
+#                         in 2.8; Debian 12 ships 2.5, bookworm-backports 2.9)
 OSSLSIGNCODE_SCRIPTS_VERSION=2.8
 
 client_osslsigncode() {
@@ -24,11 +24,15 @@ client_osslsigncode_scripts() {
     return 0
   fi
   for kind in "${KINDS[@]}"; do
-    for file in ps1 cat; do
+    for file in ps1 cat appx; do
       osslsigncode_sign_verify "$kind" "$file" || return 1
     done
     expect_output "the signed script keeps its code ($kind)" "$OUT/signed-$kind.ps1" '^Write-Output "CodeSigning harness"' || return 1
     expect_output "the signed script carries a signature block ($kind)" "$OUT/signed-$kind.ps1" '^# SIG # Begin signature block' || return 1
+    # The verifier reads the package: one changed byte in a file fails it.
+    perl -pe 's/harness payload/harness PAYLOAD/' "$OUT/signed-$kind.appx" >"$OUT/tampered-$kind.appx"
+    expect_refusal "osslsigncode verify of a changed APPX ($kind)" 'MISMATCH' \
+      osslsigncode verify -CAfile "$TRUST_ROOT" -in "$OUT/tampered-$kind.appx" || return 1
     capture "osslsigncode verify -verbose cat ($kind)" "$OUT/catalog-$kind.txt" \
       osslsigncode verify -verbose -CAfile "$TRUST_ROOT" -in "$OUT/signed-$kind.cat" || return 1
     expect_output "the catalog lists its member ($kind)" "$OUT/catalog-$kind.txt" \

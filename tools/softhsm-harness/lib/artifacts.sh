@@ -1,6 +1,6 @@
 # The unsigned inputs every client signs, made once per run so every module signs the same bytes.
 
-# make_artifacts DIR: DIR/in.jar, in.apk, in.exe, in.efi, in.msi, in.ps1, in.cat (listing in.ps1),
+# make_artifacts DIR: DIR/in.jar, in.apk, in.exe, in.efi, in.msi, in.ps1, in.cat (listing in.ps1), in.appx,
 # in.rpm, in.deb, oci/ (an OCI image layout, tag harness), data.bin (+ its SHA-2 digests).
 make_artifacts() {
   local d="$1" h
@@ -44,6 +44,14 @@ WXS
 
   printf 'Write-Output "CodeSigning harness"\r\n' >"$d/in.ps1"
   make_catalog "$d/in.cat" "$d/in.ps1"
+  mkdir -p "$d/appx"
+  cat >"$d/appx/AppxManifest.xml" <<'XML'
+<?xml version="1.0" encoding="utf-8"?>
+<Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10">
+  <Identity Name="CodeSigning.Harness" Publisher="CN=CodeSigning harness" Version="1.0.0.0"/>
+</Package>
+XML
+  perl "$HARNESS_DIR/lib/mkappx.pl" "$d/in.appx" "$d/appx/AppxManifest.xml" "$d/jar/hello.txt"
 
   make_rpm "$d/rpm" "$d/in.rpm"
   make_deb "$d/deb" "$d/in.deb"
