@@ -120,20 +120,26 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
     public async Task The_printed_openssl_and_apksigner_commands_sign()
     {
         var target = _dir.File("p11");
-        var output = await fixture.Admin.OkAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", PublishedModule);
+        var output = await fixture.Admin.OkAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", PublishedModule, "--tool", "openssl");
         await File.WriteAllTextAsync(_dir.File("file"), "signed through the printed command");
         await File.WriteAllTextAsync(_dir.File("AndroidManifest.xml"), "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\" package=\"com.example.setup\"/>");
         var (exitCode, log) = await ExternalTool.RunAsync("aapt", "package", "-f", "-M", _dir.File("AndroidManifest.xml"), "-F", _dir.File("app.apk"));
         Assert.True(exitCode == 0, log);
 
-        await RunPrintedAsync(output, "PKCS11_MODULE_PATH=", target);
         (exitCode, log) = await ExternalTool.RunAsync("openssl", "x509", "-in", Path.Combine(target, "chain.pem"), "-pubkey", "-noout", "-out", _dir.File("key.pem"));
         Assert.True(exitCode == 0, log);
-        (exitCode, log) = await ExternalTool.RunAsync("openssl", "dgst", "-sha256", "-verify", _dir.File("key.pem"), "-signature", _dir.File("file.sig"), _dir.File("file"));
-        Assert.True(exitCode == 0, log);
+        var openssl = PrintedLine(output, "PKCS11_MODULE_PATH=");
+        // As printed, and with the engine section --tool openssl wrote instead of the variable.
+        foreach (var line in new[] { openssl, openssl.Replace($"PKCS11_MODULE_PATH={PublishedModule}", $"OPENSSL_CONF={target}/openssl.cnf", StringComparison.Ordinal) })
+        {
+            File.Delete(_dir.File("file.sig"));
+            await RunAsync(line, target);
+            (exitCode, log) = await ExternalTool.RunAsync("openssl", "dgst", "-sha256", "-verify", _dir.File("key.pem"), "-signature", _dir.File("file.sig"), _dir.File("file"));
+            Assert.True(exitCode == 0, $"{line}\n{log}");
+        }
 
-        await RunPrintedAsync(output, "apksigner -J", target);
-        var verification = await RunPrintedAsync(output, "apksigner verify", target);
+        await RunAsync(PrintedLine(output, "apksigner -J"), target);
+        var verification = await RunAsync(PrintedLine(output, "apksigner verify"), target);
         Assert.Contains("Verified using v1 scheme (JAR signing): true", verification, StringComparison.Ordinal);
         Assert.Contains("Verified using v2 scheme (APK Signature Scheme v2): true", verification, StringComparison.Ordinal);
     }
@@ -156,7 +162,7 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
         document["tls_ca_file"] = Path.Combine(target, "tls.pem");
         await File.WriteAllTextAsync(config, document.ToJsonString());
         await File.WriteAllTextAsync(_dir.File("file"), "signed through p11-kit-proxy");
-        var line = output.Split('\n').Select(l => l.Trim()).First(l => l.Contains("p11-kit-proxy.so", StringComparison.Ordinal));
+        var line = PrintedLine(output, "pkcs11-tool --module /usr/lib/$(uname -m)-linux-gnu/p11-kit-proxy.so");
         var command = $"cd '{_dir.Path}' && XDG_CONFIG_HOME='{configHome}' HOME='{_dir.Path}' {line}";
 
         var asRoot = Environment.UserName == "root";
@@ -176,10 +182,12 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
         Assert.True(exitCode == 0, log);
     }
 
-    /// <summary>Runs the printed line starting with PREFIX in bash, in the test directory, and insists on success.</summary>
-    private async Task<string> RunPrintedAsync(string output, string prefix, string target)
+    private static string PrintedLine(string output, string prefix) =>
+        output.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>Runs a printed LINE in bash, in the test directory, with the written configuration, and insists on success.</summary>
+    private async Task<string> RunAsync(string line, string target)
     {
-        var line = output.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(prefix, StringComparison.Ordinal));
         var environment = new Dictionary<string, string> { ["CODESIGN_PKCS11_CONFIG"] = Path.Combine(target, "pkcs11.json") };
         var (exitCode, log) = await ExternalTool.RunAsync(environment, "bash", "-c", $"cd '{_dir.Path}' && {line}");
         Assert.True(exitCode == 0, $"{line}\n{log}");
