@@ -16,7 +16,8 @@
 # "FAIL <client> <module>: <reason>" per client and module, then "N passed, M failed, K skipped";
 # exits 1 when anything failed. "ours" needs `./build.sh build` first.
 # Environment: CODESIGN_PKCS11_MODULE, CODESIGN_SERVER_BINARY, CODESIGN_CLI_BINARY (default: the
-# build outputs), HARNESS_SOFTHSM_LIB, HARNESS_STEP_TIMEOUT (seconds per step, default 180).
+# build outputs), HARNESS_SOFTHSM_LIB, HARNESS_P11KIT_PROXY, HARNESS_PKCS11_PROVIDER (sign-file),
+# HARNESS_STEP_TIMEOUT (seconds per step, default 180).
 set -euo pipefail
 
 HARNESS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --clients) CLIENTS_SELECTED="$2"; shift 2 ;;
     --spy) HARNESS_SPY_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --keep) HARNESS_KEEP=1; shift ;;
-    -h | --help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

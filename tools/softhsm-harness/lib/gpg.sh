@@ -49,7 +49,7 @@ SH
     "${MODULE_PIN:+provider-p1-cert-private
 }" >"$GNUPGHOME/gnupg-pkcs11-scd.conf"
   # SHA-256 where a tool leaves the choice to gpg (debsigs' --openpgp would take SHA-1, which our
-  # server refuses).
+  # module refuses).
   printf 'personal-digest-preferences SHA256\ncert-digest-algo SHA256\n' >"$GNUPGHOME/gpg.conf"
 
   # LEARN --sendinfo makes the agent store a stub for every card key (what `gpg --card-status` does);
