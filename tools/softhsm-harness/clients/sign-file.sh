@@ -1,6 +1,6 @@
-# sign-file (kernel modules) loads the key through OpenSSL 3's pkcs11-provider; Debian 12 ships no
-# such provider (nor does libp11's engine work here: sign-file asks for a provider URI), so the
-# client is skipped unless a packaged provider and sign-file (linux-kbuild-*) are installed. Then it
+# sign-file (kernel modules) built against OpenSSL 3 loads the key through the pkcs11 provider
+# (OSSL_STORE; libp11's engine is not used); Debian 12 ships no such provider, so the client is
+# skipped unless a packaged provider and sign-file (linux-kbuild-*) are installed. Then it
 # signs a stand-in module detached (-d) and openssl cms checks the signature against the leaf and
 # the root. docs/clients/sign-file.md has the recipe, with the `default_properties = ?provider=default`
 # setting our module's own TLS needs.
