@@ -144,15 +144,18 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
     /// <summary>
     /// The p11-kit module file lets pkcs11-tool sign through p11-kit-proxy.so with the printed line.
     /// p11-kit reads no per-user module file for root: as root the line runs as nobody, who owns
-    /// the files (and a copy of the server's CA file, which the test server keeps to itself).
+    /// the files (and copies of the module and of the server's CA file).
     /// </summary>
     [Fact]
     public async Task The_printed_p11_kit_command_signs_through_p11_kit_proxy_as_an_unprivileged_user()
     {
         var target = _dir.File("p11");
         var configHome = _dir.File("config");
+        // The checkout may sit where nobody cannot read (/root): the user gets a copy of the module.
+        var module = _dir.File("libcodesign-pkcs11.so");
+        File.Copy(PublishedModule, module);
         var output = await fixture.Admin.With("XDG_CONFIG_HOME", configHome)
-            .OkAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", PublishedModule, "--p11-kit");
+            .OkAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", module, "--p11-kit");
         var config = Path.Combine(target, "pkcs11.json");
         var document = JsonNode.Parse(await File.ReadAllTextAsync(config))!;
         File.Copy(fixture.CaFile, Path.Combine(target, "tls.pem"));

@@ -41,8 +41,10 @@ p11_kit_user_files() {
     printf 'module: %s\n' "$MODULE_LIB" >"$home/config/pkcs11/modules/harness.module"
     return 0
   fi
+  # The checkout may sit where the user cannot read (/root): the module is copied too.
+  cp "$MODULE_LIB" "$home/module.so"
   for f in tls.pem api-key; do cp "$WORK/ours/$f" "$home/$f"; done
   sed -e "s|$WORK/ours/tls.pem|$home/tls.pem|" -e "s|$WORK/ours/api-key|$home/api-key|" \
     -e "s|$WORK/ours/codesign-pkcs11.log|$home/codesign-pkcs11.log|" "$config" >"$home/pkcs11.json"
-  printf 'module: %s\nx-init-reserved: %s\n' "$MODULE_LIB" "$home/pkcs11.json" >"$home/config/pkcs11/modules/harness.module"
+  printf 'module: %s\nx-init-reserved: %s\n' "$home/module.so" "$home/pkcs11.json" >"$home/config/pkcs11/modules/harness.module"
 }
