@@ -1,7 +1,7 @@
 # debsigs --sign=origin through gpg and gnupg-pkcs11-scd (lib/gpg.sh) on a .deb built in the run,
 # checked by debsig-verify with a policy and keyring of the run's own (--policies-dir,
 # --keyrings-dir). debsigs runs `gpg --openpgp --detach-sign`, whose digest would be SHA-1 (refused
-# by our server): gpg.conf's personal-digest-preferences SHA256 makes it SHA-256.
+# by our module): gpg.conf's personal-digest-preferences SHA256 makes it SHA-256.
 client_debsigs() {
   local deb="$OUT/signed.deb" keyid policies="$OUT/debsig/policies" keyrings="$OUT/debsig/keyrings"
   gpg_card_key || return 1
