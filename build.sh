@@ -39,11 +39,26 @@ TEST_TOOLS=(
   "softhsm2-util:softhsm2"
   "p11tool:gnutls-bin"
   "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl"
+  # osslsigncode-scripts needs 2.8 or later (bookworm-backports; Debian 12's own 2.5 is reported as skipped).
   "osslsigncode:osslsigncode"
   "apksigner:apksigner"
   "aapt:aapt"
   "wixl:wixl"
   "unzip:unzip"
+  "sbsign:sbsigntool"
+  # OpenPGP through gnupg-pkcs11-scd: gpg, rpm --addsign, debsigs, skopeo simple signing.
+  "gpg:gpg"
+  "gpg-agent:gpg-agent"
+  "gnupg-pkcs11-scd:gnupg-pkcs11-scd"
+  "rpm:rpm"
+  "rpmbuild:rpm"
+  "debsigs:debsigs"
+  "debsig-verify:debsig-verify"
+  "skopeo:skopeo"
+  "p11-kit:p11-kit"
+  "/usr/lib/$(uname -m)-linux-gnu/p11-kit-proxy.so:p11-kit-modules"
+  "gpgconf:gpgconf"
+  "runuser:util-linux"
 )
 
 # What ./build.sh bench drives besides the build: the reference token, openssl speed, gcc for the
@@ -133,7 +148,7 @@ check_build_ps1() {
 }
 
 # One closing line for the whole run, in the form CI reads: "tests: N passed, N failed, N skipped".
-# The harness log (third argument) ends with "N passed, M failed"; no such line counts as a failure.
+# The harness log (third argument) ends with "N passed, M failed, K skipped"; no such line counts as a failure.
 summarize() {
   local file="$1" status="$2" harness="${3:-}" passed=0 failed=0 skipped=0 assemblies=0 line p f s
   while IFS= read -r line; do
@@ -144,9 +159,10 @@ summarize() {
   done < <(grep -E '^(Passed|Failed)! +- Failed: ' "$file" || true)
   if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
   if [[ -n "$harness" ]]; then
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$harness" | tail -n 1 || true)
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$harness" | tail -n 1 || true)
     if [[ -n "$line" ]]; then
-      passed=$((passed + ${line%% *})); f=${line#*, }; failed=$((failed + ${f%% *}))
+      read -r p _ f _ s _ <<<"${line//,/}"
+      passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
     else
       echo "build.sh: the harness did not finish" >&2; failed=$((failed + 1))
     fi

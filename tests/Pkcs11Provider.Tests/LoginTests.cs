@@ -27,6 +27,19 @@ public sealed class LoginTests(FakeServerFixture fixture) : ProviderTestBase(fix
         Assert.True(((ECDsa)Fixture.P256.Key).VerifyData("data"u8, signature, HashAlgorithmName.SHA256));
     }
 
+    /// <summary>gnupg-pkcs11-scd identifies a card by its serial: login must not turn it into another card.</summary>
+    [Fact]
+    public void The_token_serial_is_the_same_before_and_after_login()
+    {
+        var session = OpenWithoutCredentials();
+        var before = P.GetTokenInfo(slot).Serial;
+
+        P.Login(session, CKU.CKU_USER, FakeServerFixture.ApiKey);
+
+        Assert.Equal(16, before.Length);
+        Assert.Equal(before, P.GetTokenInfo(slot).Serial);
+    }
+
     [Fact]
     public void A_wrong_pin_is_pin_incorrect_and_leaves_the_session_logged_out()
     {

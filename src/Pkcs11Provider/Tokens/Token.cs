@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using CodeSigning.Pkcs11.Objects;
 
 namespace CodeSigning.Pkcs11.Tokens;
@@ -10,6 +12,7 @@ public sealed class Token
 {
     private readonly ObjectHandles handles;
     private volatile State? state;
+    private string? serial;
 
     public Token(ulong slotId, string signerReference, bool loginRequired, ObjectHandles handles)
     {
@@ -33,20 +36,23 @@ public sealed class Token
     /// <summary>Token label: the Signer name.</summary>
     public string Label => Snapshot?.Name ?? SignerReference;
 
-    /// <summary>Token serial: the Signer id, shortened to the 16 characters CK_TOKEN_INFO holds.</summary>
-    public string Serial
-    {
-        get
-        {
-            var id = Snapshot?.Id.Replace("-", "", StringComparison.Ordinal) ?? "";
-            return id.Length > 16 ? id[..16] : id;
-        }
-    }
+    /// <summary>
+    /// Token serial, fixed for the token's life (tools such as gnupg-pkcs11-scd identify a card by it,
+    /// so it must not change at login): the Signer id shortened to the 16 characters CK_TOKEN_INFO
+    /// holds, or for a login-required token, whose id is unknown until login, the first 16 hex digits
+    /// of SHA-256 over the configured reference.
+    /// </summary>
+    public string Serial => serial ??= LoginRequired ? ReferenceDigest(SignerReference) : Shorten(SignerReference.Replace("-", "", StringComparison.Ordinal));
 
     public IReadOnlyList<TokenObject> Objects => state?.Objects ?? [];
 
     /// <summary>Replaces key and chain with what the server sent last; object handles stay the same.</summary>
     public void Update(SignerSnapshot snapshot) => state = new State(snapshot, SignerObjects.Build(snapshot, handles));
+
+    private static string ReferenceDigest(string reference) =>
+        Shorten(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference))));
+
+    private static string Shorten(string value) => value.Length > 16 ? value[..16] : value;
 
     private sealed record State(SignerSnapshot Snapshot, IReadOnlyList<TokenObject> Objects);
 }

@@ -1,23 +1,8 @@
-# openssl dgst -sign and pkeyutl -sign through the libp11 engine, verified with the token's leaf key.
-# The PIN is the engine's PIN setting: libp11 0.4.12 caps a URI's pin-value and its prompt at 32
-# characters, less than an API key.
+# openssl dgst -sign and pkeyutl -sign through the libp11 engine (engine_openssl_cnf), verified with
+# the token's leaf key.
 client_openssl() {
   local kind signer key pub pss
-  export OPENSSL_CONF="$OUT/openssl.cnf"
-  (umask 077 && cat >"$OPENSSL_CONF" <<CNF
-openssl_conf = openssl_init
-[openssl_init]
-engines = engine_section
-[engine_section]
-pkcs11 = pkcs11_section
-[pkcs11_section]
-engine_id = pkcs11
-dynamic_path = $ENGINE_LIB
-MODULE_PATH = $MODULE_LIB
-init = 0
-${MODULE_PIN:+PIN = $MODULE_PIN}
-CNF
-  )
+  engine_openssl_cnf
   for kind in "${KINDS[@]}"; do
     signer=$(signer_name "$kind"); pub="$(kind_dir "$kind")/pub.pem"
     key="pkcs11:token=$signer;object=$signer;type=private"

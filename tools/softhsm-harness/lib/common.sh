@@ -56,28 +56,38 @@ expect_output() {
 # note TEXT: a remark shown in the PASS line (an intended difference, a mechanism SoftHSM2 lacks).
 note() { printf '%s\n' "$*" >>"$NOTES_FILE"; }
 
+# skip REASON: the client cannot run on this machine (a tool missing or too old); run_client reports
+# "SKIP" with REASON, never "PASS". The client returns right after it.
+skip() { printf '%s\n' "$*" >"$SKIP_FILE"; }
+
 PASSED=0
 FAILED=0
+SKIPPED=0
 
-# record "PASS ..." | "FAIL ...": counts and prints one summary line.
+# record "PASS ..." | "FAIL ..." | "SKIP ...": counts and prints one summary line.
 record() {
-  if [[ "$1" == PASS* ]]; then PASSED=$((PASSED + 1)); else FAILED=$((FAILED + 1)); fi
+  case "$1" in
+    PASS*) PASSED=$((PASSED + 1)) ;;
+    SKIP*) SKIPPED=$((SKIPPED + 1)) ;;
+    *) FAILED=$((FAILED + 1)) ;;
+  esac
   printf '%s\n' "$1"
 }
 
 # run_client CLIENT MODULE: runs client_CLIENT in a subshell against MODULE's descriptor and prints
-# "PASS CLIENT MODULE" or "FAIL CLIENT MODULE: reason (log)".
+# "PASS CLIENT MODULE", "SKIP CLIENT MODULE: reason" or "FAIL CLIENT MODULE: reason (log)".
 run_client() {
   local client="$1" module="$2" dir="$WORK/out/$2/$1" line
   mkdir -p "$dir"
-  export CLIENT_LOG="$dir/client.log" REASON_FILE="$dir/reason" NOTES_FILE="$dir/notes" OUT="$dir"
-  : >"$CLIENT_LOG"; rm -f "$REASON_FILE" "$NOTES_FILE"
+  export CLIENT_LOG="$dir/client.log" REASON_FILE="$dir/reason" NOTES_FILE="$dir/notes" SKIP_FILE="$dir/skip" OUT="$dir"
+  : >"$CLIENT_LOG"; rm -f "$REASON_FILE" "$NOTES_FILE" "$SKIP_FILE"
   if (
     # shellcheck source=/dev/null
     source "$WORK/modules/$module.env"
     use_spy "$client" "$module"
     "client_${client//-/_}"
   ); then
+    if [[ -s "$SKIP_FILE" ]]; then record "SKIP $client $module: $(cat "$SKIP_FILE")"; return; fi
     line="PASS $client $module"
     [[ -s "$NOTES_FILE" ]] && line+=" ($(paste -sd, "$NOTES_FILE" | sed 's/,/, /g'))"
   else
