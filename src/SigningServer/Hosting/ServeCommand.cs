@@ -18,13 +18,18 @@ public static class ServeCommand
         await using var app = ServerHost.Build(options, settings, clock, tls?.Certificate);
         await app.StartAsync().ConfigureAwait(false);
         var url = ServerHost.ListeningUrl(app, options).ToString().TrimEnd('/');
-        ServerLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server"), url, options.DataDir,
-            app.Services.GetRequiredService<KeyVaults>().DefaultKind);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server");
+        ServerLog.Listening(logger, url, options.DataDir, app.Services.GetRequiredService<KeyVaults>().DefaultKind);
         // The lines scripts and tests wait for, on stdout; "listening on" last, so that whoever
         // stops reading there has seen the certificate too.
         if (tls is not null)
         {
             Console.Out.WriteLine($"tls certificate: {tls.CertificatePemPath} sha256:{tls.Sha256Fingerprint}");
+        }
+        foreach (var tsa in ServerHost.TimestampUrls(app, options))
+        {
+            ServerLog.TimestampListening(logger, tsa.ToString(), options.TimestampingOrDefault.Access.ToString().ToLowerInvariant());
+            Console.Out.WriteLine($"timestamp authority: {tsa}");
         }
         Console.Out.WriteLine($"listening on {url}");
         Console.Out.Flush();
