@@ -13,7 +13,8 @@ public sealed record BenchReport(
     MultipartResult Multipart,
     IReadOnlyList<ColdStartResult> ColdStart,
     IReadOnlyList<SustainedResult> Sustained,
-    IReadOnlyList<TargetResult> Targets);
+    IReadOnlyList<TargetResult> Targets,
+    IReadOnlyList<TimestampRow> Timestamps);
 
 /// <summary>One cell of the throughput matrix. Path: library, softhsm2, raw or grpc.</summary>
 public sealed record ThroughputRow(string Path, string Algorithm, int Threads, double SignaturesPerSecond, double P50Ms, double P99Ms,
