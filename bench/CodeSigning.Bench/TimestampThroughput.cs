@@ -17,6 +17,14 @@ public static class TimestampThroughput
         await using var server = await ServerProcess.StartAsync(serveArguments: ["--tsa-listen", "127.0.0.1:0", "--tsa-rate-limit", "0"]).ConfigureAwait(false);
         var url = server.TimestampUrls.Single(u => u.Scheme == "http");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = threadCounts.Max() });
+        // The first timestamps pay for JIT on both sides and the serial block: not what a run measures.
+        using (var warm = new Worker(http, url))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                warm.Sign();
+            }
+        }
         return [.. threadCounts.Select(threads => TimestampRow.From(LoadRunner.Run(threads, warmup, duration, () => new Worker(http, url))))];
     }
 

@@ -199,6 +199,21 @@ public sealed class TimestampTests(TimestampFixture fixture) : IClassFixture<Tim
         Assert.True(summaries.GetProperty("events").GetArrayLength() < 50);
     }
 
+    /// <summary>Two replicas on one PostgreSQL database: one TSA certificate, made once, and serials that never collide.</summary>
+    [Fact]
+    public async Task Replicas_share_one_tsa_certificate_and_never_hand_out_the_same_serial()
+    {
+        await using var first = await ServerProcess.StartAsync(postgres: true, serveArguments: ["--tsa-listen", "127.0.0.1:0"]);
+        await using var second = await first.StartReplicaAsync();
+        var firstUrl = first.TimestampUrls.Single(u => u.Scheme == "http");
+        var secondUrl = second.TimestampUrls.Single(u => u.Scheme == "http");
+
+        var serials = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => SerialAsync(i % 2 == 0 ? firstUrl : secondUrl, i)));
+
+        Assert.Equal(300, serials.Distinct().Count());
+        Assert.Equal((await TsaCertificateAsync(first)).Thumbprint, (await TsaCertificateAsync(second)).Thumbprint);
+    }
+
     [Fact]
     public async Task Turned_off_there_is_no_endpoint()
     {
