@@ -15,7 +15,7 @@ public static class TimestampThroughput
     public static async Task<List<TimestampRow>> RunAsync(IReadOnlyList<int> threadCounts, TimeSpan warmup, TimeSpan duration)
     {
         await using var server = await ServerProcess.StartAsync(serveArguments: ["--tsa-listen", "127.0.0.1:0", "--tsa-rate-limit", "0"]).ConfigureAwait(false);
-        var url = server.TimestampUrls.Single(u => u.Scheme == "http");
+        var url = server.TimestampUrl!;
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = threadCounts.Max() });
         // The first timestamps pay for JIT on both sides and the serial block: not what a run measures.
         using (var warm = new Worker(http, url))

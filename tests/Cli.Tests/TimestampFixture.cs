@@ -25,7 +25,7 @@ public sealed class TimestampFixture : IAsyncLifetime
     public string RootPem => Path.Combine(SetupDir, "root.pem");
 
     /// <summary>The plain-HTTP URL, what signing tools are given.</summary>
-    public Uri PlainUrl => Server.TimestampUrls.Single(url => url.Scheme == "http");
+    public Uri PlainUrl => Server.TimestampUrl!;
 
     public async Task InitializeAsync()
     {

@@ -48,8 +48,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary><c>https://127.0.0.1:PORT</c>, or <c>http://</c> in plaintext mode.</summary>
     public Uri Url { get; private set; } = null!;
 
-    /// <summary>The "timestamp authority:" URLs of the last start: <c>/tsa</c> on <see cref="Url"/>, then the <c>--tsa-listen</c> one.</summary>
-    public IReadOnlyList<Uri> TimestampUrls { get; private set; } = [];
+    /// <summary>The plain-HTTP timestamp authority URL the last start printed (<c>--tsa-listen</c>); null without one.</summary>
+    public Uri? TimestampUrl { get; private set; }
 
     /// <summary>The server's PEM certificate (self-signed, in the data directory); null in plaintext mode.</summary>
     public string? TlsCertificatePath { get; private set; }
@@ -215,7 +215,7 @@ public sealed class ServerProcess : IAsyncDisposable
         _process = process;
         var listening = new TaskCompletionSource<(string Url, string? CertificateLine)>(TaskCreationOptions.RunContinuationsAsynchronously);
         string? certificateLine = null;
-        var timestampUrls = new List<Uri>();
+        Uri? timestampUrl = null;
         process.OutputDataReceived += (_, e) =>
         {
             // Lines arrive one at a time, in order: the certificate line comes before "listening on".
@@ -236,7 +236,7 @@ public sealed class ServerProcess : IAsyncDisposable
             }
             else if (e.Data.StartsWith("timestamp authority: ", StringComparison.Ordinal))
             {
-                timestampUrls.Add(new Uri(e.Data["timestamp authority: ".Length..].Trim()));
+                timestampUrl = new Uri(e.Data["timestamp authority: ".Length..].Trim());
             }
             else if (e.Data.StartsWith("listening on ", StringComparison.Ordinal))
             {
@@ -258,7 +258,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var (url, certificate) = await listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
         Url = new Uri(url);
         _port = Url.Port;
-        TimestampUrls = timestampUrls;
+        TimestampUrl = timestampUrl;
         if (!_plaintext)
         {
             var line = certificate ?? throw new InvalidOperationException("codesign-server printed no 'tls certificate:' line");
@@ -299,7 +299,8 @@ public sealed class ServerProcess : IAsyncDisposable
         return info;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The checkout the tests run from (the folder of CodeSigning.Pkcs11.sln).</summary>
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

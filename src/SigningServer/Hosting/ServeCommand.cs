@@ -26,10 +26,16 @@ public static class ServeCommand
         {
             Console.Out.WriteLine($"tls certificate: {tls.CertificatePemPath} sha256:{tls.Sha256Fingerprint}");
         }
-        foreach (var tsa in ServerHost.TimestampUrls(app, options))
+        var access = options.TimestampingOrDefault.Access;
+        if (access != Timestamping.TimestampAccess.Off)
         {
-            ServerLog.TimestampListening(logger, tsa.ToString(), options.TimestampingOrDefault.Access.ToString().ToLowerInvariant());
-            Console.Out.WriteLine($"timestamp authority: {tsa}");
+            ServerLog.TimestampListening(logger, url + Api.TimestampEndpoint.Path, access.ToString().ToLowerInvariant());
+        }
+        // Printed only with --tsa-listen, so that the default output stays the two lines scripts read.
+        if (ServerHost.TimestampListenUrl(app, options) is { } plain)
+        {
+            ServerLog.TimestampListening(logger, plain.ToString(), access.ToString().ToLowerInvariant());
+            Console.Out.WriteLine($"timestamp authority: {plain}");
         }
         Console.Out.WriteLine($"listening on {url}");
         Console.Out.Flush();

@@ -29,17 +29,7 @@ public static class ServerHost
         {
             identity = ServerIdentity.Load(session);
         }
-        var hsm = options.Hsm is null ? null : Pkcs11KeyVault.Open(options.Hsm);
-        KeyVaults vaults;
-        try
-        {
-            vaults = new KeyVaults(SoftwareKeyVault.Open(options.DataDir), options.DefaultKeyVault, hsm is null ? [] : [hsm]);
-        }
-        catch
-        {
-            hsm?.Dispose();
-            throw;
-        }
+        var vaults = KeyVaults.Open(options.DataDir, options.DefaultKeyVault, options.Hsm);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDir, Args = [] });
         builder.Logging.ClearProviders();
@@ -155,20 +145,11 @@ public static class ServerHost
     public static Uri ListeningUrl(WebApplication app, ServerOptions options) =>
         new UriBuilder(options.Plaintext ? "http" : "https", options.ListenHost, app.Services.GetRequiredService<Listeners>().Main!.IPEndPoint!.Port).Uri;
 
-    /// <summary>The timestamp authority's URLs: on the main listener, then on the plain-HTTP one; none when it is off.</summary>
-    public static IReadOnlyList<Uri> TimestampUrls(WebApplication app, ServerOptions options)
-    {
-        if (options.TimestampingOrDefault.Access == TimestampAccess.Off)
-        {
-            return [];
-        }
-        var urls = new List<Uri> { new(ListeningUrl(app, options), TimestampEndpoint.Path) };
-        if (options.TimestampListen is { } tsa)
-        {
-            urls.Add(new UriBuilder("http", tsa.Host, app.Services.GetRequiredService<Listeners>().Timestamp!.IPEndPoint!.Port, TimestampEndpoint.Path).Uri);
-        }
-        return urls;
-    }
+    /// <summary>The timestamp authority's URL on the <c>--tsa-listen</c> listener (port 0 resolved); null without one.</summary>
+    public static Uri? TimestampListenUrl(WebApplication app, ServerOptions options) =>
+        options.TimestampListen is { } tsa
+            ? new UriBuilder("http", tsa.Host, app.Services.GetRequiredService<Listeners>().Timestamp!.IPEndPoint!.Port, TimestampEndpoint.Path).Uri
+            : null;
 
     /// <summary>Kestrel's endpoints as configured; their ports are the bound ones once the server started.</summary>
     internal sealed class Listeners

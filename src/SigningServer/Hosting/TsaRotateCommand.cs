@@ -17,18 +17,7 @@ public static class TsaRotateCommand
     public static int Run(DatabaseLocation location, string defaultVault, Pkcs11VaultOptions? hsm, TextWriter output)
     {
         ServerHost.RequireInitialized(location);
-        var hsmVault = hsm is null ? null : Pkcs11KeyVault.Open(hsm);
-        KeyVaults vaults;
-        try
-        {
-            vaults = new KeyVaults(SoftwareKeyVault.Open(location.DataDir), defaultVault, hsmVault is null ? [] : [hsmVault]);
-        }
-        catch
-        {
-            hsmVault?.Dispose();
-            throw;
-        }
-        using (vaults)
+        using (var vaults = KeyVaults.Open(location.DataDir, defaultVault, hsm))
         {
             TimestampAuthorityIdentity identity;
             using (var session = location.Open().Begin())

@@ -65,7 +65,8 @@ public sealed class TimestampAudit : IDisposable
         ServerLog.TimestampRejected(_logger, remoteAddress, Name(failure), reason);
         if (record)
         {
-            TryRecord(new AuditEntry("timestamp.rejected", AuditOutcome.Denied, null, AuditClient.None, remoteAddress)
+            var outcome = failure == TimestampFailure.SystemFailure ? AuditOutcome.Failed : AuditOutcome.Denied;
+            TryRecord(new AuditEntry("timestamp.rejected", outcome, null, AuditClient.None, remoteAddress)
             {
                 Reason = Name(failure),
                 Details = { ["message"] = reason },

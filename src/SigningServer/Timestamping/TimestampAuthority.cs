@@ -40,8 +40,8 @@ public sealed class TimestampAuthority
     private readonly ILogger<TimestampAuthority> _logger;
     private readonly Oid _policy;
     private readonly Lock _reloadGate = new();
-    private TimestampSigningKey _key;
-    private DateTimeOffset _checkedAt;
+    private volatile TimestampSigningKey _key;
+    private long _checkedAtTicks;
 
     /// <summary>Loads the TSA identity, making it in the default vault on the server's first start.</summary>
     public TimestampAuthority(TimestampingOptions options, IStore store, KeyVaults vaults, ServerIdentity server, AuditLog auditLog,
@@ -65,7 +65,7 @@ public sealed class TimestampAuthority
             session.Commit();
         }
         _key = Load(identity);
-        _checkedAt = clock.GetUtcNow();
+        _checkedAtTicks = clock.GetUtcNow().UtcTicks;
     }
 
     /// <param name="request">The request body, at most <see cref="TimestampingOptions.MaxRequestBytes"/>.</param>
@@ -171,14 +171,14 @@ public sealed class TimestampAuthority
 
     private TimestampSigningKey CurrentKey()
     {
-        var now = _clock.GetUtcNow();
-        if (now - _checkedAt < RotationCheck)
+        var now = _clock.GetUtcNow().UtcTicks;
+        if (now - Volatile.Read(ref _checkedAtTicks) < RotationCheck.Ticks)
         {
             return _key;
         }
         lock (_reloadGate)
         {
-            if (now - _checkedAt >= RotationCheck)
+            if (now - _checkedAtTicks >= RotationCheck.Ticks)
             {
                 using (var session = _store.BeginRead())
                 {
@@ -188,7 +188,7 @@ public sealed class TimestampAuthority
                         _key = Load(identity);
                     }
                 }
-                _checkedAt = now;
+                Volatile.Write(ref _checkedAtTicks, now);
             }
             return _key;
         }
