@@ -275,6 +275,23 @@ public sealed class TimestampTests(TimestampFixture fixture) : IClassFixture<Tim
     }
 
     /// <summary>The certificate a fresh token is signed with, checked with the token's own certificates.</summary>
+    [Theory]
+    [InlineData(new[] { "--tsa", "sometimes" }, "--tsa 'sometimes' is not off, anonymous or authenticated")]
+    [InlineData(new[] { "--tsa", "off", "--tsa-listen", "127.0.0.1:0" }, "--tsa-listen serves the timestamp authority, which --tsa off turns off")]
+    [InlineData(new[] { "--tsa-listen", "nowhere" }, "--tsa-listen 'nowhere' is not HOST:PORT")]
+    [InlineData(new[] { "--tsa-policy", "not.an.oid" }, "--tsa-policy 'not.an.oid' is not an object identifier")]
+    [InlineData(new[] { "--tsa-rate-limit", "-1" }, "--tsa-rate-limit '-1' is not a whole number of at least 0")]
+    [InlineData(new[] { "--tsa-audit-interval", "0" }, "--tsa-audit-interval '0' is not a whole number of at least 1")]
+    public async Task Bad_tsa_options_stop_the_server_before_it_serves(string[] options, string message)
+    {
+        var (exitCode, output) = await fixture.Server.RunCommandAsync(
+            ["--data-dir", fixture.Server.DataDir, .. fixture.Server.DatabaseArguments, "--listen", "127.0.0.1:0", .. options]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+    }
+
     /// <summary>With <c>--key-vault pkcs11</c> the TSA key is made in the HSM token (SoftHSM2 here) and signs from there.</summary>
     [Fact]
     public async Task With_an_hsm_vault_the_tsa_key_lives_in_the_token()
