@@ -47,6 +47,21 @@ public sealed class TimestampTests(TimestampFixture fixture) : IClassFixture<Tim
     }
 
     [Fact]
+    public async Task Openssl_reads_the_rejection_of_a_sha1_query()
+    {
+        await File.WriteAllTextAsync(_dir.File("data.txt"), "SHA-1 is refused\n");
+        await Ok("openssl", "ts", "-query", "-data", _dir.File("data.txt"), "-sha1", "-out", _dir.File("q.tsq"));
+
+        await Ok("curl", "-sS", "--fail", "-H", "Content-Type: application/timestamp-query", "--data-binary", "@" + _dir.File("q.tsq"),
+            "-o", _dir.File("r.tsr"), fixture.PlainUrl.ToString());
+        var text = await Ok("openssl", "ts", "-reply", "-in", _dir.File("r.tsr"), "-text");
+
+        Assert.Contains("Status: Rejected.", text, StringComparison.Ordinal);
+        Assert.Contains("Status description: SHA-1 message imprints are refused; ask for SHA-256, SHA-384 or SHA-512", text, StringComparison.Ordinal);
+        Assert.Contains("Failure info: unrecognized or unsupported algorithm identifier", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Jarsigner_timestamps_through_the_module_and_verify_shows_the_timestamp()
     {
         await File.WriteAllTextAsync(_dir.File("hello.txt"), "hello\n");
