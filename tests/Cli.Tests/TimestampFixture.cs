@@ -4,7 +4,8 @@ namespace CodeSigning.Cli.Tests;
 
 /// <summary>
 /// The published server with its timestamp authority on the HTTPS port and on a plain-HTTP
-/// <c>--tsa-listen</c> listener, summarizing into the audit log every second; an RSA Signer set up
+/// <c>--tsa-listen</c> listener, summarizing into the audit log every second, without a rate
+/// limit; an RSA Signer set up
 /// for the published PKCS#11 module (its <c>root.pem</c> is the trust anchor of every check).
 /// </summary>
 public sealed class TimestampFixture : IAsyncLifetime
@@ -29,7 +30,8 @@ public sealed class TimestampFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync(serveArguments: ["--tsa-listen", "127.0.0.1:0", "--tsa-audit-interval", "1"]);
+        // No rate limit: the tests send more than the default from one address (the limit has a test of its own).
+        Server = await ServerProcess.StartAsync(serveArguments: ["--tsa-listen", "127.0.0.1:0", "--tsa-audit-interval", "1", "--tsa-rate-limit", "0"]);
         Admin = new CliRunner(_home.Path);
         await Admin.OkAsync("login", "--server", Server.Url.GetLeftPart(UriPartial.Authority), "--api-key", Server.AdminApiKey, "--ca-file", Server.TlsCertificatePath!);
         await Admin.OkAsync("signer", "create", "--name", Signer, "--algorithm", "rsa-2048");

@@ -184,6 +184,41 @@ public sealed class TimestampTests(TimestampFixture fixture) : IClassFixture<Tim
         Assert.Contains(statusText, audit, StringComparison.Ordinal);
     }
 
+    /// <summary>Bit flips, truncations and garbage appended to a valid request: always HTTP 200 with a TimeStampResp.</summary>
+    [Fact]
+    public async Task Mutated_requests_always_get_a_timestamp_response_and_never_an_http_error()
+    {
+        var valid = Rfc3161TimestampRequest.CreateFromHash(new byte[32], HashAlgorithmName.SHA256, nonce: new byte[] { 1, 2, 3 }, requestSignerCertificates: true).Encode();
+        var random = new Random(3161);
+        var bodies = Enumerable.Range(0, 600).Select(i =>
+        {
+            var body = (byte[])valid.Clone();
+            switch (i % 3)
+            {
+                case 0:
+                    body[random.Next(body.Length)] ^= (byte)(1 << random.Next(8));
+                    return body;
+                case 1:
+                    return body[..random.Next(body.Length)];
+                default:
+                    return [.. body, .. Enumerable.Range(0, random.Next(1, 40)).Select(_ => (byte)random.Next(256))];
+            }
+        }).ToList();
+
+        var statuses = new List<int>();
+        foreach (var chunk in bodies.Chunk(8))
+        {
+            foreach (var (status, reply) in await Task.WhenAll(chunk.Select(body => PostAsync(Http, fixture.PlainUrl, body))))
+            {
+                Assert.Equal(HttpStatusCode.OK, status);
+                statuses.Add(ParseReply(reply).Status);
+            }
+        }
+
+        Assert.All(statuses, status => Assert.True(status is 0 or 2, $"PKIStatus {status}"));
+        Assert.Contains(2, statuses);
+    }
+
     [Fact]
     public async Task Only_post_tsa_is_served_and_the_plain_listener_serves_nothing_else()
     {

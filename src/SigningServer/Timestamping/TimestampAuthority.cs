@@ -30,7 +30,6 @@ public sealed class TimestampAuthority
         ["2.16.840.1.101.3.4.2.3"] = 64,
     };
 
-    private readonly TimestampingOptions _options;
     private readonly IStore _store;
     private readonly KeyVaults _vaults;
     private readonly ServerIdentity _server;
@@ -47,7 +46,6 @@ public sealed class TimestampAuthority
     public TimestampAuthority(TimestampingOptions options, IStore store, KeyVaults vaults, ServerIdentity server, AuditLog auditLog,
         SerialNumberAllocator serials, TimestampAudit audit, TimeProvider clock, ILogger<TimestampAuthority> logger)
     {
-        _options = options;
         _store = store;
         _vaults = vaults;
         _server = server;
@@ -85,7 +83,7 @@ public sealed class TimestampAuthority
                 return Reject(TimestampFailure.BadDataFormat, "the body is not a DER TimeStampReq (RFC 3161)", remoteAddress);
             }
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or System.Formats.Asn1.AsnContentException)
         {
             return Reject(TimestampFailure.BadDataFormat, "the body is not a DER TimeStampReq (RFC 3161)", remoteAddress);
         }
