@@ -50,10 +50,3 @@ public static class TimestampThroughput
         }
     }
 }
-
-/// <summary>One thread count of the timestamp authority's throughput.</summary>
-public sealed record TimestampRow(int Threads, double TimestampsPerSecond, double P50Ms, double P99Ms, long Timestamps, long Failures, string? FirstError)
-{
-    public static TimestampRow From(LoadResult result) =>
-        new(result.Threads, result.SignaturesPerSecond, result.P50Ms, result.P99Ms, result.Signatures, result.Failures, result.FirstError);
-}
