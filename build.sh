@@ -29,6 +29,8 @@ JAVA_TOOLS=("jar:openjdk-17-jdk-headless" "jarsigner:openjdk-17-jdk-headless" "k
 TEST_TOOLS=(
   "pkcs11-tool:opensc"
   "openssl:openssl"
+  # tests/Cli.Tests/TimestampTests: `openssl ts -query | curl | openssl ts -verify`.
+  "curl:curl"
   "sqlite3:sqlite3"
   "${JAVA_TOOLS[@]}"
   "/usr/lib/postgresql/15/bin/initdb:postgresql"

@@ -13,7 +13,8 @@ public sealed record BenchReport(
     MultipartResult Multipart,
     IReadOnlyList<ColdStartResult> ColdStart,
     IReadOnlyList<SustainedResult> Sustained,
-    IReadOnlyList<TargetResult> Targets);
+    IReadOnlyList<TargetResult> Targets,
+    IReadOnlyList<TimestampRow> Timestamps);
 
 /// <summary>One cell of the throughput matrix. Path: library, softhsm2, raw or grpc.</summary>
 public sealed record ThroughputRow(string Path, string Algorithm, int Threads, double SignaturesPerSecond, double P50Ms, double P99Ms,
@@ -53,3 +54,10 @@ public sealed record SustainedResult(string Store, int Threads, double Seconds, 
 /// </summary>
 public sealed record TargetResult(string Name, string Target, double Measured, double? Reference, string Unit, double Ratio,
     double RequiredRatio, bool AtLeast, bool Met);
+
+/// <summary>One thread count of the timestamp authority's throughput.</summary>
+public sealed record TimestampRow(int Threads, double TimestampsPerSecond, double P50Ms, double P99Ms, long Timestamps, long Failures, string? FirstError)
+{
+    public static TimestampRow From(LoadResult result) =>
+        new(result.Threads, result.SignaturesPerSecond, result.P50Ms, result.P99Ms, result.Signatures, result.Failures, result.FirstError);
+}

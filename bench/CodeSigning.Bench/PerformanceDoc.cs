@@ -94,6 +94,14 @@ public static class PerformanceDoc
                 l.Failures.ToString(CultureInfo.InvariantCulture), $"{l.ServerRssPeakMib:F0} / {l.ServerRssEndMib:F0} MiB",
                 l.SignaturesReceived.ToString(CultureInfo.InvariantCulture), l.AuditEvents.ToString(CultureInfo.InvariantCulture));
         }
+        s.AppendLine();
+        s.AppendLine("| timestamp authority (RFC 3161 over plain HTTP, P-256 key in the software vault) | threads | timestamps/s | p50 / p99 ms | failed requests |");
+        s.AppendLine("|---|---|---|---|---|");
+        foreach (var t in r.Timestamps)
+        {
+            Row(s, "POST /tsa", t.Threads.ToString(CultureInfo.InvariantCulture), $"{t.TimestampsPerSecond:F0}", $"{t.P50Ms:F3} / {t.P99Ms:F3}",
+                t.Failures.ToString(CultureInfo.InvariantCulture));
+        }
         return s.ToString();
     }
 

@@ -7,6 +7,15 @@ var options = BenchOptions.Parse(args);
 using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => c.SingleLine = true)
     .AddFilter("Microsoft", LogLevel.Warning).AddFilter("System", LogLevel.Warning));
 var log = loggerFactory.CreateLogger("bench");
+if (args.Contains("--timestamps-only"))
+{
+    // The timestamp authority alone, printed and not recorded: a quick look after changing it.
+    foreach (var row in await TimestampThroughput.RunAsync(options.Threads, options.Warmup, options.Duration))
+    {
+        log.Step($"timestamps: {row}");
+    }
+    return 0;
+}
 var root = RepositoryRoot();
 var modulePath = Environment.GetEnvironmentVariable("CODESIGN_PKCS11_MODULE") is { Length: > 0 } configured
     ? configured
@@ -61,13 +70,16 @@ foreach (var (store, postgres) in new[] { ("sqlite", false), ("postgresql", true
     sustained.Add(await SustainedLoad.RunAsync(store, postgres, options.SustainedThreads, options.SustainedWarmup, options.SustainedDuration));
 }
 
+log.Step($"timestamp authority: timestamps/s at {string.Join(", ", options.Threads)} threads");
+var timestamps = await TimestampThroughput.RunAsync(options.Threads, options.Warmup, options.Duration);
+
 var targets = Targets.Evaluate(throughput, latencyAdded, multipart, coldStart, sustained);
 foreach (var target in targets)
 {
     log.Target(target.Name, target.Measured, target.Unit, target.Ratio, target.Met ? "met" : "MISSED");
 }
 
-var report = new BenchReport(date, options, machine, throughput, opensslSpeed, latencyAdded, multipart, coldStart, sustained, targets);
+var report = new BenchReport(date, options, machine, throughput, opensslSpeed, latencyAdded, multipart, coldStart, sustained, targets, timestamps);
 ResultFiles.Write(root, report, log);
 // A missed target is a finding reported in the results, not a failed run.
 return 0;

@@ -34,4 +34,20 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A group of {Count} commits failed; committing each on its own")]
     public static partial void GroupCommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Timestamp authority on {Url} ({Access})")]
+    public static partial void TimestampListening(ILogger logger, string url, string access);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Information, Message = "Timestamp authority signs with certificate {SerialNumber} (key vault {VaultKind}, valid until {NotAfter:u})")]
+    public static partial void TimestampCertificate(ILogger logger, string serialNumber, string vaultKind, DateTime notAfter);
+
+    // Debug: anonymous callers choose how many rejections there are; the audit log samples them.
+    [LoggerMessage(EventId = 42, Level = LogLevel.Debug, Message = "Timestamp request from {RemoteAddress} rejected: {FailInfo}, {Reason}")]
+    public static partial void TimestampRejected(ILogger logger, string remoteAddress, string failInfo, string reason);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Error, Message = "A timestamp could not be signed; the request was answered with systemFailure")]
+    public static partial void TimestampFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Error, Message = "The audit event {Type} of the timestamp authority could not be written")]
+    public static partial void TimestampAuditFailed(ILogger logger, string type, Exception exception);
 }

@@ -2,7 +2,7 @@ namespace CodeSigning.Cli.Tests;
 
 /// <summary>
 /// <c>./build.sh demo</c>'s script on the published artifacts, so CI (which runs the tests) proves the
-/// README's first command: server, csign, jarsigner through the module, strict verification, audit.
+/// README's first command: server, csign, jarsigner through the module and our TSA, strict verification, audit.
 /// </summary>
 public sealed class DemoTests
 {
@@ -15,6 +15,8 @@ public sealed class DemoTests
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("jar verified.", output, StringComparison.Ordinal);
+        Assert.Contains("Timestamped by \"CN=CodeSigning Timestamp Authority, O=CodeSigning\"", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("do not include a timestamp", output, StringComparison.Ordinal);
         Assert.Contains("demo: OK", output, StringComparison.Ordinal);
     }
 

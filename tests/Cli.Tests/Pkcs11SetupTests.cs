@@ -230,7 +230,7 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
     }
 
     /// <summary>The module build.sh publishes: <c>CODESIGN_PKCS11_MODULE</c>, else artifacts/native/RID in the repository.</summary>
-    private static string PublishedModule =>
+    internal static string PublishedModule =>
         Environment.GetEnvironmentVariable("CODESIGN_PKCS11_MODULE") is { Length: > 0 } path
             ? path
             : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ServerProcess.BinaryPath)!, "..", "native", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "libcodesign-pkcs11.so"));

@@ -48,6 +48,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary><c>https://127.0.0.1:PORT</c>, or <c>http://</c> in plaintext mode.</summary>
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>The plain-HTTP timestamp authority URL the last start printed (<c>--tsa-listen</c>); null without one.</summary>
+    public Uri? TimestampUrl { get; private set; }
+
     /// <summary>The server's PEM certificate (self-signed, in the data directory); null in plaintext mode.</summary>
     public string? TlsCertificatePath { get; private set; }
 
@@ -212,6 +215,7 @@ public sealed class ServerProcess : IAsyncDisposable
         _process = process;
         var listening = new TaskCompletionSource<(string Url, string? CertificateLine)>(TaskCreationOptions.RunContinuationsAsynchronously);
         string? certificateLine = null;
+        Uri? timestampUrl = null;
         process.OutputDataReceived += (_, e) =>
         {
             // Lines arrive one at a time, in order: the certificate line comes before "listening on".
@@ -229,6 +233,10 @@ public sealed class ServerProcess : IAsyncDisposable
             else if (e.Data.StartsWith("tls certificate: ", StringComparison.Ordinal))
             {
                 certificateLine = e.Data;
+            }
+            else if (e.Data.StartsWith("timestamp authority: ", StringComparison.Ordinal))
+            {
+                timestampUrl = new Uri(e.Data["timestamp authority: ".Length..].Trim());
             }
             else if (e.Data.StartsWith("listening on ", StringComparison.Ordinal))
             {
@@ -250,6 +258,7 @@ public sealed class ServerProcess : IAsyncDisposable
         var (url, certificate) = await listening.Task.WaitAsync(StartTimeout).ConfigureAwait(false);
         Url = new Uri(url);
         _port = Url.Port;
+        TimestampUrl = timestampUrl;
         if (!_plaintext)
         {
             var line = certificate ?? throw new InvalidOperationException("codesign-server printed no 'tls certificate:' line");
@@ -290,7 +299,8 @@ public sealed class ServerProcess : IAsyncDisposable
         return info;
     }
 
-    private static string RepositoryRoot()
+    /// <summary>The checkout the tests run from (the folder of CodeSigning.Pkcs11.sln).</summary>
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The product end to end on the embedded default (SQLite + software vault), as a new user would run
 # it: a fresh server, its first admin, a Signer made with csign, a fresh JAR signed by jarsigner
-# through the PKCS#11 module, verified against our root CA, and the audit events of that signature.
+# through the PKCS#11 module and timestamped by the server's own TSA, verified against our root CA,
+# and the audit events of that signature.
 # Called by `./build.sh demo` after the build; exits 0 only if every step worked.
 set -euo pipefail
 
@@ -34,10 +35,10 @@ init_output="$("$SERVER" init --data-dir "$WORK/data" --admin-name admin)" || fa
 api_key="$(sed -n 's/^api-key: //p' <<<"$init_output")"
 [[ "$api_key" == csk_* ]] || fail "codesign-server init printed no api-key line"
 
-step "starting the server (TLS, self-signed certificate, a free loopback port)"
+step "starting the server (TLS, self-signed certificate, a free loopback port; its timestamp authority also on plain HTTP)"
 # Created first: the background shell may not have opened them yet when we start reading.
 : >"$WORK/server.out"; : >"$WORK/server.err"
-"$SERVER" --data-dir "$WORK/data" --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.err" &
+"$SERVER" --data-dir "$WORK/data" --listen 127.0.0.1:0 --tsa-listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 url=""
 for _ in $(seq 1 300); do
@@ -49,7 +50,9 @@ done
 [[ -n "$url" ]] || fail "the server did not print 'listening on' within 30 s"
 tls_cert="$(sed -n 's/^tls certificate: \([^ ]*\) .*/\1/p' "$WORK/server.out")"
 [[ -f "$tls_cert" ]] || fail "the server did not name its TLS certificate"
-echo "server at $url, TLS certificate $tls_cert" >&2
+tsa_url="$(sed -n 's/^timestamp authority: \(http:.*\)/\1/p' "$WORK/server.out")"
+[[ -n "$tsa_url" ]] || fail "the server did not print its plain-HTTP timestamp authority URL"
+echo "server at $url, TLS certificate $tls_cert, timestamp authority $tsa_url" >&2
 
 step "csign login as the first admin (trusting the server's certificate)"
 "$CSIGN" login --server "$url" --api-key "$api_key" --ca-file "$tls_cert"
@@ -67,17 +70,20 @@ mkdir -p "$WORK/jar/demo"
 printf 'Signed by CodeSigning at %s\n' "$(date -u +%FT%TZ)" >"$WORK/jar/demo/hello.txt"
 jar --create --file "$WORK/app.jar" -C "$WORK/jar" .
 
-step "jarsigner signs it through libcodesign-pkcs11 (SunPKCS11); only the digest leaves this machine"
+step "jarsigner signs it through libcodesign-pkcs11 (SunPKCS11), timestamped by the server's TSA; only digests leave this machine"
 echo "(its 'certificate chain is invalid' warning is expected: the JDK does not know our root; the next step trusts it)" >&2
 jarsigner -keystore NONE -storetype PKCS11 \
   -providerClass sun.security.pkcs11.SunPKCS11 -providerArg "$sun_config" \
-  -storepass none -sigalg SHA256withRSA "$WORK/app.jar" "$SIGNER"
+  -storepass none -sigalg SHA256withRSA -tsa "$tsa_url" "$WORK/app.jar" "$SIGNER"
 
 step "jarsigner -verify -strict against a truststore holding only our root CA"
 keytool -importcert -noprompt -alias codesign-root -file "$WORK/pkcs11/root.pem" \
   -keystore "$WORK/truststore.p12" -storetype PKCS12 -storepass changeit >/dev/null 2>&1
-jarsigner -verify -strict -verbose:summary -certs \
-  -keystore "$WORK/truststore.p12" -storetype PKCS12 -storepass changeit "$WORK/app.jar"
+verify_output="$(jarsigner -verify -strict -verbose:summary -certs \
+  -keystore "$WORK/truststore.p12" -storetype PKCS12 -storepass changeit "$WORK/app.jar")" || { echo "$verify_output" >&2; fail "jarsigner -verify failed"; }
+echo "$verify_output" >&2
+grep -q 'Timestamped by "CN=CodeSigning Timestamp Authority' <<<"$verify_output" || fail "the JAR carries no timestamp from our TSA"
+! grep -qi 'no timestamp\|do not include a timestamp' <<<"$verify_output" || fail "jarsigner still warns about a missing timestamp"
 
 step "the audit events of that signature"
 "$CSIGN" audit query --signer "$SIGNER" --type signature.
@@ -88,4 +94,4 @@ step "stopping the server"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" || fail "the server did not stop cleanly"
 SERVER_PID=""
-echo "demo: OK (JAR signed through the module, verified with the CodeSigning root, $count signature event(s) audited)" >&2
+echo "demo: OK (JAR signed through the module and timestamped by our TSA, verified with the CodeSigning root, $count signature event(s) audited)" >&2

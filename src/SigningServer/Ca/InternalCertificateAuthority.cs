@@ -52,7 +52,18 @@ public static class InternalCertificateAuthority
     /// <returns>DER leaf, issuing CA, root CA: the chain in the order signing tools expect.</returns>
     /// <exception cref="ArgumentException">The subject name is not a distinguished name, or the validity is not positive.</exception>
     /// <exception cref="InvalidOperationException">The issuing CA has expired.</exception>
-    public static IReadOnlyList<byte[]> Issue(IKeyVault vault, CaMaterial ca, byte[] subjectPublicKeySpki, string subjectName, TimeSpan validity, DateTimeOffset now)
+    public static IReadOnlyList<byte[]> Issue(IKeyVault vault, CaMaterial ca, byte[] subjectPublicKeySpki, string subjectName, TimeSpan validity, DateTimeOffset now) =>
+        IssueLeaf(vault, ca, subjectPublicKeySpki, subjectName, validity, now, new X509EnhancedKeyUsageExtension([new Oid(Oids.CodeSigning)], false));
+
+    /// <summary>
+    /// Issues the timestamp authority's certificate: like <see cref="Issue"/>, with the sole, critical
+    /// extended key usage id-kp-timeStamping that RFC 3161 2.3 requires.
+    /// </summary>
+    public static IReadOnlyList<byte[]> IssueTimestampAuthority(IKeyVault vault, CaMaterial ca, byte[] subjectPublicKeySpki, string subjectName, TimeSpan validity, DateTimeOffset now) =>
+        IssueLeaf(vault, ca, subjectPublicKeySpki, subjectName, validity, now, new X509EnhancedKeyUsageExtension([new Oid(Oids.TimeStamping)], true));
+
+    private static IReadOnlyList<byte[]> IssueLeaf(IKeyVault vault, CaMaterial ca, byte[] subjectPublicKeySpki, string subjectName, TimeSpan validity, DateTimeOffset now,
+        X509EnhancedKeyUsageExtension extendedKeyUsage)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(validity, TimeSpan.Zero);
         using var issuing = X509CertificateLoader.LoadCertificate(ca.IssuingCertificate);
@@ -68,7 +79,7 @@ public static class InternalCertificateAuthority
         var request = new CertificateRequest(SubjectName.Parse(subjectName), subjectKey, CaHash);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Oids.CodeSigning)], false));
+        request.CertificateExtensions.Add(extendedKeyUsage);
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(subjectKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuing, true, false));
 

@@ -2,17 +2,21 @@ using System.Net;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.Server.Storage.Postgres;
+using CodeSigning.Server.Timestamping;
 
 namespace CodeSigning.Server.Hosting;
 
-/// <summary><c>codesign-server init</c>, <c>codesign-server rekey</c> and <c>codesign-server --data-dir DIR ...</c> (serve); see <see cref="Usage"/>.</summary>
-public static class CommandLine
+/// <summary><c>codesign-server init</c>, <c>codesign-server rekey</c>, <c>codesign-server tsa-rotate</c> and <c>codesign-server --data-dir DIR ...</c> (serve); see <see cref="Usage"/>.</summary>
+public static partial class CommandLine
 {
     private const string Usage = """
         usage: codesign-server init --data-dir DIR [--database URL] [--admin-name NAME]
                codesign-server rekey --data-dir DIR [--database URL] [--stage]
+               codesign-server tsa-rotate --data-dir DIR [--database URL] [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
                codesign-server --data-dir DIR [--database URL] [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]
                                [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
+                               [--tsa off|anonymous|authenticated] [--tsa-listen HOST:PORT] [--tsa-policy OID]
+                               [--tsa-rate-limit PER_MINUTE] [--tsa-audit-interval SECONDS]
                The HSM PIN comes from --hsm-pin-file or the environment variable CODESIGN_HSM_PIN, never the command line.
         """;
 
@@ -20,7 +24,7 @@ public static class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var command = args.Length > 0 && args[0] is "init" or "rekey" ? args[0] : "serve";
+        var command = args.Length > 0 && args[0] is "init" or "rekey" or "tsa-rotate" ? args[0] : "serve";
         Dictionary<string, string?> options;
         try
         {
@@ -28,7 +32,9 @@ public static class CommandLine
             {
                 "init" => Parse(args[1..], ["--data-dir", "--database", "--admin-name"], []),
                 "rekey" => Parse(args[1..], ["--data-dir", "--database"], ["--stage"]),
-                _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], ["--plaintext"]),
+                "tsa-rotate" => Parse(args[1..], ["--data-dir", "--database", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], []),
+                _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file",
+                    "--tsa", "--tsa-listen", "--tsa-policy", "--tsa-rate-limit", "--tsa-audit-interval"], ["--plaintext"]),
             };
         }
         catch (ArgumentException e)
@@ -58,6 +64,11 @@ public static class CommandLine
             {
                 return RekeyCommand.Run(new DatabaseLocation(dataDir, database), options.ContainsKey("--stage"), Console.Out);
             }
+            if (command == "tsa-rotate")
+            {
+                return TsaRotateCommand.Run(new DatabaseLocation(dataDir, database), options.GetValueOrDefault("--key-vault") ?? Keys.SoftwareKeyVault.VaultKind,
+                    HsmOptions(options), Console.Out);
+            }
             var (address, host, port) = ServerOptions.ParseListen(options.GetValueOrDefault("--listen") ?? ServerOptions.DefaultListen);
             var plaintext = options.ContainsKey("--plaintext");
             if (plaintext && !IPAddress.IsLoopback(address))
@@ -70,8 +81,14 @@ public static class CommandLine
             {
                 throw new ArgumentException("--tls-cert and --tls-key go together, and not with --plaintext");
             }
+            var timestamping = TimestampingOptions(options);
+            var timestampListen = options.GetValueOrDefault("--tsa-listen") is { } tsaListen ? ServerOptions.ParseListen(tsaListen, "--tsa-listen") : ((IPAddress, string, int)?)null;
+            if (timestampListen is not null && timestamping.Access == TimestampAccess.Off)
+            {
+                throw new ArgumentException("--tsa-listen serves the timestamp authority, which --tsa off turns off");
+            }
             var server = new ServerOptions(dataDir, address, host, port, plaintext, certificate, key, database,
-                options.GetValueOrDefault("--key-vault") ?? Keys.SoftwareKeyVault.VaultKind, HsmOptions(options));
+                options.GetValueOrDefault("--key-vault") ?? Keys.SoftwareKeyVault.VaultKind, HsmOptions(options), timestamping, timestampListen);
             return await ServeCommand.RunAsync(server, new ServerSettings(), TimeProvider.System).ConfigureAwait(false);
         }
         catch (ArgumentException e)
@@ -106,6 +123,33 @@ public static class CommandLine
             : throw new ArgumentException($"the HSM vault needs its PIN: --hsm-pin-file FILE or the environment variable {HsmPinVariable}");
         return new Keys.Pkcs11VaultOptions(module, token, pin);
     }
+
+    private static TimestampingOptions TimestampingOptions(Dictionary<string, string?> options)
+    {
+        var access = options.GetValueOrDefault("--tsa") switch
+        {
+            null or "anonymous" => TimestampAccess.Anonymous,
+            "off" => TimestampAccess.Off,
+            "authenticated" => TimestampAccess.Authenticated,
+            var other => throw new ArgumentException($"--tsa '{other}' is not off, anonymous or authenticated"),
+        };
+        var policy = options.GetValueOrDefault("--tsa-policy") ?? Timestamping.TimestampingOptions.DefaultPolicyOid;
+        if (!ObjectIdentifier().IsMatch(policy))
+        {
+            throw new ArgumentException($"--tsa-policy '{policy}' is not an object identifier such as 1.3.6.1.4.1.99999.1");
+        }
+        return new TimestampingOptions(access, policy,
+            Count(options, "--tsa-rate-limit", Timestamping.TimestampingOptions.DefaultRequestsPerMinute, minimum: 0),
+            TimeSpan.FromSeconds(Count(options, "--tsa-audit-interval", (int)Timestamping.TimestampingOptions.DefaultAuditInterval.TotalSeconds, minimum: 1)));
+    }
+
+    private static int Count(Dictionary<string, string?> options, string option, int fallback, int minimum) =>
+        options.GetValueOrDefault(option) is not { } text ? fallback
+        : int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum ? value
+        : throw new ArgumentException($"{option} '{text}' is not a whole number of at least {minimum}");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[0-2](\.(0|[1-9][0-9]*))+$")]
+    private static partial System.Text.RegularExpressions.Regex ObjectIdentifier();
 
     private static Dictionary<string, string?> Parse(string[] args, string[] valued, string[] flags)
     {

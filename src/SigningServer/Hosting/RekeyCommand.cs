@@ -11,7 +11,7 @@ namespace CodeSigning.Server.Hosting;
 /// <summary>
 /// <c>codesign-server rekey</c>: rotates the software vault's key-encryption key while servers keep
 /// signing. The new KEK joins the ring as active (running servers reload the ring when they meet its
-/// id, and before they seal a new key), every sealed reference (Signer keys, CA keys) is re-wrapped
+/// id, and before they seal a new key), every sealed reference (Signer keys, CA keys, the timestamp authority's key) is re-wrapped
 /// in one transaction, then the old KEKs leave the ring. With <c>--stage</c> it only adds the next
 /// KEK, so that replicas on other machines can be given it before any reference uses it.
 /// </summary>
@@ -60,7 +60,7 @@ public static class RekeyCommand
                 count++;
             }
         }
-        foreach (var (setting, reference) in ServerIdentity.SealedKeys(session))
+        foreach (var (setting, reference) in ServerIdentity.SealedKeys(session).Concat(Timestamping.TimestampAuthorityIdentity.SealedKeys(session)))
         {
             if (SoftwareKeyVault.KeyEncryptionKeyIdOf(reference) != activeId)
             {

@@ -18,13 +18,24 @@ public static class ServeCommand
         await using var app = ServerHost.Build(options, settings, clock, tls?.Certificate);
         await app.StartAsync().ConfigureAwait(false);
         var url = ServerHost.ListeningUrl(app, options).ToString().TrimEnd('/');
-        ServerLog.Listening(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server"), url, options.DataDir,
-            app.Services.GetRequiredService<KeyVaults>().DefaultKind);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server");
+        ServerLog.Listening(logger, url, options.DataDir, app.Services.GetRequiredService<KeyVaults>().DefaultKind);
         // The lines scripts and tests wait for, on stdout; "listening on" last, so that whoever
         // stops reading there has seen the certificate too.
         if (tls is not null)
         {
             Console.Out.WriteLine($"tls certificate: {tls.CertificatePemPath} sha256:{tls.Sha256Fingerprint}");
+        }
+        var access = options.TimestampingOrDefault.Access;
+        if (access != Timestamping.TimestampAccess.Off)
+        {
+            ServerLog.TimestampListening(logger, url + Api.TimestampEndpoint.Path, access.ToString().ToLowerInvariant());
+        }
+        // Printed only with --tsa-listen, so that the default output stays the two lines scripts read.
+        if (ServerHost.TimestampListenUrl(app, options) is { } plain)
+        {
+            ServerLog.TimestampListening(logger, plain.ToString(), access.ToString().ToLowerInvariant());
+            Console.Out.WriteLine($"timestamp authority: {plain}");
         }
         Console.Out.WriteLine($"listening on {url}");
         Console.Out.Flush();

@@ -4,8 +4,10 @@ using CodeSigning.Server.Audit;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;
+using CodeSigning.Server.Timestamping;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,17 +29,7 @@ public static class ServerHost
         {
             identity = ServerIdentity.Load(session);
         }
-        var hsm = options.Hsm is null ? null : Pkcs11KeyVault.Open(options.Hsm);
-        KeyVaults vaults;
-        try
-        {
-            vaults = new KeyVaults(SoftwareKeyVault.Open(options.DataDir), options.DefaultKeyVault, hsm is null ? [] : [hsm]);
-        }
-        catch
-        {
-            hsm?.Dispose();
-            throw;
-        }
+        var vaults = KeyVaults.Open(options.DataDir, options.DefaultKeyVault, options.Hsm);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDir, Args = [] });
         builder.Logging.ClearProviders();
@@ -46,19 +38,39 @@ public static class ServerHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(options.ListenAddress, options.ListenPort, listen =>
+        var listeners = new Listeners();
+        var timestamping = options.TimestampingOrDefault;
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            if (certificate is null)
+            kestrel.Listen(options.ListenAddress, options.ListenPort, listen =>
             {
-                listen.Protocols = HttpProtocols.Http2;
-            }
-            else
+                listeners.Main = listen;
+                if (certificate is null)
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                }
+                else
+                {
+                    // HTTP/1.1 as well, so that REST clients without HTTP/2 reach the transcoded API.
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(certificate);
+                }
+            });
+            if (options.TimestampListen is { } tsa)
             {
-                // HTTP/1.1 as well, so that REST clients without HTTP/2 reach the transcoded API.
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificate);
+                // Plain HTTP/1.1, what signing tools expect of a TSA URL; marked so that it serves /tsa and nothing else.
+                kestrel.Listen(tsa.Address, tsa.Port, listen =>
+                {
+                    listeners.Timestamp = listen;
+                    listen.Protocols = HttpProtocols.Http1;
+                    listen.Use(next => connection =>
+                    {
+                        connection.Features.Set(TimestampListenerFeature.Instance);
+                        return next(connection);
+                    });
+                });
             }
-        }));
+        });
 
         var services = builder.Services;
         services.AddSingleton(settings);
@@ -78,12 +90,36 @@ public static class ServerHost
         services.AddSingleton<MemberManager>();
         services.AddSingleton<ApprovalManager>();
         services.AddSingleton<AuditReader>();
+        services.AddSingleton(listeners);
+        services.AddSingleton(timestamping);
+        if (timestamping.Access != TimestampAccess.Off)
+        {
+            services.AddSingleton<SerialNumberAllocator>();
+            services.AddSingleton<TimestampAudit>();
+            services.AddSingleton<TimestampAuthority>();
+            services.AddTimestampRateLimit(timestamping);
+        }
         // REST errors carry the same google.rpc.Status details as gRPC ones: the JSON writer must know ErrorInfo.
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>())
             .AddJsonTranscoding(json => json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<TimestampListenerFeature>() is not null && context.Request.Path != TimestampEndpoint.Path)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+            return next(context);
+        });
+        if (timestamping.Access != TimestampAccess.Off)
+        {
+            // Made now, not at the first request: the first start creates the TSA key and certificate.
+            _ = app.Services.GetRequiredService<TimestampAuthority>();
+            app.MapTimestampAuthority();
+        }
         app.MapGrpcService<SignApi>();
         app.MapGrpcService<SignerApi>();
         app.MapGrpcService<IdentityApi>();
@@ -106,9 +142,25 @@ public static class ServerHost
     }
 
     /// <summary>The URL the server really listens on (port 0 resolved).</summary>
-    public static Uri ListeningUrl(WebApplication app, ServerOptions options)
+    public static Uri ListeningUrl(WebApplication app, ServerOptions options) =>
+        new UriBuilder(options.Plaintext ? "http" : "https", options.ListenHost, app.Services.GetRequiredService<Listeners>().Main!.IPEndPoint!.Port).Uri;
+
+    /// <summary>The timestamp authority's URL on the <c>--tsa-listen</c> listener (port 0 resolved); null without one.</summary>
+    public static Uri? TimestampListenUrl(WebApplication app, ServerOptions options) =>
+        options.TimestampListen is { } tsa
+            ? new UriBuilder("http", tsa.Host, app.Services.GetRequiredService<Listeners>().Timestamp!.IPEndPoint!.Port, TimestampEndpoint.Path).Uri
+            : null;
+
+    /// <summary>Kestrel's endpoints as configured; their ports are the bound ones once the server started.</summary>
+    internal sealed class Listeners
     {
-        var bound = new Uri(app.Urls.First());
-        return new UriBuilder(options.Plaintext ? "http" : "https", options.ListenHost, bound.Port).Uri;
+        public ListenOptions? Main { get; set; }
+        public ListenOptions? Timestamp { get; set; }
+    }
+
+    /// <summary>Set on the connections of the <c>--tsa-listen</c> listener.</summary>
+    private sealed class TimestampListenerFeature
+    {
+        public static readonly TimestampListenerFeature Instance = new();
     }
 }

@@ -25,6 +25,22 @@ public sealed class KeyVaults : IDisposable
         _ = Get(defaultKind);
     }
 
+    /// <summary>The software vault of <paramref name="dataDir"/> and, when <paramref name="hsm"/> is given, the HSM vault it opens.</summary>
+    /// <exception cref="InvalidOperationException">The HSM module, token or login failed.</exception>
+    public static KeyVaults Open(string dataDir, string defaultKind, Pkcs11VaultOptions? hsm)
+    {
+        var hsmVault = hsm is null ? null : Pkcs11KeyVault.Open(hsm);
+        try
+        {
+            return new KeyVaults(SoftwareKeyVault.Open(dataDir), defaultKind, hsmVault is null ? [] : [hsmVault]);
+        }
+        catch
+        {
+            hsmVault?.Dispose();
+            throw;
+        }
+    }
+
     public SoftwareKeyVault Software { get; }
 
     /// <summary>The vault of Signers created without naming one.</summary>

@@ -12,6 +12,10 @@ public interface IStoreSession : IDisposable
     byte[]? GetSetting(string key);
     void SetSetting(string key, byte[] value);
 
+    /// <summary>Adds <paramref name="amount"/> to a counter of the counters table; returns its new value.</summary>
+    /// <exception cref="InvalidOperationException">No counter of that name exists (a migration creates each).</exception>
+    long AddToCounter(string name, long amount);
+
     void InsertUser(UserRecord user);
     UserRecord? FindUser(string idOrName);
     IReadOnlyList<UserRecord> ListUsers();

@@ -47,6 +47,10 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
         Execute("INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             ("@key", key), ("@value", value));
 
+    public long AddToCounter(string name, long amount) =>
+        Query("UPDATE counters SET value = value + @amount WHERE name = @name RETURNING value", r => r.GetInt64(0), ("@name", name), ("@amount", amount))
+            is [var value] ? value : throw new InvalidOperationException($"the store has no counter '{name}'; is its schema up to date?");
+
     // users and API keys
 
     public void InsertUser(UserRecord user) =>

@@ -142,20 +142,21 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
             Execute(connection, TestDatabase.IsPostgres
                 ? "ALTER TABLE audit_events DISABLE TRIGGER USER"
                 : "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;");
-            Execute(connection, "UPDATE audit_events SET details = '{\"group\":\"renamed\"}' WHERE sequence = 3");
+            // 1-2: init, 3: the timestamp authority's certificate at first start, 4-6: the groups.
+            Execute(connection, "UPDATE audit_events SET details = '{\"group\":\"renamed\"}' WHERE sequence = 4");
         }
         var altered = await admin.Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
         Assert.False(altered.Valid);
-        Assert.Equal(3, altered.FirstInvalidSequence);
+        Assert.Equal(4, altered.FirstInvalidSequence);
         Assert.Contains("altered", altered.Message, StringComparison.Ordinal);
 
         using (var connection = server.Server.OpenDatabase())
         {
-            Execute(connection, "UPDATE audit_events SET details = '{\"group\":\"group-0\"}' WHERE sequence = 3; DELETE FROM audit_events WHERE sequence = 4");
+            Execute(connection, "UPDATE audit_events SET details = '{\"group\":\"group-0\"}' WHERE sequence = 4; DELETE FROM audit_events WHERE sequence = 5");
         }
         var removed = await admin.Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
         Assert.False(removed.Valid);
-        Assert.Equal(4, removed.FirstInvalidSequence);
+        Assert.Equal(5, removed.FirstInvalidSequence);
         Assert.Contains("missing", removed.Message, StringComparison.Ordinal);
     }
 

@@ -89,6 +89,11 @@ internal static class SqliteMigrations
         """
         ALTER TABLE signers ADD COLUMN key_vault TEXT NOT NULL DEFAULT 'software';
         """,
+        // 3: counters allocated across restarts and replicas; the timestamp authority's serial numbers.
+        """
+        CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
+        INSERT INTO counters (name, value) VALUES ('timestamp.serial', 0);
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)
