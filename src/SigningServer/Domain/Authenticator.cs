@@ -109,6 +109,11 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
         {
             throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the service account is disabled");
         }
+        if (token.Revoked)
+        {
+            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked,
+                "the access token was revoked (the key that obtained it was removed, or the service account was disabled)");
+        }
         return new Caller(new Principal(PrincipalKind.ServiceAccount, account.Id, account.Name), false, token.Id, token.ExpiresAt, remoteAddress);
     }
 

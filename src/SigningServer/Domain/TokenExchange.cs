@@ -9,7 +9,8 @@ namespace CodeSigning.Server.Domain;
 
 /// <summary>
 /// A service account trades a signed JWT assertion for a short-lived access token. Each
-/// assertion works once: its jti is recorded, unique, until the assertion expires.
+/// assertion works once: its jti is recorded, unique, for as long as the validator could still
+/// accept the assertion (its exp plus the clock skew allowed).
 /// </summary>
 public sealed class TokenExchange(IStore store, AuditLog audit, Operations operations, AuthFailureLimiter limiter, ServerIdentity identity,
     ServerSettings settings, TimeProvider clock, ILogger<TokenExchange> logger)
@@ -44,16 +45,18 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
             {
                 throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the service account is disabled");
             }
-            if (!session.TryRecordAssertionId(validated.ClientId, validated.Jti, validated.ExpiresAt, now))
+            if (!session.TryRecordAssertionId(validated.ClientId, validated.Jti, validated.ExpiresAt + AssertionValidator.ClockSkew, now))
             {
                 throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.AssertionReplayed, "this assertion (jti) was already used; sign a new one");
             }
             var secret = ApiKeySecrets.Generate(Authenticator.AccessTokenPrefix);
             var expiresAt = now + settings.AccessTokenLifetime;
-            session.InsertAccessToken(new AccessTokenRecord(secret.Id, account.Id, secret.Salt, secret.Hash, expiresAt));
+            session.InsertAccessToken(new AccessTokenRecord(secret.Id, account.Id, secret.Salt, secret.Hash, expiresAt, validated.KeyId, Revoked: false));
             var entry = new AuditEntry("token.issued", AuditOutcome.Success, actor, AuditClient.None, remoteAddress);
             entry.Details["access_token_id"] = secret.Id;
             entry.Details["key_id"] = validated.KeyId;
+            // Ties a later replay attempt (audited with the same jti) to this exchange.
+            entry.Details["jti"] = validated.Jti;
             audit.Append(session, entry);
             session.Commit();
             return (secret.Secret, expiresAt);

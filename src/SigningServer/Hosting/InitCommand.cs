@@ -46,7 +46,7 @@ public static class InitCommand
         {
             ServerIdentity.Create(session, vault, now);
             var admin = IdentityManager.InsertUser(session, adminName, "Product Admin", "", productAdmin: true, now);
-            (var key, secret) = IdentityManager.InsertApiKey(session, admin, "created by init", settings.ApiKeyDefaultTtl, now);
+            (var key, secret) = IdentityManager.InsertApiKey(session, admin, "created by init", now + settings.ApiKeyDefaultTtl, createdByKeyId: null, now);
             var audit = new AuditLog(TimeProvider.System);
             var actor = new Principal(PrincipalKind.User, admin.Id, admin.Name);
             audit.Append(session, new AuditEntry("server.initialized", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["key_vault"] = vault.Kind, ["kek_id"] = vault.ActiveKeyEncryptionKeyId.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
