@@ -12,8 +12,8 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Call {Method} refused: {Status} {Reason}")]
     public static partial void CallRefused(ILogger logger, string method, StatusCode status, string reason);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} refused for a minute: {FailuresPerMinute} failures in the last minute")]
-    public static partial void AddressRateLimited(ILogger logger, string remoteAddress, int failuresPerMinute);
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Failed authentications from {RemoteAddress} (credential '{CredentialId}') answered RATE_LIMITED for a minute: {FailuresPerMinute} failures per {LimitedBy} in the last minute")]
+    public static partial void AuthenticationRateLimited(ILogger logger, string remoteAddress, string limitedBy, string credentialId, int failuresPerMinute);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Call {Method} failed unexpectedly")]
     public static partial void UnexpectedError(ILogger logger, string method, Exception exception);

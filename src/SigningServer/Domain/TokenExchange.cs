@@ -18,7 +18,6 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
     public (string AccessToken, DateTimeOffset ExpiresAt) Exchange(string assertion, string remoteAddress)
     {
         var now = clock.GetUtcNow();
-        limiter.ThrowIfLimited(remoteAddress, now);
         Principal? actor = null;
         try
         {
@@ -63,9 +62,19 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
         }
         catch (ServiceException e)
         {
-            limiter.RecordFailure(remoteAddress, now);
+            // Unverified, but it says whom the failures were aimed at (escaped and bounded).
+            var claimedClientId = AssertionValidator.ClaimedClientId(assertion) ?? "";
+            if (limiter.OnFailure(remoteAddress, claimedClientId, now) is { } limited)
+            {
+                throw limited;
+            }
             ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
-            operations.Record(new AuditEntry("auth.failed", AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName });
+            var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
+            if (claimedClientId.Length > 0)
+            {
+                entry.Details["claimed_client_id"] = claimedClientId;
+            }
+            operations.Record(entry);
             throw;
         }
     }
