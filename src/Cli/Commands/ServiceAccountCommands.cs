@@ -162,8 +162,16 @@ internal static class ServiceAccountCommands
     {
         if (!invocation.Printer.Json)
         {
-            invocation.Context.Out.WriteLine($"private key written to {privateKeyFile} (mode 0600); on the machine, log in with:");
-            invocation.Context.Out.WriteLine($"  csign login --server {server} --service-account {clientId} --private-key {privateKeyFile} --key-id {keyId}");
+            // The machine needs the same trust in the server as this csign has: its CA file, if any.
+            var caFile = ConfigurationStore.Load(invocation.Context).CaFile;
+            var trust = caFile is null ? "" : $" --ca-file {caFile}";
+            var output = new DisplayWriter(invocation.Context.Out);
+            output.WriteLine($"private key written to {privateKeyFile} (mode 0600); on the machine, log in with:");
+            output.WriteLine($"  csign login --server {server} --service-account {clientId} --private-key {privateKeyFile} --key-id {keyId}{trust}");
+            if (caFile is not null)
+            {
+                output.WriteLine($"(copy the private key and {caFile} to the machine, and give their paths there)");
+            }
         }
     }
 

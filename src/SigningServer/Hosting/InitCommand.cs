@@ -35,7 +35,10 @@ public static class InitCommand
         }
         else
         {
-            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Directory.CreateDirectory(dataDir, OwnerOnly);
+            // An existing directory too: it is about to hold the keys, and the server refuses to serve from an open one.
+            File.SetUnixFileMode(dataDir, OwnerOnly);
         }
         var vault = SoftwareKeyVault.Open(dataDir);
         var store = location.Open();
@@ -58,7 +61,7 @@ public static class InitCommand
         output.WriteLine($"product admin: {adminName}");
         output.WriteLine($"tls certificate: {certificate.CertificatePemPath} sha256:{certificate.Sha256Fingerprint}");
         output.WriteLine($"api-key: {secret}");
-        output.WriteLine("store this API key now: it is shown only once");
+        output.WriteLine(RecoverAdminCommand.ApiKeyNotice(now + settings.ApiKeyDefaultTtl, settings));
         return 0;
     }
 }
