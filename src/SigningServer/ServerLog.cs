@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server;
 
-/// <summary>Every log line of the server, source-generated. None carries a secret or key material.</summary>
+/// <summary>
+/// Every log line of the server, source-generated. None carries a secret or key material; text a
+/// caller chose (names, claimed ids) is passed through <c>DisplayText.Escape</c> first.
+/// </summary>
 internal static partial class ServerLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {Url} (data directory {DataDir}, key vault {VaultKind})")]
