@@ -82,7 +82,8 @@ internal static class CliApp
 
     private static int Fail(CliContext context, int exitCode, string message)
     {
-        context.Error.WriteLine($"csign: {message}");
+        // The message may quote the server, which may quote the caller: one escaped line.
+        context.Error.WriteLine($"csign: {CodeSigning.V1.DisplayText.Escape(message)}");
         return exitCode;
     }
 

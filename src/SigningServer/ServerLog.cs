@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server;
 
-/// <summary>Every log line of the server, source-generated. None carries a secret or key material.</summary>
+/// <summary>
+/// Every log line of the server, source-generated. None carries a secret or key material; text a
+/// caller chose (names, claimed ids) is passed through <c>DisplayText.Escape</c> first.
+/// </summary>
 internal static partial class ServerLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Listening on {Url} (data directory {DataDir}, key vault {VaultKind})")]
@@ -12,8 +15,8 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Call {Method} refused: {Status} {Reason}")]
     public static partial void CallRefused(ILogger logger, string method, StatusCode status, string reason);
 
-    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Authentication from {RemoteAddress} refused for a minute: {FailuresPerMinute} failures in the last minute")]
-    public static partial void AddressRateLimited(ILogger logger, string remoteAddress, int failuresPerMinute);
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Failed authentications from {RemoteAddress} (credential '{CredentialId}') answered RATE_LIMITED for a minute: {FailuresPerMinute} failures per {LimitedBy} in the last minute")]
+    public static partial void AuthenticationRateLimited(ILogger logger, string remoteAddress, string limitedBy, string credentialId, int failuresPerMinute);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Call {Method} failed unexpectedly")]
     public static partial void UnexpectedError(ILogger logger, string method, Exception exception);

@@ -12,9 +12,11 @@ internal static class ApiKeyCommands
 
           create [--user NAME] [--description TEXT] [--ttl 90d]   prints the key once: api-key: csk_...
           list [--user NAME] [--include-revoked]
-          revoke KEY_ID
+          revoke KEY_ID                   also revokes every key created with it
+          revoke-all [--user NAME]        revokes every key of the user (and keys created with them)
 
         Without --user: your own keys. For another user: Product Admin.
+        A key you create for yourself expires no later than the key you are using.
 
         """;
 
@@ -23,6 +25,7 @@ internal static class ApiKeyCommands
         ["create"] = CreateAsync,
         ["list"] = ListAsync,
         ["revoke"] = RevokeAsync,
+        ["revoke-all"] = RevokeAllAsync,
     });
 
     private static async Task CreateAsync(Invocation invocation)
@@ -62,6 +65,15 @@ internal static class ApiKeyCommands
         var id = invocation.Args.RequiredPositional("the API key id");
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         var key = await connection.Identity.RevokeApiKeyAsync(new RevokeApiKeyRequest { ApiKeyId = id }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
-        invocation.Printer.Print(key, w => w.WriteLine($"API key {key.Id} of {key.UserName} revoked"));
+        invocation.Printer.Print(key, w => w.WriteLine($"API key {key.Id} of {key.UserName} revoked, with every key created with it"));
+    }
+
+    private static async Task RevokeAllAsync(Invocation invocation)
+    {
+        var user = invocation.Args.Option("user") ?? string.Empty;
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var revoked = await connection.Identity.RevokeUserApiKeysAsync(new RevokeUserApiKeysRequest { User = user }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(revoked, w => w.WriteLine(
+            $"{revoked.RevokedApiKeyIds.Count} API key(s) revoked{(revoked.RevokedApiKeyIds.Count > 0 ? ": " + string.Join(' ', revoked.RevokedApiKeyIds) : "")}"));
     }
 }

@@ -78,7 +78,7 @@ internal static class AuditCommands
         {
             output.WriteLine(invocation.Printer.Json
                 ? Printer.SingleLine.Format(e)
-                : $"{Seq(e)}  {Printer.Time(e.Time)}  {e.Type}  {EnumText<AuditOutcome>.Format(e.Outcome)}  {PrincipalText.Format(e.Actor)}  {Dash(e.SignerName)}  {Dash(e.Reason)}  {Details(e)}");
+                : DisplayText.Escape($"{Seq(e)}  {Printer.Time(e.Time)}  {e.Type}  {EnumText<AuditOutcome>.Format(e.Outcome)}  {PrincipalText.Format(e.Actor)}  {Dash(e.SignerName)}  {Dash(e.Reason)}  {Details(e)}"));
             await output.FlushAsync(invocation.CancellationToken).ConfigureAwait(false);
         }
     }

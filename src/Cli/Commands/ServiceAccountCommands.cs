@@ -61,7 +61,7 @@ internal static class ServiceAccountCommands
         PrivateFile.Write(privateKeyFile, key.ExportPkcs8PrivateKeyPem() + "\n");
         account.Keys.Add(added);
         Show(invocation, account);
-        WriteLoginHint(invocation, connection.Server, account.ClientId, added.KeyId, privateKeyFile);
+        WriteLoginHint(invocation, connection, account.ClientId, added.KeyId, privateKeyFile);
     }
 
     private static async Task AddKeyAsync(Invocation invocation)
@@ -95,7 +95,7 @@ internal static class ServiceAccountCommands
         if (privateKeyFile is not null)
         {
             var account = await connection.Identity.GetServiceAccountAsync(new GetServiceAccountRequest { ServiceAccount = name }, cancellationToken: ct).ConfigureAwait(false);
-            WriteLoginHint(invocation, connection.Server, account.ClientId, added.KeyId, privateKeyFile);
+            WriteLoginHint(invocation, connection, account.ClientId, added.KeyId, privateKeyFile);
         }
     }
 
@@ -158,12 +158,20 @@ internal static class ServiceAccountCommands
             : path;
     }
 
-    private static void WriteLoginHint(Invocation invocation, string server, string clientId, string keyId, string privateKeyFile)
+    private static void WriteLoginHint(Invocation invocation, Connection.ServerConnection connection, string clientId, string keyId, string privateKeyFile)
     {
         if (!invocation.Printer.Json)
         {
-            invocation.Context.Out.WriteLine($"private key written to {privateKeyFile} (mode 0600); on the machine, log in with:");
-            invocation.Context.Out.WriteLine($"  csign login --server {server} --service-account {clientId} --private-key {privateKeyFile} --key-id {keyId}");
+            // The machine needs the same trust in the server as this csign has: its CA file, if any.
+            var caFile = connection.CaFile;
+            var trust = caFile is null ? "" : $" --ca-file {caFile}";
+            var output = new DisplayWriter(invocation.Context.Out);
+            output.WriteLine($"private key written to {privateKeyFile} (mode 0600); on the machine, log in with:");
+            output.WriteLine($"  csign login --server {connection.Server} --service-account {clientId} --private-key {privateKeyFile} --key-id {keyId}{trust}");
+            if (caFile is not null)
+            {
+                output.WriteLine($"(copy the private key and {caFile} to the machine, and give their paths there)");
+            }
         }
     }
 

@@ -91,7 +91,7 @@ internal static class SignerCommands
         if (!invocation.Printer.Json && signer.CertificateAuthority == CertificateAuthorityKind.External)
         {
             var next = csrOut is null ? $"csign signer csr {signer.Name} --out {signer.Name}.csr" : $"CSR written to {csrOut}";
-            invocation.Context.Out.WriteLine($"next: {next}; have the CA issue it, then csign signer import-cert {signer.Name} --cert FILE");
+            invocation.Context.Out.WriteLine(DisplayText.Escape($"next: {next}; have the CA issue it, then csign signer import-cert {signer.Name} --cert FILE"));
         }
     }
 
@@ -233,7 +233,7 @@ internal static class SignerCommands
         Show(invocation.Printer, signer);
         if (!invocation.Printer.Json && signer.CertificateRequestPending)
         {
-            invocation.Context.Out.WriteLine($"next: csign signer csr {signer.Name} --out {signer.Name}.csr, then csign signer import-cert {signer.Name} --cert FILE");
+            invocation.Context.Out.WriteLine(DisplayText.Escape($"next: csign signer csr {signer.Name} --out {signer.Name}.csr, then csign signer import-cert {signer.Name} --cert FILE"));
         }
     }
 

@@ -5,8 +5,9 @@ namespace CodeSigning.Cli.Configuration;
 
 /// <summary>
 /// Finds, reads and writes csign.json: <c>CODESIGN_CLI_CONFIG</c>, else
-/// <c>~/.config/codesign/csign.json</c>. <c>CODESIGN_SERVER</c> and <c>CODESIGN_API_KEY</c>
-/// override what the file says, so CI jobs need no file at all.
+/// <c>~/.config/codesign/csign.json</c>. <c>CODESIGN_SERVER</c>, <c>CODESIGN_API_KEY</c> and
+/// <c>CODESIGN_CA_FILE</c> override what the file says, so CI jobs need no file at all. A file
+/// holding a credential that other users can read is used, with a warning on stderr (as ssh does).
 /// </summary>
 internal static class ConfigurationStore
 {
@@ -60,7 +61,29 @@ internal static class ConfigurationStore
             configuration = configuration with { ApiKey = apiKey, ApiKeyFile = null, ServiceAccount = null };
         }
 
+        var caFile = context.GetEnvironment("CODESIGN_CA_FILE");
+        if (caFile is not null)
+        {
+            configuration = configuration with { CaFile = Path.GetFullPath(caFile) };
+        }
+
+        if (configuration.ApiKey is not null && apiKey is null)
+        {
+            WarnIfOthersCanRead(context, path);
+        }
+
+        WarnIfOthersCanRead(context, configuration.ApiKeyFile);
+        WarnIfOthersCanRead(context, configuration.ServiceAccount?.PrivateKeyFile);
         return configuration;
+    }
+
+    private static void WarnIfOthersCanRead(CliContext context, string? path)
+    {
+        const UnixFileMode GroupOrOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+        if (path is not null && !OperatingSystem.IsWindows() && File.Exists(path) && (File.GetUnixFileMode(path) & GroupOrOthers) != 0)
+        {
+            context.Error.WriteLine($"csign: warning: {path} holds a credential and other users can read or change it; restrict it with `chmod 600 {path}` and consider the credential exposed");
+        }
     }
 
     public static void Save(CliContext context, CliConfiguration configuration) =>

@@ -26,6 +26,7 @@ internal sealed class ServerConnection : IDisposable
         }
 
         Server = server;
+        CaFile = caFile;
         var handler = new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(10),
@@ -47,6 +48,9 @@ internal sealed class ServerConnection : IDisposable
     }
 
     public string Server { get; }
+
+    /// <summary>The PEM file the server's certificate is checked against; null for the system's roots.</summary>
+    public string? CaFile { get; }
 
     public SignerService.SignerServiceClient Signers => new(_invoker);
 

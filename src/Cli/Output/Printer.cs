@@ -1,12 +1,14 @@
 using System.Globalization;
 using Google.Protobuf;
+using CodeSigning.V1;
 using Google.Protobuf.WellKnownTypes;
 
 namespace CodeSigning.Cli.Output;
 
 /// <summary>
 /// Writes a command's result: the RPC response as proto3 JSON with <c>--json</c> (the contract's
-/// own field names, stable for scripts), otherwise the human view the command supplies.
+/// own field names, stable for scripts), otherwise the human view the command supplies, with
+/// control characters in it escaped (<see cref="DisplayWriter"/>).
 /// </summary>
 internal sealed class Printer(TextWriter output, bool json)
 {
@@ -24,7 +26,7 @@ internal sealed class Printer(TextWriter output, bool json)
         }
         else
         {
-            human(output);
+            human(new DisplayWriter(output));
         }
     }
 
@@ -37,7 +39,7 @@ internal sealed class Printer(TextWriter output, bool json)
             var width = properties.Max(p => p.Label.Length) + 1;
             foreach (var (label, value) in properties)
             {
-                writer.WriteLine($"{(label + ":").PadRight(width)} {(string.IsNullOrEmpty(value) ? "-" : value)}");
+                writer.WriteLine($"{(label + ":").PadRight(width)} {(string.IsNullOrEmpty(value) ? "-" : DisplayText.Escape(value))}");
             }
         });
 

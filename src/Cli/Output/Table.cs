@@ -1,6 +1,8 @@
+using CodeSigning.V1;
+
 namespace CodeSigning.Cli.Output;
 
-/// <summary>Columns aligned for people; empty cells print as "-" so columns never collapse.</summary>
+/// <summary>Columns aligned for people; empty cells print as "-" so columns never collapse; control characters are escaped.</summary>
 internal sealed class Table(params string[] headers)
 {
     private readonly List<string[]> _rows = [];
@@ -12,7 +14,8 @@ internal sealed class Table(params string[] headers)
             throw new ArgumentException($"a row needs {headers.Length} cells", nameof(cells));
         }
 
-        _rows.Add([.. cells.Select(cell => string.IsNullOrEmpty(cell) ? "-" : cell)]);
+        // Escaped here, line breaks included, so that a cell can neither hide nor add a row.
+        _rows.Add([.. cells.Select(cell => string.IsNullOrEmpty(cell) ? "-" : DisplayText.Escape(cell))]);
         return this;
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CodeSigning.Pkcs11.Cryptoki;
+using static CodeSigning.Pkcs11.Native.Types.Marshalling;
 
 namespace CodeSigning.Pkcs11.Native.Exports;
 
@@ -8,14 +9,14 @@ namespace CodeSigning.Pkcs11.Native.Exports;
 internal static unsafe class Decryption
 {
     [UnmanagedCallersOnly(EntryPoint = "C_DecryptInit", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_DecryptInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_DecryptInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_Decrypt", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_Decrypt(CK_SESSION_HANDLE hSession, byte* pEncryptedData, CK_ULONG ulEncryptedDataLen, byte* pData, CK_ULONG* pulDataLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_Decrypt(CK_SESSION_HANDLE hSession, byte* pEncryptedData, CK_ULONG ulEncryptedDataLen, byte* pData, CK_ULONG* pulDataLen) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_DecryptUpdate", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hSession, byte* pEncryptedPart, CK_ULONG ulEncryptedPartLen, byte* pPart, CK_ULONG* pulPartLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_DecryptUpdate(CK_SESSION_HANDLE hSession, byte* pEncryptedPart, CK_ULONG ulEncryptedPartLen, byte* pPart, CK_ULONG* pulPartLen) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_DecryptFinal", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_DecryptFinal(CK_SESSION_HANDLE hSession, byte* pLastPart, CK_ULONG* pulLastPartLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_DecryptFinal(CK_SESSION_HANDLE hSession, byte* pLastPart, CK_ULONG* pulLastPartLen) => Unsupported();
 }

@@ -16,7 +16,13 @@ internal static unsafe class General
             var options = InitializeOptions.None;
             if (pInitArgs is not null)
             {
-                var args = (CK_C_INITIALIZE_ARGS*)pInitArgs;
+                // Hosts pass garbage here (pReserved should be NULL): read nothing that could fault.
+                CK_C_INITIALIZE_ARGS copy;
+                if (!CallerMemory.TryCopy(pInitArgs, sizeof(CK_C_INITIALIZE_ARGS), new Span<byte>(&copy, sizeof(CK_C_INITIALIZE_ARGS))))
+                {
+                    return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+                }
+                var args = &copy;
                 var callbacks = (args->CreateMutex is not null ? 1 : 0) + (args->DestroyMutex is not null ? 1 : 0)
                     + (args->LockMutex is not null ? 1 : 0) + (args->UnlockMutex is not null ? 1 : 0);
                 if (callbacks is not 0 and not 4)
@@ -27,7 +33,11 @@ internal static unsafe class General
                 // CKF_LIBRARY_CANT_CREATE_OS_THREADS is accepted, as SoftHSM2 does: p11-kit (GnuTLS, p11tool)
                 // sets it on every C_Initialize, and refusing it with CKR_NEED_TO_CREATE_THREADS locks those
                 // clients out. The runtime's threads are the module's own and never call into the host.
-                var configPath = args->pReserved is null ? null : Marshal.PtrToStringUTF8((nint)args->pReserved);
+                string? configPath = null;
+                if (args->pReserved is not null && (configPath = CallerMemory.TryReadUtf8String((byte*)args->pReserved)) is null)
+                {
+                    return (CK_RV)CKR.CKR_ARGUMENTS_BAD;
+                }
                 options = new InitializeOptions(callbacks == 4, ((ulong)args->flags & CKF.CKF_OS_LOCKING_OK) != 0, configPath);
             }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CodeSigning.Pkcs11.Cryptoki;
+using static CodeSigning.Pkcs11.Native.Types.Marshalling;
 
 namespace CodeSigning.Pkcs11.Native.Exports;
 
@@ -8,17 +9,17 @@ namespace CodeSigning.Pkcs11.Native.Exports;
 internal static unsafe class MessageDigesting
 {
     [UnmanagedCallersOnly(EntryPoint = "C_DigestInit", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, void* pMechanism) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, void* pMechanism) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_Digest", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_Digest(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pDigest, CK_ULONG* pulDigestLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_Digest(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pDigest, CK_ULONG* pulDigestLen) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_DigestUpdate", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, byte* pPart, CK_ULONG ulPartLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, byte* pPart, CK_ULONG ulPartLen) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_DigestKey", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_DigestKey(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hKey) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_DigestFinal", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, byte* pDigest, CK_ULONG* pulDigestLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, byte* pDigest, CK_ULONG* pulDigestLen) => Unsupported();
 }

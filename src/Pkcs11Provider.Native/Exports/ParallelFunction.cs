@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CodeSigning.Pkcs11.Cryptoki;
+using static CodeSigning.Pkcs11.Native.Types.Marshalling;
 
 namespace CodeSigning.Pkcs11.Native.Exports;
 
@@ -8,8 +9,8 @@ namespace CodeSigning.Pkcs11.Native.Exports;
 internal static unsafe class ParallelFunction
 {
     [UnmanagedCallersOnly(EntryPoint = "C_GetFunctionStatus", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession) => (CK_RV)CKR.CKR_FUNCTION_NOT_PARALLEL;
+    public static CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE hSession) => Unsupported(CKR.CKR_FUNCTION_NOT_PARALLEL);
 
     [UnmanagedCallersOnly(EntryPoint = "C_CancelFunction", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession) => (CK_RV)CKR.CKR_FUNCTION_NOT_PARALLEL;
+    public static CK_RV C_CancelFunction(CK_SESSION_HANDLE hSession) => Unsupported(CKR.CKR_FUNCTION_NOT_PARALLEL);
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CodeSigning.Pkcs11.Cryptoki;
+using static CodeSigning.Pkcs11.Native.Types.Marshalling;
 
 namespace CodeSigning.Pkcs11.Native.Exports;
 
@@ -8,8 +9,8 @@ namespace CodeSigning.Pkcs11.Native.Exports;
 internal static unsafe class RandomNumberGeneration
 {
     [UnmanagedCallersOnly(EntryPoint = "C_SeedRandom", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, byte* pSeed, CK_ULONG ulSeedLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, byte* pSeed, CK_ULONG ulSeedLen) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_GenerateRandom", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, byte* RandomData, CK_ULONG ulRandomLen) => (CK_RV)CKR.CKR_FUNCTION_NOT_SUPPORTED;
+    public static CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, byte* RandomData, CK_ULONG ulRandomLen) => Unsupported();
 }

@@ -86,10 +86,10 @@ internal static unsafe class Session
 
     /// <summary>Operation state lives partly on the server: it cannot be saved.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_GetOperationState", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetOperationState(CK_SESSION_HANDLE hSession, byte* pOperationState, CK_ULONG* pulOperationStateLen) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_GetOperationState(CK_SESSION_HANDLE hSession, byte* pOperationState, CK_ULONG* pulOperationStateLen) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_SetOperationState", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SetOperationState(CK_SESSION_HANDLE hSession, byte* pOperationState, CK_ULONG ulOperationStateLen, CK_OBJECT_HANDLE hEncryptionKey, CK_OBJECT_HANDLE hAuthenticationKey) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_SetOperationState(CK_SESSION_HANDLE hSession, byte* pOperationState, CK_ULONG ulOperationStateLen, CK_OBJECT_HANDLE hEncryptionKey, CK_OBJECT_HANDLE hAuthenticationKey) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_Login", CallConvs = [typeof(CallConvCdecl)])]
     public static CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, byte* pPin, CK_ULONG ulPinLen)
@@ -138,5 +138,5 @@ internal static unsafe class Session
     }
 
     [UnmanagedCallersOnly(EntryPoint = "C_SessionCancel", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SessionCancel(CK_SESSION_HANDLE hSession, CK_FLAGS flags) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_SessionCancel(CK_SESSION_HANDLE hSession, CK_FLAGS flags) => Unsupported();
 }

@@ -89,8 +89,8 @@ internal static unsafe class Signing
 
     /// <summary>No mechanism recovers data from a signature.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_SignRecoverInit", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SignRecoverInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_SignRecoverInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_SignRecover", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SignRecover(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pSignature, CK_ULONG* pulSignatureLen) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_SignRecover(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pSignature, CK_ULONG* pulSignatureLen) => Unsupported();
 }

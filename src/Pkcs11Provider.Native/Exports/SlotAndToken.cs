@@ -170,5 +170,5 @@ internal static unsafe class SlotAndToken
 
     /// <summary>Slots only change when the Signer list does; there is no event to wait for.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_WaitForSlotEvent", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID* pSlot, void* pReserved) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID* pSlot, void* pReserved) => Unsupported();
 }

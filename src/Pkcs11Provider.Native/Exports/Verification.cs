@@ -90,8 +90,8 @@ internal static unsafe class Verification
 
     /// <summary>No mechanism recovers data from a signature.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_VerifyRecoverInit", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => Unsupported();
 
     [UnmanagedCallersOnly(EntryPoint = "C_VerifyRecover", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_VerifyRecover(CK_SESSION_HANDLE hSession, byte* pSignature, CK_ULONG ulSignatureLen, byte* pData, CK_ULONG* pulDataLen) => Rv(CKR.CKR_FUNCTION_NOT_SUPPORTED);
+    public static CK_RV C_VerifyRecover(CK_SESSION_HANDLE hSession, byte* pSignature, CK_ULONG ulSignatureLen, byte* pData, CK_ULONG* pulDataLen) => Unsupported();
 }

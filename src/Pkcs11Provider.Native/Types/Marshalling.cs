@@ -9,6 +9,13 @@ internal static unsafe class Marshalling
 {
     public static CK_RV Rv(CKR result) => (CK_RV)(ulong)result;
 
+    /// <summary>
+    /// What a function the module does not implement answers: CKR_CRYPTOKI_NOT_INITIALIZED before
+    /// C_Initialize (and in a fork() child), as every other call does, else <paramref name="answer"/>.
+    /// </summary>
+    public static CK_RV Unsupported(CKR answer = CKR.CKR_FUNCTION_NOT_SUPPORTED) =>
+        Rv(Provider.IsInitialized ? answer : CKR.CKR_CRYPTOKI_NOT_INITIALIZED);
+
     /// <summary>The caller's buffer; CKR_ARGUMENTS_BAD for a NULL pointer with a length.</summary>
     public static ReadOnlySpan<byte> Input(byte* data, CK_ULONG length) =>
         !IsInput(data, length) ? throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD, "NULL buffer or length out of range")

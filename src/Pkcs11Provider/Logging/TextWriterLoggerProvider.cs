@@ -66,7 +66,8 @@ internal sealed class TextWriterLoggerProvider : ILoggerProvider
                 line += $" ({exception.GetType().Name}: {exception.Message})";
             }
 
-            owner.Write(line);
+            // One event, one line: what the server quotes back (names, reasons) cannot forge or hide lines.
+            owner.Write(CodeSigning.V1.DisplayText.Escape(line));
         }
     }
 }

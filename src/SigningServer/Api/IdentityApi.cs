@@ -73,4 +73,7 @@ public sealed class IdentityApi(Authenticator authenticator, IdentityManager ide
         identities.RemoveServiceAccountKey(authenticator.Authenticate(context), request.ServiceAccount, request.KeyId);
         return Task.FromResult(new Empty());
     }
+
+    public override Task<RevokeUserApiKeysResponse> RevokeUserApiKeys(RevokeUserApiKeysRequest request, ServerCallContext context) =>
+        Task.FromResult(new RevokeUserApiKeysResponse { RevokedApiKeyIds = { identities.RevokeApiKeysOfUser(authenticator.Authenticate(context), request.User) } });
 }

@@ -51,6 +51,7 @@ internal static class ProtoMapping
             CreatedAt = key.CreatedAt.ToProto(),
             ExpiresAt = key.ExpiresAt.ToProto(),
             Revoked = key.Revoked,
+            CreatedByApiKeyId = key.CreatedByKeyId ?? "",
         };
         if (key.LastUsedAt is { } used)
         {

@@ -16,6 +16,7 @@ public static class AssertionValidator
 
     private const int MaxLength = 8192;
     private const int MaxJtiLength = 128;
+    private const int MaxClaimedClientIdLength = 128;
     private const int MinRsaKeySize = 2048;
     // NumericDate bounds: years 1970 to 9999, so arithmetic cannot overflow.
     private const long MaxNumericDate = 253402300799;
@@ -94,6 +95,29 @@ public static class AssertionValidator
             throw new AssertionException($"The assertion's jti is longer than {MaxJtiLength} characters.");
         }
         return new ValidatedAssertion(clientId, verifiedBy, jti, DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+    }
+
+    /// <summary>
+    /// The client id (iss) an assertion claims, read without checking anything else, escaped and
+    /// cut to <see cref="MaxClaimedClientIdLength"/> for the audit of its refusal; null when unreadable.
+    /// </summary>
+    public static string? ClaimedClientId(string? jwt)
+    {
+        if (string.IsNullOrEmpty(jwt) || jwt.Length > MaxLength || jwt.Split('.') is not [_, var encodedPayload, _])
+        {
+            return null;
+        }
+        try
+        {
+            using var payload = ParseJson(encodedPayload, "payload");
+            return OptionalString(payload.RootElement, "iss", "payload") is { Length: > 0 } clientId
+                ? CodeSigning.V1.DisplayText.EscapeBounded(clientId, MaxClaimedClientIdLength)
+                : null;
+        }
+        catch (AssertionException)
+        {
+            return null;
+        }
     }
 
     private static string FindSigningKey(string clientId, string? keyId, IReadOnlyList<RegisteredKey> registered, string algorithm, byte[] signingInput, byte[] signature)

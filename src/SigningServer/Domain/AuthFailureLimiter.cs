@@ -7,55 +7,94 @@ using Microsoft.Extensions.Logging;
 namespace CodeSigning.Server.Domain;
 
 /// <summary>
-/// Counts failed authentications per remote address over a sliding minute. In memory: a
-/// guesser that hops between replicas only gains the number of replicas. The first refusal of a
-/// lockout is audited (auth.rate_limited) and logged; the ones after it are not, so a guesser
-/// cannot fill the audit log.
+/// Counts failed authentications over a sliding minute, per remote address and per claimed
+/// credential (API key or token id, or the client id an assertion claims). Once either is over the
+/// limit, the next failures are answered RATE_LIMITED instead of their reason: only the first of a
+/// lockout is audited (auth.rate_limited) and logged, so a guesser cannot fill the audit log nor
+/// learn why a guess failed. A valid credential is never refused: behind a NAT, one client failing
+/// must not lock out the others, and whoever knows a key id or client name must not lock out its
+/// holder. (The secrets carry 256 bits and assertions are signatures: there is nothing to slow down
+/// guessing for; the limit keeps the log useful.) In memory: per replica.
 /// </summary>
 public sealed class AuthFailureLimiter(int failuresPerMinute, Operations operations, ILogger<AuthFailureLimiter> logger)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, Failures> _failures = new();
+    // Claimed ids are attacker-chosen: forget idle ones so that random ids cannot grow the table.
+    private const int SweepEvery = 1024;
+    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
+    private int _recorded;
 
-    /// <summary>Refuses an address that failed too often in the last minute, before its credential is even looked at.</summary>
-    public void ThrowIfLimited(string remoteAddress, DateTimeOffset now)
+    /// <summary>
+    /// Counts a failure; returns the RATE_LIMITED refusal to answer instead of it when the address
+    /// or the claimed credential was already over the limit, else null (answer the failure itself).
+    /// </summary>
+    /// <param name="claimedId">The credential id the caller presented, unverified; empty when it could not be read.</param>
+    public ServiceException? OnFailure(string remoteAddress, string claimedId, DateTimeOffset now)
     {
-        if (!_failures.TryGetValue(remoteAddress, out var failures))
+        var byAddress = Count("address:" + remoteAddress, now);
+        var byCredential = claimedId.Length > 0 ? Count("credential:" + claimedId, now) : null;
+        var lockout = byAddress.Limited ? byAddress : byCredential is { Limited: true } ? byCredential : null;
+        if (Interlocked.Increment(ref _recorded) % SweepEvery == 0)
         {
-            return;
+            Sweep(now);
         }
-        bool firstRefusal;
-        lock (failures)
+        if (lockout is null)
         {
-            failures.Prune(now);
-            if (failures.Times.Count < failuresPerMinute)
-            {
-                failures.LockoutAudited = false;
-                return;
-            }
-            firstRefusal = !failures.LockoutAudited;
-            failures.LockoutAudited = true;
+            return null;
         }
-        if (firstRefusal)
+        var limitedBy = ReferenceEquals(lockout, byAddress) ? "address" : "credential";
+        if (lockout.FirstRefusal)
         {
-            ServerLog.AddressRateLimited(logger, remoteAddress, failuresPerMinute);
+            ServerLog.AuthenticationRateLimited(logger, remoteAddress, limitedBy, claimedId, failuresPerMinute);
             var entry = new AuditEntry("auth.rate_limited", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = ProtoNames.Of(ErrorReason.RateLimited) };
             entry.Details["failures_per_minute"] = failuresPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            entry.Details["limited_by"] = limitedBy;
+            if (claimedId.Length > 0)
+            {
+                entry.Details["credential_id"] = claimedId;
+            }
             operations.Record(entry);
         }
-        throw new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited,
-            "too many failed authentications from this address; retry in a minute");
+        return new ServiceException(StatusCode.ResourceExhausted, ErrorReason.RateLimited, limitedBy == "address"
+            ? "too many failed authentications from this address; retry in a minute"
+            : "too many failed authentications with this credential; retry in a minute");
     }
 
-    public void RecordFailure(string remoteAddress, DateTimeOffset now)
+    private Verdict Count(string key, DateTimeOffset now)
     {
-        var failures = _failures.GetOrAdd(remoteAddress, _ => new Failures());
+        var failures = _failures.GetOrAdd(key, _ => new Failures());
         lock (failures)
         {
             failures.Prune(now);
+            var limited = failures.Times.Count >= failuresPerMinute;
+            var first = limited && !failures.LockoutAudited;
+            failures.LockoutAudited = limited;
             failures.Times.Enqueue(now);
+            // Only "at least the limit" matters: the queue never grows past it.
+            while (failures.Times.Count > failuresPerMinute)
+            {
+                failures.Times.Dequeue();
+            }
+            return new Verdict(limited, first);
         }
     }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (key, failures) in _failures)
+        {
+            lock (failures)
+            {
+                failures.Prune(now);
+                if (failures.Times.Count == 0)
+                {
+                    _failures.TryRemove(KeyValuePair.Create(key, failures));
+                }
+            }
+        }
+    }
+
+    private sealed record Verdict(bool Limited, bool FirstRefusal);
 
     private sealed class Failures
     {

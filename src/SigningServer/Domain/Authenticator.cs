@@ -10,7 +10,7 @@ namespace CodeSigning.Server.Domain;
 /// <summary>
 /// Turns the bearer credential of a call into a <see cref="Caller"/>, reading the store on every
 /// call (a revoked key or disabled account is refused at once). Failures are audited and
-/// rate-limited per remote address.
+/// rate-limited per remote address and per claimed credential id.
 /// </summary>
 public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock, ILogger<Authenticator> logger)
 {
@@ -25,7 +25,6 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
     public Caller Authenticate(string? authorization, string remoteAddress)
     {
         var now = clock.GetUtcNow();
-        limiter.ThrowIfLimited(remoteAddress, now);
         string credentialId = "";
         try
         {
@@ -60,7 +59,10 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
         }
         catch (ServiceException e)
         {
-            limiter.RecordFailure(remoteAddress, now);
+            if (limiter.OnFailure(remoteAddress, credentialId, now) is { } limited)
+            {
+                throw limited;
+            }
             ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
             var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
             if (credentialId.Length > 0)
@@ -108,6 +110,11 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
         if (!account.Enabled)
         {
             throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the service account is disabled");
+        }
+        if (token.Revoked)
+        {
+            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked,
+                "the access token was revoked (the key that obtained it was removed, or the service account was disabled)");
         }
         return new Caller(new Principal(PrincipalKind.ServiceAccount, account.Id, account.Name), false, token.Id, token.ExpiresAt, remoteAddress);
     }

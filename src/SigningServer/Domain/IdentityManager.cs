@@ -25,10 +25,12 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
     }
 
     /// <summary>Stores a new API key's salted hash; the returned secret exists nowhere else.</summary>
-    public static (ApiKeyRecord Key, string Secret) InsertApiKey(IStoreSession session, UserRecord user, string description, TimeSpan ttl, DateTimeOffset now)
+    /// <param name="createdByKeyId">The API key the caller used, if any: revoking it will revoke this one.</param>
+    public static (ApiKeyRecord Key, string Secret) InsertApiKey(IStoreSession session, UserRecord user, string description, DateTimeOffset expiresAt,
+        string? createdByKeyId, DateTimeOffset now)
     {
         var secret = ApiKeySecrets.Generate(Authenticator.ApiKeyPrefix);
-        var key = new ApiKeyRecord(secret.Id, user.Id, user.Name, description, secret.Salt, secret.Hash, now, now + ttl, null, false);
+        var key = new ApiKeyRecord(secret.Id, user.Id, user.Name, description, secret.Salt, secret.Hash, now, expiresAt, null, false, createdByKeyId);
         session.InsertApiKey(key);
         return (key, secret.Secret);
     }
@@ -68,9 +70,25 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         {
             throw ServiceException.InvalidArgument("ttl", $"ttl must be positive and at most {settings.ApiKeyMaxTtl.TotalDays:0} days");
         }
-        var created = InsertApiKey(session, user, request.Description, ttl, clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var expiresAt = now + ttl;
+        // Only a user authenticates with an API key; a service account's token has no successor to mint.
+        var parentKeyId = caller.Principal.Kind == PrincipalKind.User ? caller.CredentialId : null;
+        // A key may not renew itself: a stolen key that mints its own successor must not outlive
+        // it. A key for another user (a Product Admin's work) keeps its ttl; it dies with its
+        // creator only when the creator is revoked.
+        if (parentKeyId is not null && user.Id == caller.Principal.Id && expiresAt > caller.CredentialExpiresAt)
+        {
+            expiresAt = caller.CredentialExpiresAt;
+            scope.Details["clamped_to_expiry_of"] = parentKeyId;
+        }
+        var created = InsertApiKey(session, user, request.Description, expiresAt, parentKeyId, now);
         scope.Details["api_key_id"] = created.Key.Id;
         scope.Details["user"] = user.Name;
+        if (parentKeyId is not null)
+        {
+            scope.Details["created_by_api_key_id"] = parentKeyId;
+        }
         return created;
     });
 
@@ -87,9 +105,20 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         {
             throw ServiceException.ProductAdminRequired("revoke other users' API keys");
         }
-        session.RevokeApiKey(key.Id);
         scope.Details["api_key_id"] = key.Id;
+        RecordCascade(scope, session.RevokeApiKey(key.Id).Where(id => id != key.Id));
         return key with { Revoked = true };
+    });
+
+    /// <summary>Revokes every API key of a user (and the keys they created): a user whose keys may be stolen loses them all at once.</summary>
+    public IReadOnlyList<string> RevokeApiKeysOfUser(Caller caller, string userRef) => operations.Change(caller, "apikey.revoked_all", (session, scope) =>
+    {
+        var user = TargetUser(session, caller, userRef, "revoke other users' API keys");
+        scope.Details["user"] = user.Name;
+        var revoked = session.RevokeApiKeysOfUser(user.Id);
+        scope.Details["revoked_count"] = revoked.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        scope.Details["revoked_api_key_ids"] = string.Join(',', revoked);
+        return revoked;
     });
 
     public ServiceAccountView CreateServiceAccount(Caller caller, CreateServiceAccountRequest request) =>
@@ -131,6 +160,11 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             var account = FindServiceAccount(session, accountRef);
             session.SetServiceAccountEnabled(account.Id, enabled);
             scope.Details["service_account"] = account.Name;
+            if (!enabled)
+            {
+                // For good: enabling the account again must not bring its old tokens back.
+                scope.Details["access_tokens_revoked"] = session.RevokeAccessTokens(account.Id, keyId: null).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             return new ServiceAccountView(account with { Enabled = enabled }, session.ListServiceAccountKeys(account.Id));
         });
 
@@ -161,7 +195,13 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             var account = FindServiceAccount(session, accountRef);
             scope.Details["service_account"] = account.Name;
             scope.Details["key_id"] = keyId;
-            return session.DeleteServiceAccountKey(account.Id, keyId) ? true : throw ServiceException.NotFound($"key '{keyId}' of '{account.Name}'");
+            if (!session.DeleteServiceAccountKey(account.Id, keyId))
+            {
+                throw ServiceException.NotFound($"key '{keyId}' of '{account.Name}'");
+            }
+            // A key is removed because it may be compromised: what it obtained dies with it.
+            scope.Details["access_tokens_revoked"] = session.RevokeAccessTokens(account.Id, keyId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return true;
         });
 
     private UserRecord UpdateUser(Caller caller, string userRef, string type, Func<UserRecord, UserRecord> change) =>
@@ -179,11 +219,20 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             session.UpdateUser(user);
             if (!user.Enabled)
             {
-                session.RevokeApiKeysOfUser(user.Id);
+                RecordCascade(scope, session.RevokeApiKeysOfUser(user.Id));
             }
             scope.Details["user"] = user.Name;
             return user;
         });
+
+    private static void RecordCascade(OperationScope scope, IEnumerable<string> revokedIds)
+    {
+        var ids = string.Join(',', revokedIds);
+        if (ids.Length > 0)
+        {
+            scope.Details["also_revoked_api_key_ids"] = ids;
+        }
+    }
 
     private static UserRecord TargetUser(IStoreSession session, Caller caller, string userRef, string operation)
     {

@@ -49,7 +49,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
             }
             catch (Exception e) when (e is not ServiceException)
             {
-                ServerLog.SignatureNotRecorded(logger, signer.Name, e);
+                ServerLog.SignatureNotRecorded(logger, DisplayText.Escape(signer.Name), e);
                 throw new ServiceException(StatusCode.Internal, ErrorReason.KeyOperationFailed, "the signature could not be recorded in the audit log; it was discarded");
             }
         }
@@ -63,7 +63,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
             throw outcome.Refusal;
         }
         var result = outcome.Result!;
-        ServerLog.Signed(logger, scope.Signer?.Name ?? "", caller.Principal.Name, scope.Details["scheme"], scope.Details["digest_algorithm"], result.AuditEventId);
+        ServerLog.Signed(logger, DisplayText.Escape(scope.Signer?.Name), DisplayText.Escape(caller.Principal.Name), scope.Details["scheme"], scope.Details["digest_algorithm"], result.AuditEventId);
         return result;
     }
 
@@ -132,7 +132,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         }
         catch (Exception e) when (e is not ServiceException)
         {
-            ServerLog.KeyOperationFailed(logger, signer.Name, e);
+            ServerLog.KeyOperationFailed(logger, DisplayText.Escape(signer.Name), e);
             throw new ServiceException(StatusCode.Internal, ErrorReason.KeyOperationFailed, "the key operation failed; nothing was signed");
         }
     }

@@ -9,7 +9,8 @@ namespace CodeSigning.Server.Domain;
 
 /// <summary>
 /// A service account trades a signed JWT assertion for a short-lived access token. Each
-/// assertion works once: its jti is recorded, unique, until the assertion expires.
+/// assertion works once: its jti is recorded, unique, for as long as the validator could still
+/// accept the assertion (its exp plus the clock skew allowed).
 /// </summary>
 public sealed class TokenExchange(IStore store, AuditLog audit, Operations operations, AuthFailureLimiter limiter, ServerIdentity identity,
     ServerSettings settings, TimeProvider clock, ILogger<TokenExchange> logger)
@@ -17,7 +18,6 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
     public (string AccessToken, DateTimeOffset ExpiresAt) Exchange(string assertion, string remoteAddress)
     {
         var now = clock.GetUtcNow();
-        limiter.ThrowIfLimited(remoteAddress, now);
         Principal? actor = null;
         try
         {
@@ -44,25 +44,37 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
             {
                 throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the service account is disabled");
             }
-            if (!session.TryRecordAssertionId(validated.ClientId, validated.Jti, validated.ExpiresAt, now))
+            if (!session.TryRecordAssertionId(validated.ClientId, validated.Jti, validated.ExpiresAt + AssertionValidator.ClockSkew, now))
             {
                 throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.AssertionReplayed, "this assertion (jti) was already used; sign a new one");
             }
             var secret = ApiKeySecrets.Generate(Authenticator.AccessTokenPrefix);
             var expiresAt = now + settings.AccessTokenLifetime;
-            session.InsertAccessToken(new AccessTokenRecord(secret.Id, account.Id, secret.Salt, secret.Hash, expiresAt));
+            session.InsertAccessToken(new AccessTokenRecord(secret.Id, account.Id, secret.Salt, secret.Hash, expiresAt, validated.KeyId, Revoked: false));
             var entry = new AuditEntry("token.issued", AuditOutcome.Success, actor, AuditClient.None, remoteAddress);
             entry.Details["access_token_id"] = secret.Id;
             entry.Details["key_id"] = validated.KeyId;
+            // Ties a later replay attempt (audited with the same jti) to this exchange.
+            entry.Details["jti"] = validated.Jti;
             audit.Append(session, entry);
             session.Commit();
             return (secret.Secret, expiresAt);
         }
         catch (ServiceException e)
         {
-            limiter.RecordFailure(remoteAddress, now);
+            // Unverified, but it says whom the failures were aimed at (escaped and bounded).
+            var claimedClientId = AssertionValidator.ClaimedClientId(assertion) ?? "";
+            if (limiter.OnFailure(remoteAddress, claimedClientId, now) is { } limited)
+            {
+                throw limited;
+            }
             ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
-            operations.Record(new AuditEntry("auth.failed", AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName });
+            var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
+            if (claimedClientId.Length > 0)
+            {
+                entry.Details["claimed_client_id"] = claimedClientId;
+            }
+            operations.Record(entry);
             throw;
         }
     }

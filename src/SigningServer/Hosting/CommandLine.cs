@@ -6,25 +6,42 @@ using CodeSigning.Server.Timestamping;
 
 namespace CodeSigning.Server.Hosting;
 
-/// <summary><c>codesign-server init</c>, <c>codesign-server rekey</c>, <c>codesign-server tsa-rotate</c> and <c>codesign-server --data-dir DIR ...</c> (serve); see <see cref="Usage"/>.</summary>
+/// <summary><c>codesign-server init</c>, <c>rekey</c>, <c>recover-admin</c>, <c>tsa-rotate</c> and <c>codesign-server --data-dir DIR ...</c> (serve); see <see cref="Usage"/>.</summary>
 public static partial class CommandLine
 {
     private const string Usage = """
         usage: codesign-server init --data-dir DIR [--database URL] [--admin-name NAME]
                codesign-server rekey --data-dir DIR [--database URL] [--stage]
+               codesign-server recover-admin --data-dir DIR [--database URL] --user NAME
                codesign-server tsa-rotate --data-dir DIR [--database URL] [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
                codesign-server --data-dir DIR [--database URL] [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]
                                [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
                                [--tsa off|anonymous|authenticated] [--tsa-listen HOST:PORT] [--tsa-policy OID]
                                [--tsa-rate-limit PER_MINUTE] [--tsa-audit-interval SECONDS]
-               The HSM PIN comes from --hsm-pin-file or the environment variable CODESIGN_HSM_PIN, never the command line.
+               codesign-server --help
+
+          init           creates the data directory, database, CA and TLS certificate, and prints the first
+                         Product Admin's API key (valid 90 days)
+          rekey          rotates the software vault's key-encryption key
+          recover-admin  prints a new API key (90 days) for a Product Admin, making the user if the name is
+                         new; for an admin who lost theirs. Needs the data directory, not a credential; audited
+          tsa-rotate     gives the timestamp authority a new key and certificate (docs/tsa.md)
+          (no command)   serves on HOST:PORT (default 0.0.0.0:8443)
+
+          The HSM PIN comes from --hsm-pin-file or the environment variable CODESIGN_HSM_PIN, never the command line.
+          The data directory, the database and the TLS key must not be readable by group or others.
         """;
 
     private const string HsmPinVariable = "CODESIGN_HSM_PIN";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var command = args.Length > 0 && args[0] is "init" or "rekey" or "tsa-rotate" ? args[0] : "serve";
+        if (args.Any(arg => arg is "--help" or "-h") || args is ["help", ..])
+        {
+            await Console.Out.WriteAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+        var command = args.Length > 0 && args[0] is "init" or "rekey" or "recover-admin" or "tsa-rotate" ? args[0] : "serve";
         Dictionary<string, string?> options;
         try
         {
@@ -32,6 +49,7 @@ public static partial class CommandLine
             {
                 "init" => Parse(args[1..], ["--data-dir", "--database", "--admin-name"], []),
                 "rekey" => Parse(args[1..], ["--data-dir", "--database"], ["--stage"]),
+                "recover-admin" => Parse(args[1..], ["--data-dir", "--database", "--user"], []),
                 "tsa-rotate" => Parse(args[1..], ["--data-dir", "--database", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], []),
                 _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file",
                     "--tsa", "--tsa-listen", "--tsa-policy", "--tsa-rate-limit", "--tsa-audit-interval"], ["--plaintext"]),
@@ -68,6 +86,11 @@ public static partial class CommandLine
             {
                 return TsaRotateCommand.Run(new DatabaseLocation(dataDir, database), options.GetValueOrDefault("--key-vault") ?? Keys.SoftwareKeyVault.VaultKind,
                     HsmOptions(options), Console.Out);
+            }
+            if (command == "recover-admin")
+            {
+                var user = options.GetValueOrDefault("--user") is { Length: > 0 } name ? name : throw new ArgumentException("recover-admin needs --user NAME");
+                return RecoverAdminCommand.Run(new DatabaseLocation(dataDir, database), user, new ServerSettings(), Console.Out, Console.Error);
             }
             var (address, host, port) = ServerOptions.ParseListen(options.GetValueOrDefault("--listen") ?? ServerOptions.DefaultListen);
             var plaintext = options.ContainsKey("--plaintext");

@@ -35,7 +35,10 @@ public static class InitCommand
         }
         else
         {
-            Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Directory.CreateDirectory(dataDir, OwnerOnly);
+            // An existing directory too: it is about to hold the keys, and the server refuses to serve from an open one.
+            File.SetUnixFileMode(dataDir, OwnerOnly);
         }
         var vault = SoftwareKeyVault.Open(dataDir);
         var store = location.Open();
@@ -46,7 +49,7 @@ public static class InitCommand
         {
             ServerIdentity.Create(session, vault, now);
             var admin = IdentityManager.InsertUser(session, adminName, "Product Admin", "", productAdmin: true, now);
-            (var key, secret) = IdentityManager.InsertApiKey(session, admin, "created by init", settings.ApiKeyDefaultTtl, now);
+            (var key, secret) = IdentityManager.InsertApiKey(session, admin, "created by init", now + settings.ApiKeyDefaultTtl, createdByKeyId: null, now);
             var audit = new AuditLog(TimeProvider.System);
             var actor = new Principal(PrincipalKind.User, admin.Id, admin.Name);
             audit.Append(session, new AuditEntry("server.initialized", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["key_vault"] = vault.Kind, ["kek_id"] = vault.ActiveKeyEncryptionKeyId.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
@@ -58,7 +61,7 @@ public static class InitCommand
         output.WriteLine($"product admin: {adminName}");
         output.WriteLine($"tls certificate: {certificate.CertificatePemPath} sha256:{certificate.Sha256Fingerprint}");
         output.WriteLine($"api-key: {secret}");
-        output.WriteLine("store this API key now: it is shown only once");
+        output.WriteLine(RecoverAdminCommand.ApiKeyNotice(now + settings.ApiKeyDefaultTtl, settings));
         return 0;
     }
 }

@@ -12,6 +12,8 @@ public static class ServeCommand
     public static async Task<int> RunAsync(ServerOptions options, ServerSettings settings, TimeProvider clock)
     {
         ServerHost.RequireInitialized(options.Store);
+        PrivateFiles.Require(options.DataDir, options.Database is null,
+            options.Plaintext ? null : options.TlsKeyPath ?? ServerCertificate.KeyPathIn(options.DataDir));
         using var tls = options.Plaintext ? null
             : options.TlsCertificatePath is not null ? ServerCertificate.Load(options.TlsCertificatePath, options.TlsKeyPath!)
             : ServerCertificate.LoadOrCreate(options.DataDir);

@@ -30,13 +30,16 @@ public sealed class ServerCertificate : IDisposable
     /// <summary>Lowercase hex SHA-256 of the DER certificate, as <c>openssl x509 -fingerprint -sha256</c> shows it (without colons).</summary>
     public string Sha256Fingerprint { get; }
 
+    /// <summary>Where <see cref="LoadOrCreate"/> keeps the self-signed certificate's private key.</summary>
+    public static string KeyPathIn(string dataDir) => Path.Combine(dataDir, DirectoryName, KeyFileName);
+
     /// <summary>Loads <c>DIR/tls/server.crt</c> and <c>server.key</c>, creating them on first use.</summary>
     /// <exception cref="InvalidOperationException">Only one of the two files exists, or they cannot be loaded.</exception>
     public static ServerCertificate LoadOrCreate(string dataDir)
     {
         var directory = Path.Combine(dataDir, DirectoryName);
         var certificatePath = Path.Combine(directory, CertificateFileName);
-        var keyPath = Path.Combine(directory, KeyFileName);
+        var keyPath = KeyPathIn(dataDir);
         var (hasCertificate, hasKey) = (File.Exists(certificatePath), File.Exists(keyPath));
         if (hasCertificate != hasKey)
         {

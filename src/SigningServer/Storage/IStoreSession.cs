@@ -24,8 +24,10 @@ public interface IStoreSession : IDisposable
     void InsertApiKey(ApiKeyRecord key);
     ApiKeyRecord? FindApiKey(string id);
     IReadOnlyList<ApiKeyRecord> ListApiKeys(string userId);
-    void RevokeApiKey(string id);
-    void RevokeApiKeysOfUser(string userId);
+    /// <summary>Revokes the key and every key created with it, transitively; returns the ids newly revoked.</summary>
+    IReadOnlyList<string> RevokeApiKey(string id);
+    /// <summary>Revokes every key of the user and every key created with them, transitively; returns the ids newly revoked.</summary>
+    IReadOnlyList<string> RevokeApiKeysOfUser(string userId);
     void TouchApiKey(string id, DateTimeOffset usedAt);
 
     void InsertServiceAccount(ServiceAccountRecord account);
@@ -38,8 +40,10 @@ public interface IStoreSession : IDisposable
     bool DeleteServiceAccountKey(string serviceAccountId, string keyId);
     void InsertAccessToken(AccessTokenRecord token);
     AccessTokenRecord? FindAccessToken(string id);
-    /// <summary>Records an assertion's jti; false when it was already used (and has not expired yet).</summary>
-    bool TryRecordAssertionId(string clientId, string jti, DateTimeOffset expiresAt, DateTimeOffset now);
+    /// <summary>Revokes the live tokens of the account, or only those obtained with <paramref name="keyId"/>; returns how many.</summary>
+    int RevokeAccessTokens(string serviceAccountId, string? keyId);
+    /// <summary>Records an assertion's jti, kept until <paramref name="keepUntil"/>; false when it is already recorded.</summary>
+    bool TryRecordAssertionId(string clientId, string jti, DateTimeOffset keepUntil, DateTimeOffset now);
 
     void InsertGroup(GroupRecord group);
     GroupRecord? FindGroup(string idOrName);

@@ -12,7 +12,7 @@ namespace CodeSigning.Server.Storage;
 internal sealed class SqlStoreSession(DbConnection connection, DbTransaction transaction) : IStoreSession
 {
     private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at";
-    private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked";
+    private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked, k.created_by_key";
     private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at";
     private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at, key_vault";
     private const string RequestColumns = "id, signer_id, requester_kind, requester_id, requester_name, justification, signature_count, window_ms, state, created_at, expires_at, grant_id";
@@ -68,10 +68,10 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
             ("@id", user.Id), ("@display", user.DisplayName), ("@email", user.Email), ("@admin", user.ProductAdmin), ("@enabled", user.Enabled));
 
     public void InsertApiKey(ApiKeyRecord key) =>
-        Execute("INSERT INTO api_keys (id, user_id, description, salt, hash, created_at, expires_at, last_used_at, revoked) " +
-                "VALUES (@id, @user, @description, @salt, @hash, @created, @expires, NULL, @revoked)",
+        Execute("INSERT INTO api_keys (id, user_id, description, salt, hash, created_at, expires_at, last_used_at, revoked, created_by_key) " +
+                "VALUES (@id, @user, @description, @salt, @hash, @created, @expires, NULL, @revoked, @parent)",
             ("@id", key.Id), ("@user", key.UserId), ("@description", key.Description), ("@salt", key.Salt), ("@hash", key.Hash),
-            ("@created", Time(key.CreatedAt)), ("@expires", Time(key.ExpiresAt)), ("@revoked", key.Revoked));
+            ("@created", Time(key.CreatedAt)), ("@expires", Time(key.ExpiresAt)), ("@revoked", key.Revoked), ("@parent", key.CreatedByKeyId));
 
     public ApiKeyRecord? FindApiKey(string id) =>
         QuerySingle($"SELECT {ApiKeyColumns} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = @id", ReadApiKey, ("@id", id));
@@ -80,9 +80,17 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
         Query($"SELECT {ApiKeyColumns} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.user_id = @user ORDER BY k.created_at",
             ReadApiKey, ("@user", userId));
 
-    public void RevokeApiKey(string id) => Execute("UPDATE api_keys SET revoked = TRUE WHERE id = @id", ("@id", id));
+    public IReadOnlyList<string> RevokeApiKey(string id) => RevokeApiKeyTrees("id = @root", ("@root", id));
 
-    public void RevokeApiKeysOfUser(string userId) => Execute("UPDATE api_keys SET revoked = TRUE WHERE user_id = @user", ("@user", userId));
+    public IReadOnlyList<string> RevokeApiKeysOfUser(string userId) => RevokeApiKeyTrees("user_id = @root", ("@root", userId));
+
+    // A revoked key may have been stolen: whatever it created goes with it, however deep.
+    private List<string> RevokeApiKeyTrees(string roots, (string Name, object? Value) parameter) =>
+        Query("WITH RECURSIVE tree(id) AS (" +
+              $"SELECT id FROM api_keys WHERE {roots} " +
+              "UNION SELECT k.id FROM api_keys k JOIN tree t ON k.created_by_key = t.id) " +
+              "UPDATE api_keys SET revoked = TRUE WHERE revoked = FALSE AND id IN (SELECT id FROM tree) RETURNING id",
+            r => r.GetString(0), parameter);
 
     public void TouchApiKey(string id, DateTimeOffset usedAt) =>
         Execute("UPDATE api_keys SET last_used_at = @t WHERE id = @id", ("@id", id), ("@t", Time(usedAt)));
@@ -123,19 +131,28 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
         Execute("DELETE FROM service_account_keys WHERE service_account_id = @sa AND key_id = @kid", ("@sa", serviceAccountId), ("@kid", keyId)) > 0;
 
     public void InsertAccessToken(AccessTokenRecord token) =>
-        Execute("INSERT INTO access_tokens (id, service_account_id, salt, hash, expires_at) VALUES (@id, @sa, @salt, @hash, @exp)",
-            ("@id", token.Id), ("@sa", token.ServiceAccountId), ("@salt", token.Salt), ("@hash", token.Hash), ("@exp", Time(token.ExpiresAt)));
+        Execute("INSERT INTO access_tokens (id, service_account_id, salt, hash, expires_at, key_id, revoked) VALUES (@id, @sa, @salt, @hash, @exp, @kid, @revoked)",
+            ("@id", token.Id), ("@sa", token.ServiceAccountId), ("@salt", token.Salt), ("@hash", token.Hash), ("@exp", Time(token.ExpiresAt)),
+            ("@kid", token.KeyId), ("@revoked", token.Revoked));
 
     public AccessTokenRecord? FindAccessToken(string id) =>
-        QuerySingle("SELECT id, service_account_id, salt, hash, expires_at FROM access_tokens WHERE id = @id",
-            r => new AccessTokenRecord(r.GetString(0), r.GetString(1), (byte[])r[2], (byte[])r[3], Time(r.GetInt64(4))), ("@id", id));
+        QuerySingle("SELECT id, service_account_id, salt, hash, expires_at, key_id, revoked FROM access_tokens WHERE id = @id",
+            r => new AccessTokenRecord(r.GetString(0), r.GetString(1), (byte[])r[2], (byte[])r[3], Time(r.GetInt64(4)), r.GetString(5), r.GetBoolean(6)),
+            ("@id", id));
 
-    public bool TryRecordAssertionId(string clientId, string jti, DateTimeOffset expiresAt, DateTimeOffset now)
+    // Tokens from before the key was recorded (key_id '') may come from any key, so they go with every key removed.
+    public int RevokeAccessTokens(string serviceAccountId, string? keyId) =>
+        keyId is null
+            ? Execute("UPDATE access_tokens SET revoked = TRUE WHERE service_account_id = @sa AND revoked = FALSE", ("@sa", serviceAccountId))
+            : Execute("UPDATE access_tokens SET revoked = TRUE WHERE service_account_id = @sa AND revoked = FALSE AND key_id IN (@kid, '')",
+                ("@sa", serviceAccountId), ("@kid", keyId));
+
+    public bool TryRecordAssertionId(string clientId, string jti, DateTimeOffset keepUntil, DateTimeOffset now)
     {
-        // An expired assertion is refused on its own, so its jti need not be remembered any longer.
+        // The column keeps its old name: it holds the time until which the jti must be remembered.
         Execute("DELETE FROM used_assertions WHERE expires_at < @now", ("@now", Time(now)));
         return Execute("INSERT INTO used_assertions (client_id, jti, expires_at) VALUES (@c, @j, @e) ON CONFLICT DO NOTHING",
-            ("@c", clientId), ("@j", jti), ("@e", Time(expiresAt))) > 0;
+            ("@c", clientId), ("@j", jti), ("@e", Time(keepUntil))) > 0;
     }
 
     // groups
@@ -391,7 +408,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     private static ApiKeyRecord ReadApiKey(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r[4], (byte[])r[5], Time(r.GetInt64(6)), Time(r.GetInt64(7)),
-            r.IsDBNull(8) ? null : Time(r.GetInt64(8)), r.GetBoolean(9));
+            r.IsDBNull(8) ? null : Time(r.GetInt64(8)), r.GetBoolean(9), r.IsDBNull(10) ? null : r.GetString(10));
 
     private static ServiceAccountRecord ReadServiceAccount(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Time(r.GetInt64(5)));

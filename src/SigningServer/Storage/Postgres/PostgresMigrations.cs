@@ -96,6 +96,15 @@ internal static class PostgresMigrations
         CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL);
         INSERT INTO counters (name, value) VALUES ('timestamp.serial', 0);
         """,
+        // 4: an access token remembers the key that obtained it and can be revoked (key removed,
+        // account disabled); an API key remembers the API key that created it (cascading revocation).
+        """
+        ALTER TABLE access_tokens ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+        ALTER TABLE access_tokens ADD COLUMN revoked BOOLEAN NOT NULL DEFAULT FALSE;
+        CREATE INDEX access_tokens_account ON access_tokens(service_account_id);
+        ALTER TABLE api_keys ADD COLUMN created_by_key TEXT;
+        CREATE INDEX api_keys_created_by ON api_keys(created_by_key);
+        """,
     ];
 
     /// <summary>
