@@ -41,7 +41,7 @@ TEST_TOOLS=(
   "softhsm2-util:softhsm2"
   "p11tool:gnutls-bin"
   "/usr/lib/$(uname -m)-linux-gnu/engines-3/pkcs11.so:libengine-pkcs11-openssl"
-  # osslsigncode-scripts needs 2.8 or later (bookworm-backports; Debian 12's own 2.5 is reported as skipped).
+  # osslsigncode-scripts needs 2.8 or later: ensure_osslsigncode_backport takes it from bookworm-backports.
   "osslsigncode:osslsigncode"
   "apksigner:apksigner"
   "aapt:aapt"
@@ -104,6 +104,25 @@ ensure_test_tools() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# osslsigncode 2.8 or later signs PowerShell scripts and catalogs; Debian 12 ships 2.5 and its
+# bookworm-backports suite 2.9. As root on Debian 12, add that suite from the archive the machine
+# already uses (its own URIs line) and take osslsigncode from it; otherwise the harness reports the
+# scripts entry as skipped, with the reason.
+ensure_osslsigncode_backport() {
+  local version sources=/etc/apt/sources.list.d/debian.sources uri
+  version=$(osslsigncode --version 2>/dev/null | sed -n '1s/^osslsigncode \([0-9]*\.[0-9]*\).*/\1/p')
+  [[ -n "$version" ]] && printf '%s\n2.8\n' "$version" | sort -V -C -r && return 0
+  [[ "$(id -u)" -eq 0 && -r "$sources" ]] && grep -q '^VERSION_CODENAME=bookworm$' /etc/os-release || return 0
+  uri=$(awk '/^URIs:/ { print $2; exit }' "$sources")
+  [[ -n "$uri" ]] || return 0
+  log "installing osslsigncode from bookworm-backports (Debian 12's ${version:-none} is older than 2.8)"
+  printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$uri" >/etc/apt/sources.list.d/codesign-backports.sources
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t bookworm-backports osslsigncode >/dev/null ||
+    log "bookworm-backports has no osslsigncode here; the harness will skip what 2.5 cannot do"
+}
+
 build() {
   ensure_dotnet
   log "building CodeSigning.Pkcs11.sln ($CONFIGURATION)"
@@ -123,6 +142,7 @@ build() {
 
 run_tests() {
   ensure_test_tools
+  ensure_osslsigncode_backport
   build
   local results="$ARTIFACTS/test-results" log_file status=0
   rm -rf "$results"; mkdir -p "$results"

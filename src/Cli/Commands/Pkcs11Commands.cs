@@ -13,7 +13,7 @@ namespace CodeSigning.Cli.Commands;
 internal static class Pkcs11Commands
 {
     public const string Usage = """
-        usage: csign pkcs11 setup --signer SIGNER [--dir DIR] [--module PATH] [--tool gpg|openssl|p11-kit]... [--p11-kit]
+        usage: csign pkcs11 setup --signer SIGNER [--dir DIR] [--module PATH] [--tsa-url URL] [--tool gpg|openssl|p11-kit]... [--p11-kit]
 
         Writes to DIR (default ./codesign-SIGNER):
           pkcs11.json     the module configuration: this server, CA file and credential, only SIGNER (0600)
@@ -29,6 +29,9 @@ internal static class Pkcs11Commands
           p11-kit   a p11-kit module file, $XDG_CONFIG_HOME/pkcs11/modules/codesign-SIGNER.module
                     (module: and x-init-reserved: naming pkcs11.json); --p11-kit is the same
         --module defaults to $CODESIGN_PKCS11_MODULE, else the module built beside csign.
+        --tsa-url is the timestamp authority the jarsigner and osslsigncode lines name; default: the
+          server's own, SERVER/tsa (docs/tsa.md). Tools that do not trust the server's TLS certificate
+          need its plain-HTTP listener instead (codesign-server --tsa-listen).
 
         """;
 
@@ -54,6 +57,11 @@ internal static class Pkcs11Commands
         }
 
         var configuration = ConfigurationStore.Load(invocation.Context);
+        var tsaUrl = args.Option("tsa-url") ?? $"{configuration.Server?.TrimEnd('/')}/tsa";
+        if (!Uri.TryCreate(tsaUrl, UriKind.Absolute, out var tsa) || tsa.Scheme is not ("http" or "https"))
+        {
+            throw CliException.Usage($"--tsa-url must be an http or https URL, not {V1.DisplayText.Escape(tsaUrl)}");
+        }
 
         using var connection = await invocation.ConnectAsync(configuration).ConfigureAwait(false);
         var signer = await SignerCommands.GetAsync(connection, signerName, invocation.CancellationToken).ConfigureAwait(false);
@@ -63,7 +71,7 @@ internal static class Pkcs11Commands
         }
 
         Directory.CreateDirectory(directory);
-        var paths = new SetupPaths(directory, module, ModuleFile(invocation.Context, signer.Name));
+        var paths = new SetupPaths(directory, module, ModuleFile(invocation.Context, signer.Name), tsaUrl);
         PrivateFile.Write(paths.LibraryConfig, LibraryConfiguration(configuration, signer.Name, Path.Combine(directory, "codesign-pkcs11.log")).ToJsonString(ConfigurationStore.JsonOptions) + "\n");
         await File.WriteAllTextAsync(paths.SunConfig, SunPkcs11Configuration(signer.Name, module), invocation.CancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(paths.Chain, SignerCommands.ToPem(signer.CertificateChain), invocation.CancellationToken).ConfigureAwait(false);
@@ -108,7 +116,7 @@ internal static class Pkcs11Commands
     }
 
     /// <summary>Where setup writes, and the module it names.</summary>
-    private sealed record SetupPaths(string Directory, string Module, string P11KitModuleFile)
+    private sealed record SetupPaths(string Directory, string Module, string P11KitModuleFile, string TsaUrl)
     {
         public string LibraryConfig => Path.Combine(Directory, "pkcs11.json");
         public string SunConfig => Path.Combine(Directory, "sunpkcs11.cfg");
@@ -131,7 +139,7 @@ internal static class Pkcs11Commands
         var rsa = algorithm is not (V1.KeyAlgorithm.EcP256 or V1.KeyAlgorithm.EcP384);
         var java = $"-providerClass sun.security.pkcs11.SunPKCS11 -providerArg {paths.SunConfig}";
         yield return new("jarsigner",
-            $"jarsigner -keystore NONE -storetype PKCS11 {java} -storepass none -sigalg {JarSignatureAlgorithm(algorithm)} app.jar {signer}");
+            $"jarsigner -keystore NONE -storetype PKCS11 {java} -storepass none -sigalg {JarSignatureAlgorithm(algorithm)} -tsa {paths.TsaUrl} app.jar {signer}");
         yield return new("jarsigner verification, trusting the Signer's root",
             $"keytool -importcert -noprompt -alias codesign-root -file {paths.Root} -keystore truststore.p12 -storepass changeit",
             "jarsigner -verify -strict -keystore truststore.p12 -storepass changeit app.jar");
@@ -140,8 +148,8 @@ internal static class Pkcs11Commands
             $"apksigner -J-add-exports=jdk.crypto.cryptoki/sun.security.pkcs11=ALL-UNNAMED sign --provider-class sun.security.pkcs11.SunPKCS11 --provider-arg {paths.SunConfig} --ks NONE --ks-type PKCS11 --ks-pass pass:none --ks-key-alias {signer} --min-sdk-version 24 --out app-signed.apk app.apk",
             "apksigner verify -v --print-certs --min-sdk-version 23 app-signed.apk");
         yield return new("osslsigncode (libp11; PE, MSI, CAB; PowerShell scripts, catalogs and APPX need osslsigncode 2.8 or later)",
-            $"osslsigncode sign -pkcs11module {paths.Module} -key '{uri}' -certs {paths.Chain} -h sha256 -in app.exe -out app-signed.exe",
-            $"osslsigncode verify -CAfile {paths.Root} -in app-signed.exe");
+            $"osslsigncode sign -pkcs11module {paths.Module} -key '{uri}' -certs {paths.Chain} -h sha256 -ts {paths.TsaUrl} -in app.exe -out app-signed.exe",
+            $"osslsigncode verify -CAfile {paths.Root} -TSA-CAfile {paths.Root} -in app-signed.exe");
         yield return new("openssl (libp11 engine; with --tool openssl: OPENSSL_CONF={paths.OpensslConfig} instead of PKCS11_MODULE_PATH)",
             $"PKCS11_MODULE_PATH={paths.Module} openssl dgst -sha256 -engine pkcs11 -keyform engine -sign '{uri}' -out file.sig file");
         yield return new("sbsign (UEFI, libp11 engine)",
