@@ -34,4 +34,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A group of {Count} commits failed; committing each on its own")]
     public static partial void GroupCommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "No audit checkpoint written to {Path}: {Problem}")]
+    public static partial void CheckpointNotWritten(ILogger logger, string path, string problem);
 }

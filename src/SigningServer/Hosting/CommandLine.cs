@@ -13,6 +13,7 @@ public static class CommandLine
                codesign-server rekey --data-dir DIR [--database URL] [--stage]
                codesign-server --data-dir DIR [--database URL] [--listen HOST:PORT] [--plaintext] [--tls-cert PEM --tls-key PEM]
                                [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
+                               [--audit-checkpoint-interval SECONDS]
                The HSM PIN comes from --hsm-pin-file or the environment variable CODESIGN_HSM_PIN, never the command line.
         """;
 
@@ -28,7 +29,7 @@ public static class CommandLine
             {
                 "init" => Parse(args[1..], ["--data-dir", "--database", "--admin-name"], []),
                 "rekey" => Parse(args[1..], ["--data-dir", "--database"], ["--stage"]),
-                _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], ["--plaintext"]),
+                _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file", "--audit-checkpoint-interval"], ["--plaintext"]),
             };
         }
         catch (ArgumentException e)
@@ -72,7 +73,7 @@ public static class CommandLine
             }
             var server = new ServerOptions(dataDir, address, host, port, plaintext, certificate, key, database,
                 options.GetValueOrDefault("--key-vault") ?? Keys.SoftwareKeyVault.VaultKind, HsmOptions(options));
-            return await ServeCommand.RunAsync(server, new ServerSettings(), TimeProvider.System).ConfigureAwait(false);
+            return await ServeCommand.RunAsync(server, Settings(options), TimeProvider.System).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {
@@ -85,6 +86,18 @@ public static class CommandLine
             await Console.Error.WriteLineAsync($"codesign-server: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    private static ServerSettings Settings(Dictionary<string, string?> options)
+    {
+        var settings = new ServerSettings();
+        if (options.GetValueOrDefault("--audit-checkpoint-interval") is { } interval)
+        {
+            settings = int.TryParse(interval, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 86400
+                ? settings with { AuditCheckpointInterval = TimeSpan.FromSeconds(seconds) }
+                : throw new ArgumentException("--audit-checkpoint-interval is a number of seconds, 1 to 86400");
+        }
+        return settings;
     }
 
     /// <summary>The HSM vault settings, or null when none is given; the PIN never comes from the command line.</summary>

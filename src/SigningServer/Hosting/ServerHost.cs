@@ -68,6 +68,9 @@ public static class ServerHost
         services.AddSingleton(identity);
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuthFailureLimiter>(provider, settings.AuthFailuresPerMinute));
         services.AddSingleton<AuditLog>();
+        services.AddSingleton(AuditCheckpointKey.LoadOrCreate(options.DataDir));
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuditCheckpoints>(provider, options.DataDir));
+        services.AddHostedService<AuditCheckpointService>();
         services.AddSingleton<GroupCommitter>();
         services.AddSingleton<Operations>();
         services.AddSingleton<Authenticator>();
