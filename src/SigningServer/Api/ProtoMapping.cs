@@ -97,6 +97,7 @@ internal static class ProtoMapping
         MaxSignaturesPerGrant = policy.MaxSignaturesPerGrant,
         MaxGrantWindow = Duration.FromTimeSpan(policy.MaxGrantWindow),
         RequestTtl = Duration.FromTimeSpan(policy.RequestTtl),
+        AllowSelfPreapproval = policy.AllowsSelfPreapproval,
     };
 
     public static SigningRequest ToProto(this SigningRequestView view) => new()

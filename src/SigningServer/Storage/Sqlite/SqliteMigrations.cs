@@ -89,6 +89,10 @@ internal static class SqliteMigrations
         """
         ALTER TABLE signers ADD COLUMN key_vault TEXT NOT NULL DEFAULT 'software';
         """,
+        // 3: may an Administrator pre-approve themself; NULL: the default (only under a one-approval policy).
+        """
+        ALTER TABLE approval_policies ADD COLUMN allow_self_preapproval INTEGER;
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)
