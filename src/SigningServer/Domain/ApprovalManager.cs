@@ -136,7 +136,10 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             scope.Details["request_id"] = request.Id;
             if (!IsApprover(session, caller, signer.Id))
             {
-                throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAnApprover, $"you are not an approver of Signer '{signer.Name}'");
+                // Someone with no business on that Signer learns nothing, not even that the request exists.
+                throw SignerAccess.IsVisible(session, caller, signer.Id)
+                    ? new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAnApprover, $"you are not an approver of Signer '{signer.Name}'")
+                    : SignerAccess.Hidden(ServiceException.NotFound($"signing request '{requestId}'"), ErrorReason.NotAnApprover);
             }
             if (request.Requester.Id == caller.Principal.Id)
             {
@@ -220,6 +223,11 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
     public GrantRecord RevokeGrant(Caller caller, string grantId) => operations.Change(caller, "grant.revoked", (session, scope) =>
     {
         var grant = session.FindGrant(grantId) ?? throw ServiceException.NotFound($"grant '{grantId}'");
+        if (!SignerAccess.IsVisible(session, caller, grant.SignerId))
+        {
+            scope.Signer = session.FindSigner(grant.SignerId);
+            throw SignerAccess.Hidden(ServiceException.NotFound($"grant '{grantId}'"));
+        }
         SignerAccess.Require(session, caller, grant.SignerId, Capability.Manage, "revoke grants", scope);
         session.RevokeGrant(grant.Id);
         scope.Details["grant_id"] = grant.Id;
@@ -256,6 +264,11 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         {
             scope.Signer = session.FindSigner(request.SignerId)!;
             return (request, scope.Signer);
+        }
+        if (!SignerAccess.IsVisible(session, caller, request.SignerId))
+        {
+            scope.Signer = session.FindSigner(request.SignerId);
+            throw SignerAccess.Hidden(ServiceException.NotFound($"signing request '{requestId}'"));
         }
         return (request, SignerAccess.Require(session, caller, request.SignerId, Capability.View, "view signing requests", scope).Signer);
     }

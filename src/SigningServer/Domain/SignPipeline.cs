@@ -106,7 +106,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         var role = SignerAccess.EffectiveRole(session, caller.Principal, signer.Id);
         if (role == Role.Unspecified)
         {
-            throw SignerAccess.NotAMember(signer);
+            throw SignerAccess.NotAMember(caller, signer, request.Signer);
         }
         if (!signer.Enabled)
         {
@@ -141,7 +141,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
 
     private static AuditEntry Refusal(Caller caller, OperationScope scope, ServiceException e) =>
         Operations.Entry(caller, e.IsDenial ? "signature.denied" : "signature.failed", e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope)
-            with { Reason = e.ReasonName };
+            with { Reason = e.AuditedReasonName };
 
     /// <summary>A live grant of the caller, held to the caps of the policy in force now (it may have been tightened since the grant).</summary>
     private GrantRecord PickGrant(IStoreSession session, Caller caller, SignerRecord signer, PolicyRecord policy, string requestedGrantId)

@@ -81,9 +81,9 @@ public sealed class FieldLimitTests(FieldLimitTests.Fixture fixture) : IClassFix
         Assert.Equal("", denied.Client.Host);
         Assert.True(StoredBytes() - stored < 1024);
 
-        // At the limit it is an ordinary refusal: the outsider is no member.
+        // At the limit it is an ordinary refusal: the outsider is no member (and hears SIGNER_NOT_FOUND).
         request.Client.Host = new string('h', 255);
-        await Rpc.FailsAsync(() => fixture.Outsider.Sign.SignAsync(request), StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        await Rpc.FailsAsync(() => fixture.Outsider.Sign.SignAsync(request), StatusCode.NotFound, "SIGNER_NOT_FOUND");
     }
 
     public static TheoryData<string, int> BoundedFields => new()
