@@ -53,17 +53,6 @@ public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : 
     public override Task<VerifyAuditChainResponse> VerifyAuditChain(VerifyAuditChainRequest request, ServerCallContext context) =>
         Task.FromResult(reader.Verify(authenticator.Authenticate(context), request.Checkpoints));
 
-    public override Task<V1.AuditCheckpoint> CreateAuditCheckpoint(CreateAuditCheckpointRequest request, ServerCallContext context)
-    {
-        var checkpoint = reader.Checkpoint(authenticator.Authenticate(context));
-        return Task.FromResult(new V1.AuditCheckpoint
-        {
-            Sequence = checkpoint.Sequence,
-            Hash = Google.Protobuf.ByteString.CopyFrom(checkpoint.Hash),
-            Time = checkpoint.Time.ToProto(),
-            KeyId = checkpoint.KeyId,
-            Signature = Google.Protobuf.ByteString.CopyFrom(checkpoint.Signature),
-            Line = checkpoint.ToJsonLine(),
-        });
-    }
+    public override Task<AuditCheckpoint> CreateAuditCheckpoint(CreateAuditCheckpointRequest request, ServerCallContext context) =>
+        Task.FromResult(reader.Checkpoint(authenticator.Authenticate(context)).ToProto());
 }

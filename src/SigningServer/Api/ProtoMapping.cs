@@ -157,4 +157,14 @@ internal static class ProtoMapping
         Hash = ByteString.CopyFrom(record.Hash),
         PreviousHash = ByteString.CopyFrom(record.PreviousHash),
     };
+
+    public static AuditCheckpoint ToProto(this SignedCheckpoint checkpoint) => new()
+    {
+        Sequence = checkpoint.Sequence,
+        Hash = ByteString.CopyFrom(checkpoint.Hash),
+        Time = checkpoint.Time.ToProto(),
+        KeyId = checkpoint.KeyId,
+        Signature = ByteString.CopyFrom(checkpoint.Signature),
+        Line = checkpoint.ToJsonLine(),
+    };
 }

@@ -99,7 +99,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         return new Outcome(new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : grant.RemainingUnder(policy!) - 1), null);
     }
 
-    /// <returns>The Signer, and the grant to consume when a policy applies.</returns>
+    /// <returns>The Signer, the grant to consume and the policy in force when there is one.</returns>
     private (SignerRecord Signer, GrantRecord? Grant, PolicyRecord? Policy) Authorize(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, string? signerId = null)
     {
         var signer = scope.Signer = SignerAccess.Find(session, signerId ?? request.Signer);

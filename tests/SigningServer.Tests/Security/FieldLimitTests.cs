@@ -169,15 +169,7 @@ public sealed class FieldLimitTests(FieldLimitTests.Fixture fixture) : IClassFix
         await fixture.Admin.Members.CreateGroupAsync(new CreateGroupRequest { Name = "after-the-huge-one" });
 
         // Page after page, as csign export reads: every event, the huge one cut, the later ones reached.
-        var events = new List<AuditEvent>();
-        var request = new QueryAuditEventsRequest { PageSize = 1000 };
-        do
-        {
-            var page = await fixture.Admin.Audit.QueryAuditEventsAsync(request);
-            events.AddRange(page.Events);
-            request.AfterSequence = page.NextAfterSequence;
-        }
-        while (request.AfterSequence != 0);
+        var events = await EventsAsync();
 
         var huge = Assert.Single(events, e => e.Id == "huge");
         Assert.StartsWith(new string('h', 1024) + "... (20971520 characters)", huge.Client.Host, StringComparison.Ordinal);
@@ -199,6 +191,7 @@ public sealed class FieldLimitTests(FieldLimitTests.Fixture fixture) : IClassFix
         return request;
     }
 
+    /// <summary>Every event, page after page, as csign export reads them.</summary>
     private async Task<IReadOnlyList<AuditEvent>> EventsAsync()
     {
         var events = new List<AuditEvent>();
