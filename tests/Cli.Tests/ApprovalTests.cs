@@ -83,6 +83,25 @@ public sealed class ApprovalTests(ServerFixture fixture) : IDisposable
         await operatorCsign.OkAsync("sign", "--signer", signer, "--in", data);
     }
 
+    [Fact]
+    public async Task Policy_set_changes_only_what_it_names_and_self_pre_approval_follows_the_policy()
+    {
+        var (signer, _, _, _, _) = await PolicySignerAsync();
+        await fixture.Admin.OkAsync("policy", "set", signer, "--max-signatures", "10");
+
+        var shown = await fixture.Admin.OkAsync("policy", "set", signer, "--approvals-required", "1");
+
+        Assert.Matches("max signatures: +10\n", shown);
+        Assert.Matches("max window: +8h\n", shown);
+        Assert.Matches("self-pre-approval: +allowed\n", shown);
+        Refusal.Assert(await fixture.Admin.RunAsync("policy", "set", signer, "--approvals-required", "3"), "POLICY_UNSATISFIABLE");
+
+        Assert.Matches("self-pre-approval: +forbidden\n", await fixture.Admin.OkAsync("policy", "set", signer, "--self-preapproval", "forbid"));
+        Refusal.Assert(await fixture.Admin.RunAsync("grant", "create", "--signer", signer, "--grantee", "user:admin", "--count", "5"), "SELF_PREAPPROVAL_FORBIDDEN");
+        Assert.DoesNotContain("admin", await fixture.Admin.OkAsync("grant", "list", signer), StringComparison.Ordinal);
+        Assert.Equal(2, (await fixture.Admin.RunAsync("policy", "set", signer)).ExitCode);
+    }
+
     /// <summary>A Signer whose policy needs one approval from a dedicated approver, and an Operator.</summary>
     private async Task<(string Signer, string OperatorName, CliRunner Operator, string ApproverName, CliRunner Approver)> PolicySignerAsync()
     {

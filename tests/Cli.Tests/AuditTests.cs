@@ -45,7 +45,7 @@ public sealed class AuditTests(ServerFixture fixture) : IDisposable
         var path = _dir.File("events.csv");
         await File.WriteAllTextAsync(path, "last week's export");
 
-        Refusal.Assert(await outsider.RunAsync("audit", "export", "--signer", ServerFixture.EcSigner, "--format", "csv", "--out", path), "NOT_A_MEMBER");
+        Refusal.Assert(await outsider.RunAsync("audit", "export", "--signer", ServerFixture.EcSigner, "--format", "csv", "--out", path), "SIGNER_NOT_FOUND");
 
         Assert.Equal("last week's export", await File.ReadAllTextAsync(path));
         Assert.False(File.Exists(path + ".partial"));

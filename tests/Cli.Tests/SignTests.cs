@@ -67,7 +67,7 @@ public sealed class SignTests(ServerFixture fixture) : IDisposable
         var (user, csign) = await fixture.NewUserAsync("outsider");
         await File.WriteAllTextAsync(_dir.File("data"), "x");
 
-        Refusal.Assert(await csign.RunAsync("sign", "--signer", ServerFixture.EcSigner, "--in", _dir.File("data")), "NOT_A_MEMBER");
+        Refusal.Assert(await csign.RunAsync("sign", "--signer", ServerFixture.EcSigner, "--in", _dir.File("data")), "SIGNER_NOT_FOUND");
 
         await fixture.Admin.OkAsync("member", "set", ServerFixture.EcSigner, user, "--role", "auditor");
         Refusal.Assert(await csign.RunAsync("sign", "--signer", ServerFixture.EcSigner, "--in", _dir.File("data")), "ROLE_FORBIDS");

@@ -109,12 +109,19 @@ public sealed class SignerTests(ServerFixture fixture)
     }
 
     [Fact]
-    public async Task Export_chain_is_for_administrators_only()
+    public async Task Every_member_exports_the_public_chain_and_an_outsider_hears_it_does_not_exist()
     {
-        var (user, csign) = await fixture.NewUserAsync("operator");
-        await fixture.Admin.OkAsync("member", "set", ServerFixture.EcSigner, user, "--role", "operator");
+        var (user, csign) = await fixture.NewUserAsync("auditor");
+        await fixture.Admin.OkAsync("member", "set", ServerFixture.EcSigner, user, "--role", "auditor");
 
-        Refusal.Assert(await csign.RunAsync("signer", "export-chain", ServerFixture.EcSigner), "ROLE_FORBIDS");
+        var pem = await csign.OkAsync("signer", "export-chain", ServerFixture.EcSigner);
+
+        Assert.Equal(await fixture.Admin.OkAsync("signer", "export-chain", ServerFixture.EcSigner), pem);
+        var shown = ServerFixture.Json(await csign.OkAsync("signer", "show", ServerFixture.EcSigner, "--json")).GetProperty("certificateChain");
+        var first = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+        Assert.Equal(Convert.ToBase64String(first.RawData), shown[0].GetString());
+        var (_, outsider) = await fixture.NewUserAsync("outsider");
+        Refusal.Assert(await outsider.RunAsync("signer", "export-chain", ServerFixture.EcSigner), "SIGNER_NOT_FOUND");
     }
 
     [Fact]

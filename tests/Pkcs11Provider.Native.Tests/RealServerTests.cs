@@ -176,7 +176,7 @@ public sealed class RealServerTests : IDisposable
         try
         {
             Assert.Equal(CKR.CKR_FUNCTION_REJECTED, Code(() => session.Sign(mechanism, PrivateKey(session), Data)));
-            Assert.Contains("NOT_A_MEMBER", real.Log(), StringComparison.Ordinal);
+            Assert.Contains("SIGNER_NOT_FOUND", real.Log(), StringComparison.Ordinal);
         }
         finally
         {

@@ -110,7 +110,7 @@ public sealed class RemoteErrorTests(FakeServerFixture fixture) : ProviderTestBa
         {
             P.SignInit(session, CKM.CKM_ECDSA_SHA256, null, PrivateKey(session));
             Assert.Equal(CKR.CKR_FUNCTION_REJECTED, Code(() => P.Sign(session, Data, 64)));
-            Assert.Contains("NOT_A_MEMBER", Log(), StringComparison.Ordinal);
+            Assert.Contains("SIGNER_NOT_FOUND", Log(), StringComparison.Ordinal);
         }
         finally
         {

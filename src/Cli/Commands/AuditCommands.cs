@@ -16,7 +16,10 @@ internal static class AuditCommands
           query [--limit 100]                  the oldest matching events first (use --since to start later)
           follow [--after SEQUENCE]            matching events as they are committed, until Ctrl+C
           export --format jsonl|csv [--out FILE]   every matching event (JSON lines, or RFC 4180 CSV)
-          verify                               recompute the hash chain (Product Admin)
+          verify [--checkpoints FILE]          recompute the hash chain and check it against the server's
+                                               latest checkpoint and those in FILE (Product Admin)
+          checkpoint export [--out FILE]       sign a checkpoint of the chain's head now and append it to
+                                               FILE (or print it), to keep away from the server (Product Admin)
 
         Filters: --signer SIGNER  --actor NAME  --type TYPE (exact, or a prefix ending in '.', e.g.
         signature.; repeatable)  --since TIME  --until TIME  --outcome success|denied|failed.
@@ -33,6 +36,7 @@ internal static class AuditCommands
         ["follow"] = FollowAsync,
         ["export"] = ExportAsync,
         ["verify"] = VerifyAsync,
+        ["checkpoint"] = invocation => Verbs.RunAsync(invocation, "audit checkpoint", new Dictionary<string, Func<Invocation, Task>> { ["export"] = ExportCheckpointAsync }),
     });
 
     private static async Task QueryAsync(Invocation invocation)
@@ -149,16 +153,39 @@ internal static class AuditCommands
 
     private static async Task VerifyAsync(Invocation invocation)
     {
+        var request = new VerifyAuditChainRequest();
+        if (invocation.Args.Option("checkpoints") is { } path)
+        {
+            request.Checkpoints.Add((await File.ReadAllLinesAsync(path, invocation.CancellationToken).ConfigureAwait(false)).Where(l => l.Trim().Length > 0));
+        }
+
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         invocation.Context.Progress("recomputing the audit hash chain");
-        var result = await connection.Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest(), cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        var result = await connection.Audit.VerifyAuditChainAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        var where = result.FirstInvalidSequence == 0 ? string.Empty : $" at event {result.FirstInvalidSequence}";
         invocation.Printer.Print(result, w => w.WriteLine(result.Valid
-            ? $"audit chain valid: {result.EventsChecked} events checked"
-            : $"audit chain BROKEN at event {result.FirstInvalidSequence} ({result.EventsChecked} checked): {result.Message}"));
+            ? $"audit chain valid: {result.EventsChecked} events checked" + (result.CheckpointSequence == 0 ? string.Empty : $", consistent with the checkpoint at event {result.CheckpointSequence}")
+            : $"audit chain BROKEN{where} ({result.EventsChecked} checked): {result.Message}"));
         if (!result.Valid)
         {
-            throw new CliException(ExitCode.ServerRefused, $"the audit chain does not verify from event {result.FirstInvalidSequence}: {result.Message}");
+            throw new CliException(ExitCode.ServerRefused, $"the audit chain does not verify{(where.Length == 0 ? string.Empty : " from" + where[3..])}: {result.Message}");
         }
+    }
+
+    private static async Task ExportCheckpointAsync(Invocation invocation)
+    {
+        var path = invocation.Args.Option("out");
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var checkpoint = await connection.Audit.CreateAuditCheckpointAsync(new CreateAuditCheckpointRequest(), cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        if (path is null)
+        {
+            invocation.Context.Out.WriteLine(checkpoint.Line);
+            return;
+        }
+
+        // Appended: the file is the operator's own history of checkpoints, each checked by audit verify --checkpoints.
+        await File.AppendAllTextAsync(path, checkpoint.Line + "\n", invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Context.Error.WriteLine($"checkpoint of event {checkpoint.Sequence} appended to {path}");
     }
 
     /// <summary>Every event matching the filter, page after page, oldest first.</summary>

@@ -15,7 +15,12 @@ internal static class PolicyCommands
           show SIGNER
           set SIGNER --approver P [--approver P]... [--approvals-required 1]
                      [--max-signatures N] [--max-window 8h] [--request-ttl 24h]
+                     [--self-preapproval allow|forbid]
+                                       create the policy, or change only the settings named
+                                       (--max-signatures 0 / --max-window 0s remove a cap);
+                                       pending requests are cancelled when a policy changes
           clear SIGNER                 members who may sign then sign without approval
+                                       (pending requests are cancelled)
 
         With a policy, signing needs a live grant: csign request create, then an approver's
         csign request approve; or an Administrator's csign grant create.
@@ -54,6 +59,46 @@ internal static class PolicyCommands
         return policy;
     }
 
+    /// <summary>Only the settings named: the server keeps the others as they are (field presence).</summary>
+    private static ApprovalPolicy Edit(Arguments args)
+    {
+        var policy = new ApprovalPolicy();
+        policy.Approvers.Add(args.Options("approver").Select(PrincipalText.Parse));
+        if (args.Int("approvals-required") is { } required)
+        {
+            policy.ApprovalsRequired = required;
+        }
+
+        if (args.Int("max-signatures") is { } maxSignatures)
+        {
+            policy.MaxSignaturesPerGrant = maxSignatures;
+        }
+
+        if (args.Duration("max-window") is { } window)
+        {
+            policy.MaxGrantWindow = Duration.FromTimeSpan(window);
+        }
+
+        if (args.Duration("request-ttl") is { } ttl)
+        {
+            policy.RequestTtl = Duration.FromTimeSpan(ttl);
+        }
+
+        if (args.Option("self-preapproval") is { } self)
+        {
+            policy.AllowSelfPreapproval = self switch
+            {
+                "allow" => true,
+                "forbid" => false,
+                _ => throw CliException.Usage($"--self-preapproval must be allow or forbid, not \"{self}\""),
+            };
+        }
+
+        return policy.CalculateSize() > 0
+            ? policy
+            : throw CliException.Usage("name a setting to set: --approver, --approvals-required, --max-signatures, --max-window, --request-ttl or --self-preapproval (csign policy clear removes the policy)");
+    }
+
     private static async Task ShowAsync(Invocation invocation)
     {
         var signer = Verbs.Signer(invocation);
@@ -77,8 +122,7 @@ internal static class PolicyCommands
     {
         var args = invocation.Args;
         var signer = Verbs.Signer(invocation);
-        var policy = Build(args.Options("approver"), args.Int("approvals-required"), args.Int("max-signatures"), args.Duration("max-window"), args.Duration("request-ttl"))
-            ?? throw CliException.Usage("missing --approver (use csign policy clear to remove the policy)");
+        var policy = Edit(args);
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         policy = await connection.Approvals.SetApprovalPolicyAsync(
             new SetApprovalPolicyRequest { Signer = signer, Policy = policy }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
@@ -109,6 +153,7 @@ internal static class PolicyCommands
             ("approvals required", policy.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("max signatures", policy.MaxSignaturesPerGrant == 0 ? "no cap" : policy.MaxSignaturesPerGrant.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("max window", policy.MaxGrantWindow is null || policy.MaxGrantWindow.ToTimeSpan() == TimeSpan.Zero ? "no cap" : DurationText.Format(policy.MaxGrantWindow.ToTimeSpan())),
-            ("request ttl", policy.RequestTtl is null ? "24h" : DurationText.Format(policy.RequestTtl.ToTimeSpan())));
+            ("request ttl", policy.RequestTtl is null ? "24h" : DurationText.Format(policy.RequestTtl.ToTimeSpan())),
+            ("self-pre-approval", policy.AllowSelfPreapproval ? "allowed" : "forbidden"));
     }
 }

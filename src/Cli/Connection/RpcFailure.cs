@@ -64,6 +64,7 @@ internal static class RpcFailure
             "CREDENTIAL_INVALID" or "CREDENTIAL_EXPIRED" or "CREDENTIAL_REVOKED" =>
                 "log in again with csign login (or check CODESIGN_API_KEY)",
             "NOT_A_MEMBER" or "ROLE_FORBIDS" => "ask an Administrator of the Signer for the role you need",
+            "SIGNER_NOT_FOUND" => "csign signer list shows the Signers you are a member of",
             "PRODUCT_ADMIN_REQUIRED" => "ask a Product Admin",
             "SIGNER_DISABLED" => "an Administrator can turn it back on with csign signer enable",
             "CERTIFICATE_MISSING" =>

@@ -55,7 +55,7 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
         }
         catch (RemoteException ex)
         {
-            var result = RemoteErrors.ToResult(ex);
+            var result = RemoteErrors.ToResult(ex, duringSign: true);
             if (ex.Reason == "APPROVAL_REQUIRED")
             {
                 ProviderLog.ApprovalRequired(logger, signer.Name, ex.Message, correlationId, signer.Name);

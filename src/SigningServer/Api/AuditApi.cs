@@ -13,11 +13,21 @@ public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : 
         var caller = authenticator.Authenticate(context);
         var pageSize = request.PageSize <= 0 ? 100 : Math.Min(request.PageSize, AuditReader.MaxPageSize);
         var events = reader.Query(caller, request.Filter, request.AfterSequence, pageSize);
-        return Task.FromResult(new QueryAuditEventsResponse
+        var response = new QueryAuditEventsResponse();
+        var bytes = 0;
+        foreach (var record in events)
         {
-            Events = { events.Select(e => e.ToProto()) },
-            NextAfterSequence = events.Count == pageSize ? events[^1].Sequence : 0,
-        });
+            var e = record.ToBoundedProto();
+            bytes += e.CalculateSize();
+            if (response.Events.Count > 0 && bytes > AuditEventSize.MaxPageBytes)
+            {
+                break;
+            }
+            response.Events.Add(e);
+        }
+        var full = response.Events.Count < events.Count || events.Count == pageSize;
+        response.NextAfterSequence = full ? response.Events[^1].Sequence : 0;
+        return Task.FromResult(response);
     }
 
     public override async Task FollowAuditEvents(FollowAuditEventsRequest request, IServerStreamWriter<AuditEvent> responseStream, ServerCallContext context)
@@ -30,7 +40,7 @@ public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : 
             var events = reader.Query(caller, request.Filter, after, AuditReader.MaxPageSize);
             foreach (var record in events)
             {
-                await responseStream.WriteAsync(record.ToProto(), context.CancellationToken).ConfigureAwait(false);
+                await responseStream.WriteAsync(record.ToBoundedProto(), context.CancellationToken).ConfigureAwait(false);
                 after = record.Sequence;
             }
             if (events.Count < AuditReader.MaxPageSize)
@@ -41,5 +51,8 @@ public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : 
     }
 
     public override Task<VerifyAuditChainResponse> VerifyAuditChain(VerifyAuditChainRequest request, ServerCallContext context) =>
-        Task.FromResult(reader.Verify(authenticator.Authenticate(context)));
+        Task.FromResult(reader.Verify(authenticator.Authenticate(context), request.Checkpoints));
+
+    public override Task<AuditCheckpoint> CreateAuditCheckpoint(CreateAuditCheckpointRequest request, ServerCallContext context) =>
+        Task.FromResult(reader.Checkpoint(authenticator.Authenticate(context)).ToProto());
 }

@@ -98,6 +98,7 @@ internal static class ProtoMapping
         MaxSignaturesPerGrant = policy.MaxSignaturesPerGrant,
         MaxGrantWindow = Duration.FromTimeSpan(policy.MaxGrantWindow),
         RequestTtl = Duration.FromTimeSpan(policy.RequestTtl),
+        AllowSelfPreapproval = policy.AllowsSelfPreapproval,
     };
 
     public static SigningRequest ToProto(this SigningRequestView view) => new()
@@ -156,5 +157,15 @@ internal static class ProtoMapping
         Details = { record.Details },
         Hash = ByteString.CopyFrom(record.Hash),
         PreviousHash = ByteString.CopyFrom(record.PreviousHash),
+    };
+
+    public static AuditCheckpoint ToProto(this SignedCheckpoint checkpoint) => new()
+    {
+        Sequence = checkpoint.Sequence,
+        Hash = ByteString.CopyFrom(checkpoint.Hash),
+        Time = checkpoint.Time.ToProto(),
+        KeyId = checkpoint.KeyId,
+        Signature = ByteString.CopyFrom(checkpoint.Signature),
+        Line = checkpoint.ToJsonLine(),
     };
 }

@@ -14,6 +14,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         return session.GetPolicy(signer.Id) ?? throw ServiceException.NotFound($"an approval policy for Signer '{signer.Name}'");
     });
 
+    /// <summary>Creates or edits the policy: what <paramref name="policy"/> leaves unset keeps its current value.</summary>
     public PolicyRecord SetPolicy(Caller caller, string signerRef, ApprovalPolicy? policy) => operations.Change(caller, "policy.set", (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "edit the approval policy", scope);
@@ -21,41 +22,75 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         {
             throw ServiceException.InvalidArgument("policy", "policy is required");
         }
-        var approvers = policy.Approvers.Select((a, i) => PrincipalResolver.Resolve(session, a, $"policy.approvers[{i}]")).DistinctBy(a => a.Id).ToList();
-        if (approvers.Count == 0)
-        {
-            throw ServiceException.InvalidArgument("policy.approvers", "name at least one approver");
-        }
-        if (policy.ApprovalsRequired < 1)
+        var current = session.GetPolicy(signer.Id);
+        var approvers = policy.Approvers.Count > 0
+            ? policy.Approvers.Select((a, i) => PrincipalResolver.Resolve(session, a, $"policy.approvers[{i}]")).DistinctBy(a => a.Id).ToList()
+            : current?.Approvers ?? throw ServiceException.InvalidArgument("policy.approvers", "name at least one approver");
+        var required = policy.HasApprovalsRequired ? policy.ApprovalsRequired : current?.ApprovalsRequired ?? 1;
+        if (required < 1)
         {
             throw ServiceException.InvalidArgument("policy.approvals_required", "approvals_required must be at least 1");
         }
-        if (policy.MaxSignaturesPerGrant < 0)
+        var maxSignatures = policy.HasMaxSignaturesPerGrant ? policy.MaxSignaturesPerGrant : current?.MaxSignaturesPerGrant ?? 0;
+        if (maxSignatures < 0)
         {
             throw ServiceException.InvalidArgument("policy.max_signatures_per_grant", "max_signatures_per_grant must be 0 (no cap) or positive");
         }
-        var maxWindow = policy.MaxGrantWindow?.ToTimeSpan() ?? TimeSpan.Zero;
+        var maxWindow = policy.MaxGrantWindow?.ToTimeSpan() ?? current?.MaxGrantWindow ?? TimeSpan.Zero;
         if (maxWindow < TimeSpan.Zero)
         {
             throw ServiceException.InvalidArgument("policy.max_grant_window", "max_grant_window must not be negative");
         }
-        var ttl = policy.RequestTtl?.ToTimeSpan() ?? settings.DefaultRequestTtl;
+        var ttl = policy.RequestTtl?.ToTimeSpan() ?? current?.RequestTtl ?? settings.DefaultRequestTtl;
         if (ttl <= TimeSpan.Zero)
         {
             throw ServiceException.InvalidArgument("policy.request_ttl", "request_ttl must be positive");
         }
-        var record = new PolicyRecord(signer.Id, approvers, policy.ApprovalsRequired, policy.MaxSignaturesPerGrant, maxWindow, ttl);
+        var record = new PolicyRecord(signer.Id, approvers, required, maxSignatures, maxWindow, ttl,
+            policy.HasAllowSelfPreapproval ? policy.AllowSelfPreapproval : current?.AllowSelfPreapproval);
+        PolicySatisfiability.Require(session, signer, record);
         session.SetPolicy(record);
+        if (current is not null)
+        {
+            CancelPending(session, caller, signer, "policy changed", scope);
+        }
         scope.Details["approvers"] = string.Join(",", approvers.Select(a => a.Name));
         scope.Details["approvals_required"] = record.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        scope.Details["max_signatures_per_grant"] = record.MaxSignaturesPerGrant.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        scope.Details["max_grant_window"] = record.MaxGrantWindow.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        scope.Details["allow_self_preapproval"] = record.AllowsSelfPreapproval ? "true" : "false";
         return record;
     });
 
     public void ClearPolicy(Caller caller, string signerRef) => operations.Change(caller, "policy.cleared", (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "edit the approval policy", scope);
-        return session.DeletePolicy(signer.Id) ? true : throw ServiceException.NotFound($"an approval policy for Signer '{signer.Name}'");
+        if (!session.DeletePolicy(signer.Id))
+        {
+            throw ServiceException.NotFound($"an approval policy for Signer '{signer.Name}'");
+        }
+        CancelPending(session, caller, signer, "policy cleared", scope);
+        return true;
     });
+
+    /// <summary>
+    /// Pending requests were made, and partly approved, under the policy being replaced or cleared:
+    /// each is cancelled and audited, and its requester asks again under the policy in force.
+    /// </summary>
+    private void CancelPending(IStoreSession session, Caller caller, SignerRecord signer, string why, OperationScope scope)
+    {
+        var cancelled = 0;
+        foreach (var request in session.ListSigningRequests([signer.Id]).Select(r => Refresh(session, caller, r)).Where(r => r.State == SigningRequestState.Pending))
+        {
+            session.UpdateSigningRequest(request.Id, SigningRequestState.Cancelled, null);
+            var entry = Operations.Entry(caller, "request.cancelled", AuditOutcome.Success, new OperationScope(AuditClient.None) { Signer = signer });
+            entry.Details["request_id"] = request.Id;
+            entry.Details["reason"] = why;
+            audit.Append(session, entry);
+            cancelled++;
+        }
+        scope.Details["requests_cancelled"] = cancelled.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     public SigningRequestView CreateRequest(Caller caller, CreateSigningRequestRequest request) => operations.Change(caller, "request.created", (session, scope) =>
     {
@@ -101,7 +136,10 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             scope.Details["request_id"] = request.Id;
             if (!IsApprover(session, caller, signer.Id))
             {
-                throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAnApprover, $"you are not an approver of Signer '{signer.Name}'");
+                // Someone with no business on that Signer learns nothing, not even that the request exists.
+                throw SignerAccess.IsVisible(session, caller, signer.Id)
+                    ? new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAnApprover, $"you are not an approver of Signer '{signer.Name}'")
+                    : SignerAccess.Hidden(ServiceException.NotFound($"signing request '{requestId}'"), ErrorReason.NotAnApprover);
             }
             if (request.Requester.Id == caller.Principal.Id)
             {
@@ -154,12 +192,18 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             throw ServiceException.InvalidArgument("grantee", "a grant is for one user or service account, not a group");
         }
         var policy = session.GetPolicy(signer.Id);
+        scope.Details["grantee"] = grantee.Name;
+        if (grantee.Id == caller.Principal.Id && policy is { AllowsSelfPreapproval: false })
+        {
+            throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.SelfPreapprovalForbidden,
+                $"the approval policy of Signer '{signer.Name}' forbids pre-approving yourself: submit a signing request (csign request create) for another approver",
+                new Dictionary<string, string> { ["signer_id"] = signer.Id });
+        }
         var (count, window) = CheckGrantSize(policy, request.SignaturesAllowed, request.Window, "signatures_allowed", "window");
         var now = clock.GetUtcNow();
         var grant = new GrantRecord(Guid.CreateVersion7().ToString("N"), signer.Id, grantee, count, 0, now, now + window, null, caller.Principal, false);
         session.InsertGrant(grant);
         scope.Details["grant_id"] = grant.Id;
-        scope.Details["grantee"] = grantee.Name;
         scope.Details["signatures_allowed"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (request.Justification.Length > 0)
         {
@@ -172,12 +216,18 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view grants", scope);
         var now = clock.GetUtcNow();
-        return session.ListGrants(signer.Id).Where(g => includeSpent || g.IsLive(now)).ToList();
+        var policy = session.GetPolicy(signer.Id);
+        return session.ListGrants(signer.Id).Where(g => includeSpent || (policy is null ? g.IsLive(now) : g.IsLiveUnder(policy, now))).ToList();
     });
 
     public GrantRecord RevokeGrant(Caller caller, string grantId) => operations.Change(caller, "grant.revoked", (session, scope) =>
     {
         var grant = session.FindGrant(grantId) ?? throw ServiceException.NotFound($"grant '{grantId}'");
+        if (!SignerAccess.IsVisible(session, caller, grant.SignerId))
+        {
+            scope.Signer = session.FindSigner(grant.SignerId);
+            throw SignerAccess.Hidden(ServiceException.NotFound($"grant '{grantId}'"));
+        }
         SignerAccess.Require(session, caller, grant.SignerId, Capability.Manage, "revoke grants", scope);
         session.RevokeGrant(grant.Id);
         scope.Details["grant_id"] = grant.Id;
@@ -214,6 +264,11 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         {
             scope.Signer = session.FindSigner(request.SignerId)!;
             return (request, scope.Signer);
+        }
+        if (!SignerAccess.IsVisible(session, caller, request.SignerId))
+        {
+            scope.Signer = session.FindSigner(request.SignerId);
+            throw SignerAccess.Hidden(ServiceException.NotFound($"signing request '{requestId}'"));
         }
         return (request, SignerAccess.Require(session, caller, request.SignerId, Capability.View, "view signing requests", scope).Signer);
     }

@@ -8,7 +8,7 @@ namespace CodeSigning.Server.Domain;
 /// Reading the audit log: members of a Signer (any role) see its events; Product Admins see
 /// every event, server-wide ones included.
 /// </summary>
-public sealed class AuditReader(Operations operations)
+public sealed class AuditReader(Operations operations, AuditCheckpoints checkpoints)
 {
     public const int MaxPageSize = 1000;
 
@@ -17,14 +17,49 @@ public sealed class AuditReader(Operations operations)
         operations.Read(caller, "audit.read", (session, scope) =>
             session.QueryAuditEvents(BuildQuery(session, caller, filter ?? new AuditFilter(), afterSequence, pageSize, scope)));
 
-    public VerifyAuditChainResponse Verify(Caller caller) => operations.Change(caller, "audit.verified", (session, scope) =>
+    /// <param name="supplied">Checkpoint lines the operator kept elsewhere.</param>
+    public VerifyAuditChainResponse Verify(Caller caller, IReadOnlyList<string> supplied) => operations.Change(caller, "audit.verified", (session, scope) =>
     {
         caller.RequireProductAdmin("verify the audit chain");
+        var anchors = supplied.Select((line, i) => Parse(line, $"checkpoints[{i}]")).ToList();
         // Runs before this operation's own event is appended: it checks the chain as committed.
         var result = AuditLog.Verify(session);
+        if (result.Valid)
+        {
+            result = checkpoints.Check(session, anchors, result);
+        }
         scope.Details["valid"] = result.Valid ? "true" : "false";
         return result;
     });
+
+    public SignedCheckpoint Checkpoint(Caller caller) => operations.Change(caller, "audit.checkpointed", (session, scope) =>
+    {
+        caller.RequireProductAdmin("checkpoint the audit chain");
+        SignedCheckpoint? checkpoint;
+        try
+        {
+            checkpoint = checkpoints.Write(session);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw ServiceException.Conflict($"no checkpoint made: {e.Message}; run csign audit verify");
+        }
+        checkpoint = checkpoint ?? throw ServiceException.Conflict("the audit log is empty: nothing to checkpoint");
+        scope.Details["checkpoint_sequence"] = checkpoint.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return checkpoint;
+    });
+
+    private static SignedCheckpoint Parse(string line, string field)
+    {
+        try
+        {
+            return SignedCheckpoint.Parse(line);
+        }
+        catch (FormatException e)
+        {
+            throw ServiceException.InvalidArgument(field, $"{field}: {e.Message}");
+        }
+    }
 
     private static AuditQuery BuildQuery(IStoreSession session, Caller caller, AuditFilter filter, long afterSequence, int pageSize, OperationScope scope)
     {

@@ -15,6 +15,8 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
     public static UserRecord InsertUser(IStoreSession session, string name, string displayName, string email, bool productAdmin, DateTimeOffset now)
     {
         Names.Validate(name, "name");
+        Names.ValidateDisplay(displayName, "display_name");
+        Names.ValidateDisplay(email, "email");
         if (session.FindUser(name) is not null)
         {
             throw ServiceException.NameTaken("user", name);

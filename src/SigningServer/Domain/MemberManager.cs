@@ -62,18 +62,26 @@ public sealed class MemberManager(Operations operations)
         {
             throw ServiceException.Conflict($"group '{group.Name}' is the last Administrator of a Signer ({lastAdministratorOf.SignerId}); name another one first");
         }
+        var approving = PolicySatisfiability.SignersApprovedBy(session, group.Id);
         session.DeleteGroup(group.Id);
+        PolicySatisfiability.RequireAll(session, approving);
         scope.Details["group"] = group.Name;
         return true;
     });
 
+    /// <summary>Product Admins see every group; anyone else only the groups they belong to.</summary>
     public IReadOnlyList<GroupView> ListGroups(Caller caller) => operations.Read(caller, "group.list", (session, _) =>
-        session.ListGroups().Select(g => new GroupView(g, session.ListGroupMembers(g.Id))).ToList());
+        (caller.ProductAdmin ? session.ListGroups() : session.ListGroupsOf(caller.Principal.Id))
+            .Select(g => new GroupView(g, session.ListGroupMembers(g.Id))).ToList());
 
+    /// <summary>A group the caller may not see is answered exactly as one that does not exist (the denial is audited).</summary>
     public GroupView GetGroup(Caller caller, string groupRef) => operations.Read(caller, "group.read", (session, _) =>
     {
         var group = FindGroup(session, groupRef);
-        return new GroupView(group, session.ListGroupMembers(group.Id));
+        var members = session.ListGroupMembers(group.Id);
+        return caller.ProductAdmin || members.Any(m => m.Id == caller.Principal.Id)
+            ? new GroupView(group, members)
+            : throw GroupNotFound(groupRef);
     });
 
     public GroupView AddGroupMember(Caller caller, string groupRef, PrincipalRef? member) => operations.Change(caller, "group.member_added", (session, scope) =>
@@ -100,6 +108,7 @@ public sealed class MemberManager(Operations operations)
         {
             throw ServiceException.NotFound($"'{principal.Name}' in group '{group.Name}'");
         }
+        PolicySatisfiability.RequireAll(session, PolicySatisfiability.SignersApprovedBy(session, group.Id));
         scope.Details["group"] = group.Name;
         Describe(scope, principal);
         return new GroupView(group, session.ListGroupMembers(group.Id));
@@ -117,7 +126,9 @@ public sealed class MemberManager(Operations operations)
     }
 
     private static GroupRecord FindGroup(IStoreSession session, string groupRef) =>
-        session.FindGroup(groupRef) ?? throw ServiceException.NotFound($"group '{groupRef}'");
+        session.FindGroup(groupRef) ?? throw GroupNotFound(groupRef);
+
+    private static ServiceException GroupNotFound(string groupRef) => ServiceException.NotFound($"group '{groupRef}'");
 
     private static void Describe(OperationScope scope, Principal principal)
     {

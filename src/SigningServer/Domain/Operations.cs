@@ -34,7 +34,7 @@ public sealed class Operations(IStore store, AuditLog audit)
         }
         catch (ServiceException e)
         {
-            Record(Entry(caller, deniedType, e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope) with { Reason = e.ReasonName });
+            Record(Entry(caller, deniedType, e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope) with { Reason = e.AuditedReasonName });
             throw;
         }
     }

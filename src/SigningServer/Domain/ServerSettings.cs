@@ -10,4 +10,5 @@ public sealed record ServerSettings
     public TimeSpan ApiKeyDefaultTtl { get; init; } = TimeSpan.FromDays(90);
     public TimeSpan ApiKeyMaxTtl { get; init; } = TimeSpan.FromDays(365);
     public TimeSpan DefaultRequestTtl { get; init; } = TimeSpan.FromHours(24);
+    public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
 }

@@ -14,8 +14,16 @@ public sealed class ServiceException(StatusCode status, ErrorReason reason, stri
     public ErrorReason Reason { get; } = reason;
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata ?? new Dictionary<string, string>();
 
-    /// <summary>The proto name of <see cref="Reason"/> ("NOT_A_MEMBER"), as ErrorInfo and the audit log carry it.</summary>
+    /// <summary>The proto name of <see cref="Reason"/> ("NOT_A_MEMBER"), as ErrorInfo carries it.</summary>
     public string ReasonName => ProtoNames.Of(Reason);
+
+    /// <summary>
+    /// The true reason when the caller is told less (a non-member hears SIGNER_NOT_FOUND, as for a
+    /// Signer that does not exist): what the audit log records. Null: <see cref="Reason"/>.
+    /// </summary>
+    public ErrorReason? AuditedReason { get; init; }
+
+    public string AuditedReasonName => ProtoNames.Of(AuditedReason ?? Reason);
 
     /// <summary>Refused by policy (as opposed to a server failure): audited as DENIED.</summary>
     public bool IsDenial => Status is not (StatusCode.Internal or StatusCode.Unavailable);

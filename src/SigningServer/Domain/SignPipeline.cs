@@ -72,10 +72,11 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
     {
         SignerRecord signer;
         GrantRecord? grant;
+        PolicyRecord? policy;
         try
         {
             // By id: the key that signed is this Signer's, even if a name changed hands meanwhile.
-            (signer, grant) = Authorize(session, caller, request, scope, scope.Signer!.Id);
+            (signer, grant, policy) = Authorize(session, caller, request, scope, scope.Signer!.Id);
             // Under the write lock: the grant read above cannot have been spent since.
             if (grant is not null && !session.TryConsumeGrant(grant.Id))
             {
@@ -95,17 +96,17 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
             created = created with { Details = new(scope.Details, StringComparer.Ordinal) { ["grant_id"] = grant.Id } };
         }
         var record = audit.Append(session, created);
-        return new Outcome(new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : grant.Allowed - grant.Used - 1), null);
+        return new Outcome(new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : grant.RemainingUnder(policy!) - 1), null);
     }
 
-    /// <returns>The Signer, and the grant to consume when a policy applies.</returns>
-    private (SignerRecord Signer, GrantRecord? Grant) Authorize(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, string? signerId = null)
+    /// <returns>The Signer, the grant to consume and the policy in force when there is one.</returns>
+    private (SignerRecord Signer, GrantRecord? Grant, PolicyRecord? Policy) Authorize(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, string? signerId = null)
     {
         var signer = scope.Signer = SignerAccess.Find(session, signerId ?? request.Signer);
         var role = SignerAccess.EffectiveRole(session, caller.Principal, signer.Id);
         if (role == Role.Unspecified)
         {
-            throw SignerAccess.NotAMember(signer);
+            throw SignerAccess.NotAMember(caller, signer, request.Signer);
         }
         if (!signer.Enabled)
         {
@@ -119,9 +120,10 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         {
             throw SignerManager.CertificateMissing(signer);
         }
-        var grant = session.GetPolicy(signer.Id) is null ? null : PickGrant(session, caller, signer, request.GrantId);
+        var policy = session.GetPolicy(signer.Id);
+        var grant = policy is null ? null : PickGrant(session, caller, signer, policy, request.GrantId);
         SignatureAlgorithms.Check(signer.KeyAlgorithm, request.Scheme, request.DigestAlgorithm, request.Digest.Length);
-        return (signer, grant);
+        return (signer, grant, policy);
     }
 
     private byte[] KeyOperation(SignerRecord signer, SignRequest request)
@@ -139,12 +141,13 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
 
     private static AuditEntry Refusal(Caller caller, OperationScope scope, ServiceException e) =>
         Operations.Entry(caller, e.IsDenial ? "signature.denied" : "signature.failed", e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope)
-            with { Reason = e.ReasonName };
+            with { Reason = e.AuditedReasonName };
 
-    private GrantRecord PickGrant(IStoreSession session, Caller caller, SignerRecord signer, string requestedGrantId)
+    /// <summary>A live grant of the caller, held to the caps of the policy in force now (it may have been tightened since the grant).</summary>
+    private GrantRecord PickGrant(IStoreSession session, Caller caller, SignerRecord signer, PolicyRecord policy, string requestedGrantId)
     {
         var now = clock.GetUtcNow();
-        var live = session.ListGrants(signer.Id).Where(g => g.Grantee.Id == caller.Principal.Id && g.IsLive(now));
+        var live = session.ListGrants(signer.Id).Where(g => g.Grantee.Id == caller.Principal.Id && g.IsLiveUnder(policy, now));
         var grant = requestedGrantId.Length > 0
             ? live.FirstOrDefault(g => g.Id == requestedGrantId)
             : live.MinBy(g => g.NotAfter);

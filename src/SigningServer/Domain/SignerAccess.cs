@@ -36,7 +36,7 @@ public static class SignerAccess
         var productAdminView = caller.ProductAdmin && capability == Capability.View;
         if (role == Role.Unspecified && !productAdminView)
         {
-            throw NotAMember(signer);
+            throw NotAMember(caller, signer, signerRef);
         }
         if (!RoleCapabilities.Allows(role, capability) && !productAdminView)
         {
@@ -45,9 +45,24 @@ public static class SignerAccess
         return (signer, role);
     }
 
-    public static ServiceException NotAMember(SignerRecord signer) =>
-        new(StatusCode.PermissionDenied, ErrorReason.NotAMember, $"you are not a member of Signer '{signer.Name}'",
-            new Dictionary<string, string> { ["signer_id"] = signer.Id });
+    /// <summary>
+    /// A non-member is answered exactly as for a Signer that does not exist, so names cannot be
+    /// probed; the audit log records NOT_A_MEMBER against the real Signer.
+    /// </summary>
+    /// <param name="signerRef">As the caller named it.</param>
+    public static ServiceException NotAMember(Caller caller, SignerRecord signer, string signerRef) => caller.ProductAdmin
+        // Product Admins see every Signer: nothing to hide from them.
+        ? new(StatusCode.PermissionDenied, ErrorReason.NotAMember, $"you are not a member of Signer '{signer.Name}'",
+            new Dictionary<string, string> { ["signer_id"] = signer.Id })
+        : Hidden(ServiceException.SignerNotFound(signerRef));
+
+    /// <summary>The not-found answer for a caller who may not know the object exists, audited with the true reason.</summary>
+    public static ServiceException Hidden(ServiceException notFound, ErrorReason audited = ErrorReason.NotAMember) =>
+        new(notFound.Status, notFound.Reason, notFound.Message, notFound.Metadata) { AuditedReason = audited };
+
+    /// <summary>Whether the caller may know the Signer exists: a member (any role), or a Product Admin.</summary>
+    public static bool IsVisible(IStoreSession session, Caller caller, string signerId) =>
+        caller.ProductAdmin || EffectiveRole(session, caller.Principal, signerId) != Role.Unspecified;
 
     public static SignerRecord Find(IStoreSession session, string signerRef)
     {

@@ -123,7 +123,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
 
     public IReadOnlyList<byte[]> ExportChain(Caller caller, string signerRef) => operations.Change(caller, "certificate.exported", (session, scope) =>
     {
-        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.ExportCertificate, "export the certificate", scope);
+        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "export the certificate", scope);
         return signer.Chain.Count > 0 ? signer.Chain : throw CertificateMissing(signer);
     });
 

@@ -18,6 +18,7 @@ public static partial class CommandLine
                                [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
                                [--tsa off|anonymous|authenticated] [--tsa-listen HOST:PORT] [--tsa-policy OID]
                                [--tsa-rate-limit PER_MINUTE] [--tsa-audit-interval SECONDS]
+                               [--audit-checkpoint-interval SECONDS]
                codesign-server --help
 
           init           creates the data directory, database, CA and TLS certificate, and prints the first
@@ -52,7 +53,7 @@ public static partial class CommandLine
                 "recover-admin" => Parse(args[1..], ["--data-dir", "--database", "--user"], []),
                 "tsa-rotate" => Parse(args[1..], ["--data-dir", "--database", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], []),
                 _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file",
-                    "--tsa", "--tsa-listen", "--tsa-policy", "--tsa-rate-limit", "--tsa-audit-interval"], ["--plaintext"]),
+                    "--tsa", "--tsa-listen", "--tsa-policy", "--tsa-rate-limit", "--tsa-audit-interval", "--audit-checkpoint-interval"], ["--plaintext"]),
             };
         }
         catch (ArgumentException e)
@@ -112,7 +113,7 @@ public static partial class CommandLine
             }
             var server = new ServerOptions(dataDir, address, host, port, plaintext, certificate, key, database,
                 options.GetValueOrDefault("--key-vault") ?? Keys.SoftwareKeyVault.VaultKind, HsmOptions(options), timestamping, timestampListen);
-            return await ServeCommand.RunAsync(server, new ServerSettings(), TimeProvider.System).ConfigureAwait(false);
+            return await ServeCommand.RunAsync(server, Settings(options), TimeProvider.System).ConfigureAwait(false);
         }
         catch (ArgumentException e)
         {
@@ -125,6 +126,18 @@ public static partial class CommandLine
             await Console.Error.WriteLineAsync($"codesign-server: {e.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    private static ServerSettings Settings(Dictionary<string, string?> options)
+    {
+        var settings = new ServerSettings();
+        if (options.GetValueOrDefault("--audit-checkpoint-interval") is { } interval)
+        {
+            settings = int.TryParse(interval, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 86400
+                ? settings with { AuditCheckpointInterval = TimeSpan.FromSeconds(seconds) }
+                : throw new ArgumentException("--audit-checkpoint-interval is a number of seconds, 1 to 86400");
+        }
+        return settings;
     }
 
     /// <summary>The HSM vault settings, or null when none is given; the PIN never comes from the command line.</summary>

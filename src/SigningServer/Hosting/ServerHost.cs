@@ -17,6 +17,15 @@ namespace CodeSigning.Server.Hosting;
 /// <summary>Builds the web application: Kestrel, the gRPC services with JSON transcoding, the health endpoint.</summary>
 public static class ServerHost
 {
+    /// <summary>
+    /// The largest gRPC message accepted: the largest legitimate call (a Signer created with an
+    /// imported RSA-4096 key and a certificate chain) is a few KB, and FieldLimits bound every string.
+    /// </summary>
+    public const int MaxMessageSize = 1024 * 1024;
+
+    /// <summary>The largest REST body: the same message as JSON, bytes in base64.</summary>
+    public const long MaxRestBodySize = 2 * 1024 * 1024;
+
     /// <param name="certificate">Null serves HTTP/2 without TLS (h2c), for loopback only.</param>
     /// <param name="configureLogging">Lets tests route logs elsewhere.</param>
     public static WebApplication Build(ServerOptions options, ServerSettings settings, TimeProvider clock, X509Certificate2? certificate,
@@ -40,6 +49,7 @@ public static class ServerHost
         configureLogging?.Invoke(builder.Logging);
         var listeners = new Listeners();
         var timestamping = options.TimestampingOrDefault;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRestBodySize);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(options.ListenAddress, options.ListenPort, listen =>
@@ -80,6 +90,9 @@ public static class ServerHost
         services.AddSingleton(identity);
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuthFailureLimiter>(provider, settings.AuthFailuresPerMinute));
         services.AddSingleton<AuditLog>();
+        services.AddSingleton(AuditCheckpointKey.LoadOrCreate(options.DataDir));
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuditCheckpoints>(provider, options.DataDir));
+        services.AddHostedService<AuditCheckpointService>();
         services.AddSingleton<GroupCommitter>();
         services.AddSingleton<Operations>();
         services.AddSingleton<Authenticator>();
@@ -100,7 +113,12 @@ public static class ServerHost
             services.AddTimestampRateLimit(timestamping);
         }
         // REST errors carry the same google.rpc.Status details as gRPC ones: the JSON writer must know ErrorInfo.
-        services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>())
+        services.AddGrpc(grpc =>
+            {
+                grpc.Interceptors.Add<ErrorInterceptor>();
+                grpc.Interceptors.Add<FieldLimitInterceptor>();
+                grpc.MaxReceiveMessageSize = MaxMessageSize;
+            })
             .AddJsonTranscoding(json => json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
 
         var app = builder.Build();

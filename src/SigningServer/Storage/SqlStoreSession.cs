@@ -246,8 +246,9 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     public PolicyRecord? GetPolicy(string signerId)
     {
         // Approvers only when there is a policy: every signature asks, and most Signers have none.
-        var policy = QuerySingle("SELECT signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms FROM approval_policies WHERE signer_id = @s",
-            r => new PolicyRecord(r.GetString(0), [], r.GetInt32(1), r.GetInt64(2), TimeSpan.FromMilliseconds(r.GetInt64(3)), TimeSpan.FromMilliseconds(r.GetInt64(4))),
+        var policy = QuerySingle("SELECT signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms, allow_self_preapproval FROM approval_policies WHERE signer_id = @s",
+            r => new PolicyRecord(r.GetString(0), [], r.GetInt32(1), r.GetInt64(2), TimeSpan.FromMilliseconds(r.GetInt64(3)), TimeSpan.FromMilliseconds(r.GetInt64(4)),
+                r.IsDBNull(5) ? null : r.GetInt32(5) != 0),
             ("@s", signerId));
         return policy is null ? null : policy with
         {
@@ -259,9 +260,10 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     public void SetPolicy(PolicyRecord policy)
     {
         DeletePolicy(policy.SignerId);
-        Execute("INSERT INTO approval_policies (signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms) VALUES (@s, @n, @max, @w, @ttl)",
+        Execute("INSERT INTO approval_policies (signer_id, approvals_required, max_signatures_per_grant, max_grant_window_ms, request_ttl_ms, allow_self_preapproval) VALUES (@s, @n, @max, @w, @ttl, @self)",
             ("@s", policy.SignerId), ("@n", policy.ApprovalsRequired), ("@max", policy.MaxSignaturesPerGrant),
-            ("@w", (long)policy.MaxGrantWindow.TotalMilliseconds), ("@ttl", (long)policy.RequestTtl.TotalMilliseconds));
+            ("@w", (long)policy.MaxGrantWindow.TotalMilliseconds), ("@ttl", (long)policy.RequestTtl.TotalMilliseconds),
+            ("@self", policy.AllowSelfPreapproval is { } allow ? (allow ? 1 : 0) : null));
         foreach (var approver in policy.Approvers)
         {
             Execute("INSERT INTO policy_approvers (signer_id, principal_kind, principal_id, principal_name) VALUES (@s, @k, @id, @n)",

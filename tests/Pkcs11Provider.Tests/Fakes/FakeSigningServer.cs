@@ -108,7 +108,8 @@ public sealed class FakeSigningServer : IAsyncDisposable
             throw Error(StatusCode.Unauthenticated, "CREDENTIAL_INVALID");
         }
 
-        return signer.Members.ContainsKey(caller) ? signer : throw Error(StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        // As the real server: a non-member hears what it would for a Signer that does not exist.
+        return signer.Members.ContainsKey(caller) ? signer : throw Error(StatusCode.NotFound, "SIGNER_NOT_FOUND");
     }
 
     public static RpcException Error(StatusCode status, string reason, Dictionary<string, string>? metadata = null)

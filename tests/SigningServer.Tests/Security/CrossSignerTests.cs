@@ -6,7 +6,9 @@ namespace CodeSigning.Server.Tests.Security;
 
 /// <summary>
 /// A member of one Signer reaching for another: every sign, read and approval on the other Signer
-/// is refused (NOT_A_MEMBER, or NOT_AN_APPROVER for a decision), audited against that Signer with the caller as actor, and changes nothing.
+/// is refused as if the Signer (or the request) did not exist (SIGNER_NOT_FOUND / NOT_FOUND, naming
+/// nothing the caller did not give), audited against that Signer with the caller as actor and the
+/// true reason (NOT_A_MEMBER, NOT_AN_APPROVER), and changes nothing.
 /// </summary>
 public sealed class CrossSignerTests(CrossSignerTests.Fixture fixture) : IClassFixture<CrossSignerTests.Fixture>
 {
@@ -59,7 +61,7 @@ public sealed class CrossSignerTests(CrossSignerTests.Fixture fixture) : IClassF
         };
         var events = await AllEventsAsync();
 
-        await Rpc.FailsAsync(call, StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        await Rpc.FailsAsync(call, StatusCode.NotFound, "SIGNER_NOT_FOUND");
 
         var denied = Assert.Single((await AllEventsAsync()).Skip(events.Count));
         Assert.Equal(("alice", Theirs, AuditOutcome.Denied, "NOT_A_MEMBER"), (denied.Actor.Name, denied.SignerName, denied.Outcome, denied.Reason));
@@ -73,14 +75,22 @@ public sealed class CrossSignerTests(CrossSignerTests.Fixture fixture) : IClassF
         {
             Signer = Theirs, SignatureCount = 1, Window = InProcessServer.Minutes(5), Justification = "bob's release",
         });
-        await Rpc.FailsAsync(() => fixture.Alice.Approvals.ApproveSigningRequestAsync(new DecideSigningRequestRequest { RequestId = request.Id }),
-            StatusCode.PermissionDenied, "NOT_AN_APPROVER");
+        var events = await AllEventsAsync();
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Alice.Approvals.ApproveSigningRequestAsync(new DecideSigningRequestRequest { RequestId = request.Id }));
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Alice.Approvals.ApproveSigningRequestAsync(new DecideSigningRequestRequest { RequestId = "0123456789abcdef" }));
+        // Exactly the answer for a request that does not exist: the other Signer's name is nowhere.
+        Assert.Equal((StatusCode.NotFound, $"signing request '{request.Id}' does not exist"), (refused.StatusCode, refused.Status.Detail));
+        Assert.Equal(unknown.Status.Detail.Replace("0123456789abcdef", request.Id, StringComparison.Ordinal), refused.Status.Detail);
+        Assert.Equal("NOT_FOUND", refused.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Reason);
+        Assert.DoesNotContain(Theirs, refused.Status.Detail, StringComparison.Ordinal);
+        var denied = (await AllEventsAsync()).Skip(events.Count).First();
+        Assert.Equal(("request.approved", "alice", Theirs, "NOT_AN_APPROVER"), (denied.Type, denied.Actor.Name, denied.SignerName, denied.Reason));
         Assert.Equal(SigningRequestState.Pending, (await fixture.Bob.Approvals.GetSigningRequestAsync(new GetSigningRequestRequest { RequestId = request.Id })).State);
 
         var approved = await fixture.Admin.Approvals.ApproveSigningRequestAsync(new DecideSigningRequestRequest { RequestId = request.Id });
         var steal = SignTests.Request(Theirs, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]);
         steal.GrantId = approved.GrantId;
-        await Rpc.FailsAsync(() => fixture.Alice.Sign.SignAsync(steal), StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        await Rpc.FailsAsync(() => fixture.Alice.Sign.SignAsync(steal), StatusCode.NotFound, "SIGNER_NOT_FOUND");
         Assert.Equal(0, (await GrantAsync(approved.GrantId)).SignaturesUsed);
 
         var signed = await fixture.Bob.Sign.SignAsync(SignTests.Request(Theirs, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));

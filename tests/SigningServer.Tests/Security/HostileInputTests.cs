@@ -85,11 +85,11 @@ public sealed class HostileInputTests(HostileInputTests.Fixture fixture) : IClas
     {
         var before = await AuditCountAsync();
 
-        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(SignTests.Request(Signer, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[1024 * 1024])),
+        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(SignTests.Request(Signer, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[512 * 1024])),
             StatusCode.InvalidArgument, "DIGEST_LENGTH_INVALID");
 
         var denied = Assert.Single(await EventsAfterAsync(before));
-        Assert.Equal(("signature.denied", "DIGEST_LENGTH_INVALID", "1048576"), (denied.Type, denied.Reason, denied.Details["digest_length"]));
+        Assert.Equal(("signature.denied", "DIGEST_LENGTH_INVALID", "524288"), (denied.Type, denied.Reason, denied.Details["digest_length"]));
         Assert.False(denied.Details.ContainsKey("digest_hex"));
     }
 

@@ -77,7 +77,7 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
         Assert.Contains(mine, e => e.SignerName == "audited");
         Assert.All(mine, e => Assert.Contains(e.SignerName, (string[])["audited", "followed"]));
         await Rpc.FailsAsync(() => fixture.Auditor.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { Filter = new AuditFilter { Signer = "elsewhere" } }),
-            StatusCode.PermissionDenied, "NOT_A_MEMBER");
+            StatusCode.NotFound, "SIGNER_NOT_FOUND");
 
         var pageOne = await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 2 });
         var pageTwo = await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 2, AfterSequence = pageOne.NextAfterSequence });

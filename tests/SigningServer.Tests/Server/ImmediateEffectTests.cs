@@ -40,7 +40,7 @@ public sealed class ImmediateEffectTests(ImmediateEffectTests.Fixture fixture) :
         await fixture.Operator.Sign.SignAsync(Sign("removal"));
 
         await fixture.Admin.Members.RemoveMemberAsync(new RemoveMemberRequest { Signer = "removal", Principal = InProcessServer.UserRef("operator") });
-        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(Sign("removal")), StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(Sign("removal")), StatusCode.NotFound, "SIGNER_NOT_FOUND");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class ImmediateEffectTests(ImmediateEffectTests.Fixture fixture) :
         {
             Signer = "by-group", Principal = new PrincipalRef { Kind = PrincipalKind.Group, Name = "release-team" }, Role = Role.Operator,
         });
-        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(Sign("by-group")), StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(Sign("by-group")), StatusCode.NotFound, "SIGNER_NOT_FOUND");
 
         await fixture.Admin.Members.AddGroupMemberAsync(new AddGroupMemberRequest { Group = "release-team", Principal = InProcessServer.UserRef("operator") });
         await fixture.Operator.Sign.SignAsync(Sign("by-group"));
@@ -68,7 +68,7 @@ public sealed class ImmediateEffectTests(ImmediateEffectTests.Fixture fixture) :
         Assert.Equal(Role.Operator, seen.CallerRole);
 
         await fixture.Admin.Members.RemoveGroupMemberAsync(new RemoveGroupMemberRequest { Group = "release-team", Principal = InProcessServer.UserRef("operator") });
-        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(Sign("by-group")), StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        await Rpc.FailsAsync(() => fixture.Operator.Sign.SignAsync(Sign("by-group")), StatusCode.NotFound, "SIGNER_NOT_FOUND");
     }
 
     [Fact]

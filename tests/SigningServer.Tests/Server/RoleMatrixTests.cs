@@ -26,33 +26,34 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Fixture fixture) : IClassFix
         }
     }
 
-    private static readonly Dictionary<string, Func<Clients, Task>> Operations = new()
+    private static readonly Dictionary<string, Func<Clients, string, Task>> Operations = new()
     {
-        ["sign"] = async c => await c.Sign.SignAsync(SignTests.Request(Signer, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32])),
-        ["get signer"] = async c => await c.Signers.GetSignerAsync(new GetSignerRequest { Signer = Signer }),
-        ["list members"] = async c => await c.Members.ListMembersAsync(new ListMembersRequest { Signer = Signer }),
-        ["query audit"] = async c => await c.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { Filter = new AuditFilter { Signer = Signer } }),
-        ["list grants"] = async c => await c.Approvals.ListGrantsAsync(new ListGrantsRequest { Signer = Signer }),
-        ["set member"] = async c => await c.Members.SetMemberAsync(new SetMemberRequest
+        ["sign"] = async (c, s) => await c.Sign.SignAsync(SignTests.Request(s, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32])),
+        ["get signer"] = async (c, s) => await c.Signers.GetSignerAsync(new GetSignerRequest { Signer = s }),
+        ["list members"] = async (c, s) => await c.Members.ListMembersAsync(new ListMembersRequest { Signer = s }),
+        ["query audit"] = async (c, s) => await c.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { Filter = new AuditFilter { Signer = s } }),
+        ["list grants"] = async (c, s) => await c.Approvals.ListGrantsAsync(new ListGrantsRequest { Signer = s }),
+        ["set member"] = async (c, s) => await c.Members.SetMemberAsync(new SetMemberRequest
         {
-            Signer = Signer, Principal = InProcessServer.UserRef("newcomer"), Role = Role.Auditor,
+            Signer = s, Principal = InProcessServer.UserRef("newcomer"), Role = Role.Auditor,
         }),
-        ["enable signer"] = async c => await c.Signers.SetSignerEnabledAsync(new SetSignerEnabledRequest { Signer = Signer, Enabled = true }),
-        ["export certificate"] = async c => await c.Signers.ExportCertificateChainAsync(new ExportCertificateChainRequest { Signer = Signer }),
-        ["pre-approve"] = async c => await c.Approvals.CreateGrantAsync(new CreateGrantRequest
+        ["enable signer"] = async (c, s) => await c.Signers.SetSignerEnabledAsync(new SetSignerEnabledRequest { Signer = s, Enabled = true }),
+        ["export certificate"] = async (c, s) => await c.Signers.ExportCertificateChainAsync(new ExportCertificateChainRequest { Signer = s }),
+        ["pre-approve"] = async (c, s) => await c.Approvals.CreateGrantAsync(new CreateGrantRequest
         {
-            Signer = Signer, Grantee = InProcessServer.UserRef("operator"), SignaturesAllowed = 1, Window = InProcessServer.Minutes(5),
+            Signer = s, Grantee = InProcessServer.UserRef("operator"), SignaturesAllowed = 1, Window = InProcessServer.Minutes(5),
         }),
-        ["edit policy"] = async c =>
+        ["edit policy"] = async (c, s) =>
         {
             var policy = new ApprovalPolicy { ApprovalsRequired = 1, Approvers = { InProcessServer.UserRef("administrator") } };
-            await c.Approvals.SetApprovalPolicyAsync(new SetApprovalPolicyRequest { Signer = Signer, Policy = policy });
-            await c.Approvals.ClearApprovalPolicyAsync(new ClearApprovalPolicyRequest { Signer = Signer });
+            await c.Approvals.SetApprovalPolicyAsync(new SetApprovalPolicyRequest { Signer = s, Policy = policy });
+            await c.Approvals.ClearApprovalPolicyAsync(new ClearApprovalPolicyRequest { Signer = s });
         },
     };
 
-    private static readonly string[] ViewOperations = ["get signer", "list members", "query audit", "list grants"];
-    private static readonly string[] AdministratorOperations = ["set member", "enable signer", "export certificate", "pre-approve", "edit policy"];
+    // Certificates are public: every member reads and exports the chain (GetSigner carries it too).
+    private static readonly string[] ViewOperations = ["get signer", "list members", "query audit", "list grants", "export certificate"];
+    private static readonly string[] AdministratorOperations = ["set member", "enable signer", "pre-approve", "edit policy"];
 
     public static TheoryData<string, string, string?> Matrix()
     {
@@ -64,7 +65,8 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Fixture fixture) : IClassFix
             data.Add("administrator", operation, null);
             data.Add("operator", operation, isAdministrator ? "ROLE_FORBIDS" : null);
             data.Add("auditor", operation, isView ? null : "ROLE_FORBIDS");
-            data.Add("outsider", operation, "NOT_A_MEMBER");
+            // Answered exactly as for a Signer that does not exist: names cannot be probed.
+            data.Add("outsider", operation, "SIGNER_NOT_FOUND");
             // Product Admins see every Signer but act on one only as a member.
             data.Add("product-admin", operation, isView ? null : "NOT_A_MEMBER");
         }
@@ -78,13 +80,41 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Fixture fixture) : IClassFix
         var call = Operations[operation];
         if (deniedReason is null)
         {
-            await call(fixture.Callers[caller]);
+            await call(fixture.Callers[caller], Signer);
         }
         else
         {
-            await Rpc.FailsAsync(() => call(fixture.Callers[caller]), StatusCode.PermissionDenied, deniedReason);
+            await Rpc.FailsAsync(() => call(fixture.Callers[caller], Signer), deniedReason == "SIGNER_NOT_FOUND" ? StatusCode.NotFound : StatusCode.PermissionDenied, deniedReason);
         }
     }
+
+    [Theory]
+    [MemberData(nameof(OperationNames))]
+    public async Task An_outsider_is_answered_exactly_as_for_a_signer_that_does_not_exist_and_the_denial_is_audited(string operation)
+    {
+        var unknown = await Assert.ThrowsAsync<RpcException>(() => Operations[operation](fixture.Callers["outsider"], "no-such-signer"));
+        var before = await EventCountAsync();
+
+        var existing = await Assert.ThrowsAsync<RpcException>(() => Operations[operation](fixture.Callers["outsider"], Signer));
+
+        Assert.Equal(StatusCode.NotFound, existing.StatusCode);
+        Assert.Equal(unknown.StatusCode, existing.StatusCode);
+        Assert.Equal(unknown.Status.Detail.Replace("no-such-signer", Signer, StringComparison.Ordinal), existing.Status.Detail);
+        var (unknownInfo, existingInfo) = (Info(unknown), Info(existing));
+        Assert.Equal(("SIGNER_NOT_FOUND", unknownInfo.Metadata.Count), (existingInfo.Reason, existingInfo.Metadata.Count));
+        Assert.Equal(unknownInfo.Reason, existingInfo.Reason);
+        // The audit log tells the Signer's readers the truth.
+        var denied = (await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 })).Events.Skip(before)
+            .Single(e => e.Outcome == AuditOutcome.Denied);
+        Assert.Equal(("outsider", Signer, "NOT_A_MEMBER"), (denied.Actor.Name, denied.SignerName, denied.Reason));
+    }
+
+    public static TheoryData<string> OperationNames() => [.. Operations.Keys];
+
+    private static Google.Rpc.ErrorInfo Info(RpcException e) => e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!;
+
+    private async Task<int> EventCountAsync() =>
+        (await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 })).Events.Count;
 
     [Theory]
     [InlineData("administrator")]
@@ -137,5 +167,45 @@ public sealed class RoleMatrixTests(RoleMatrixTests.Fixture fixture) : IClassFix
 
         var productAdmin = await fixture.Callers["product-admin"].Signers.ListSignersAsync(new ListSignersRequest());
         Assert.Equal(Role.Unspecified, Assert.Single(productAdmin.Signers, s => s.Name == Signer).CallerRole);
+    }
+
+    [Fact]
+    public async Task Groups_and_their_members_are_shown_to_product_admins_and_to_the_groups_own_members_only()
+    {
+        await fixture.Admin.Members.CreateGroupAsync(new CreateGroupRequest { Name = "matrix-team" });
+        await fixture.Admin.Members.AddGroupMemberAsync(new AddGroupMemberRequest { Group = "matrix-team", Principal = InProcessServer.UserRef("operator") });
+
+        Assert.Empty((await fixture.Callers["outsider"].Members.ListGroupsAsync(new ListGroupsRequest())).Groups);
+        Assert.Equal(["matrix-team"], (await fixture.Callers["operator"].Members.ListGroupsAsync(new ListGroupsRequest())).Groups.Select(g => g.Name));
+        Assert.Contains((await fixture.Callers["product-admin"].Members.ListGroupsAsync(new ListGroupsRequest())).Groups, g => g.Name == "matrix-team");
+        Assert.Equal("operator", Assert.Single((await fixture.Callers["operator"].Members.GetGroupAsync(new GetGroupRequest { Group = "matrix-team" })).Members).Name);
+
+        var before = await EventCountAsync();
+        var hidden = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Callers["outsider"].Members.GetGroupAsync(new GetGroupRequest { Group = "matrix-team" }));
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Callers["outsider"].Members.GetGroupAsync(new GetGroupRequest { Group = "no-such-team" }));
+
+        Assert.Equal((StatusCode.NotFound, "group 'matrix-team' does not exist", "NOT_FOUND"), (hidden.StatusCode, hidden.Status.Detail, Info(hidden).Reason));
+        Assert.Equal(unknown.Status.Detail.Replace("no-such-team", "matrix-team", StringComparison.Ordinal), hidden.Status.Detail);
+        var denied = (await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 })).Events.Skip(before).First();
+        Assert.Equal(("group.read", AuditOutcome.Denied, "outsider", "NOT_FOUND"), (denied.Type, denied.Outcome, denied.Actor.Name, denied.Reason));
+    }
+
+    [Theory]
+    [InlineData("administrator")]
+    [InlineData("operator")]
+    [InlineData("auditor")]
+    public async Task Every_member_reads_and_exports_the_same_public_certificate_chain(string caller)
+    {
+        var clients = fixture.Callers[caller];
+        var before = await EventCountAsync();
+
+        var shown = (await clients.Signers.GetSignerAsync(new GetSignerRequest { Signer = Signer })).CertificateChain;
+        var exported = await clients.Signers.ExportCertificateChainAsync(new ExportCertificateChainRequest { Signer = Signer });
+
+        Assert.NotEmpty(shown);
+        Assert.Equal(shown, exported.CertificateChain);
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", exported.Pem, StringComparison.Ordinal);
+        var audited = Assert.Single((await fixture.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 })).Events.Skip(before));
+        Assert.Equal(("certificate.exported", caller), (audited.Type, audited.Actor.Name));
     }
 }

@@ -105,6 +105,10 @@ internal static class PostgresMigrations
         ALTER TABLE api_keys ADD COLUMN created_by_key TEXT;
         CREATE INDEX api_keys_created_by ON api_keys(created_by_key);
         """,
+        // 5: may an Administrator pre-approve themself; NULL: the default (only under a one-approval policy).
+        """
+        ALTER TABLE approval_policies ADD COLUMN allow_self_preapproval INTEGER;
+        """,
     ];
 
     /// <summary>
