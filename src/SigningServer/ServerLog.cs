@@ -34,4 +34,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A group of {Count} commits failed; committing each on its own")]
     public static partial void GroupCommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Not ready: {What} unreachable")]
+    public static partial void NotReady(ILogger logger, string what, Exception exception);
 }

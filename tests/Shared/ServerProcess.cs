@@ -290,7 +290,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return info;
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
