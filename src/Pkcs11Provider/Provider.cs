@@ -110,6 +110,7 @@ public sealed partial class Provider : IDisposable
                 }
 
                 current = new Provider(options, configuration, time);
+                ModuleCounters.Reset();
                 runtimePid ??= current.pid;
             }
             catch (ConfigurationException ex)
@@ -132,6 +133,7 @@ public sealed partial class Provider : IDisposable
             provider.Dispose();
         }
 
+        ProviderLog.Counters(ProviderLogging.Logger, ModuleCounters.Summary());
         ProviderLog.Finalized(ProviderLogging.Logger);
     }
 
