@@ -158,6 +158,30 @@ public sealed partial class RestRouteDocTests : IAsyncLifetime
         Assert.Equal("ci-build", Assert.Single(events.Events).Actor.Name);
     }
 
+    [Fact]
+    public async Task Examples_under_rest_with_curl_run_as_written()
+    {
+        using var channel = _server.CreateChannel(_server.AdminApiKey);
+        var signers = new SignerService.SignerServiceClient(channel);
+        foreach (var (name, algorithm) in new[] { ("firmware-rsa", KeyAlgorithm.Rsa3072), ("mobile-app-prod", KeyAlgorithm.EcP256) })
+        {
+            var create = new CreateSignerRequest { Name = name, KeyAlgorithm = algorithm, CertificateAuthority = CertificateAuthorityKind.Internal };
+            create.Members.Add(new MemberSpec { Principal = new PrincipalRef { Kind = PrincipalKind.User, Name = "admin" }, Role = Role.Administrator });
+            await signers.CreateSignerAsync(create);
+        }
+        File.WriteAllBytes(Path.Combine(_work.FullName, "app.bin"), RandomNumberGenerator.GetBytes(4096));
+
+        // The first block only sets SERVER, CA and the key, which the test provides for this server.
+        var blocks = BashBlocks(Section("REST with curl")).ToList();
+        Assert.StartsWith("SERVER=", blocks[0], StringComparison.Ordinal);
+        var (exitCode, stdout, stderr) = await Curl.BashAsync(string.Join("\n", blocks.Skip(1)), Environment(), _work.FullName);
+
+        Assert.True(exitCode == 0, $"exit {exitCode}: {stdout}{stderr}");
+        Assert.Equal(2, Regex.Count(stdout + stderr, "^Verified OK$", RegexOptions.Multiline));
+        Assert.Contains("\"reason\":\"ALGORITHM_NOT_SUPPORTED\"", stdout, StringComparison.Ordinal);
+        Assert.Contains("\"name\": \"mobile-app-prod\"", stdout, StringComparison.Ordinal);
+    }
+
     private Dictionary<string, string> Environment() => new(StringComparer.Ordinal)
     {
         ["SERVER"] = _server.Url.ToString().TrimEnd('/'),
