@@ -43,6 +43,10 @@ TEST_TOOLS=(
   "aapt:aapt"
   "wixl:wixl"
   "unzip:unzip"
+  # docs/api.md's curl lines and examples, run as written (tests/SigningServer.Tests/Rest).
+  "curl:curl"
+  "jq:jq"
+  "xxd:xxd"
 )
 
 # What ./build.sh bench drives besides the build: the reference token, openssl speed, gcc for the

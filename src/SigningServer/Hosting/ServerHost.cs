@@ -137,7 +137,7 @@ public static class ServerHost
     /// Metrics name Signers and show activity: anonymous, but only to a scraper on this host (a
     /// local Prometheus or agent, or a reverse proxy that decides who may read them).
     /// </summary>
-    private static Task MetricsForLoopbackOnly(HttpContext context, Func<Task> next)
+    internal static Task MetricsForLoopbackOnly(HttpContext context, Func<Task> next)
     {
         if (context.Request.Path.Equals(MetricsPath, StringComparison.Ordinal) && context.Connection.RemoteIpAddress is { } remote
             && !System.Net.IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
 using Google.Protobuf;
@@ -18,7 +17,7 @@ public sealed class MetricsAndHealthTests
     public async Task Metrics_count_signatures_denials_latency_group_commits_and_requests()
     {
         await using var server = await ServerProcess.StartAsync();
-        using var http = PinnedHttpClient(server);
+        using var http = server.CreateHttpClient();
         using var channel = server.CreateChannel(server.AdminApiKey);
         var create = new CreateSignerRequest { Name = "metered", KeyAlgorithm = KeyAlgorithm.EcP256, CertificateAuthority = CertificateAuthorityKind.Internal };
         create.Members.Add(new MemberSpec { Principal = Admin, Role = Role.Administrator });
@@ -55,7 +54,7 @@ public sealed class MetricsAndHealthTests
     public async Task Healthz_and_readyz_answer_anonymously()
     {
         await using var server = await ServerProcess.StartAsync();
-        using var http = PinnedHttpClient(server);
+        using var http = server.CreateHttpClient();
         Assert.Equal("ok", await http.GetStringAsync(new Uri(server.Url, "/healthz")));
         using var ready = await http.GetAsync(new Uri(server.Url, "/readyz"));
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -67,7 +66,7 @@ public sealed class MetricsAndHealthTests
     {
         await using var server = await ServerProcess.StartAsync(postgres: true);
         var database = new Uri(server.Database!).AbsolutePath.Trim('/');
-        using var http = PinnedHttpClient(server);
+        using var http = server.CreateHttpClient();
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(server.Url, "/readyz"))).StatusCode);
 
         // The database refuses new connections and the server's open ones are cut: PostgreSQL down, as the server sees it.
@@ -112,18 +111,9 @@ public sealed class MetricsAndHealthTests
     }
 
     /// <summary>The sum of a metric's samples (<c>name{labels} value [timestamp]</c>) whose labels include all of <paramref name="labels"/> (0 when there is none).</summary>
-    internal static double Value(string scrape, string name, params (string Key, string Value)[] labels) =>
+    private static double Value(string scrape, string name, params (string Key, string Value)[] labels) =>
         scrape.Split('\n')
             .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) || line.StartsWith(name + " ", StringComparison.Ordinal))
             .Where(line => labels.All(l => line.Contains($"{l.Key}=\"{l.Value}\"", StringComparison.Ordinal)))
             .Sum(line => double.Parse((line.Contains('}', StringComparison.Ordinal) ? line[(line.LastIndexOf('}') + 1)..] : line[name.Length..]).Trim().Split(' ')[0], CultureInfo.InvariantCulture));
-
-    private static HttpClient PinnedHttpClient(ServerProcess server)
-    {
-        var expected = X509Certificate2.CreateFromPem(File.ReadAllText(server.TlsCertificatePath!)).GetCertHashString(HashAlgorithmName.SHA256);
-        return new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString(HashAlgorithmName.SHA256) == expected },
-        });
-    }
 }

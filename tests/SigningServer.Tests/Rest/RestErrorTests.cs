@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
@@ -17,11 +15,7 @@ public sealed class RestErrorTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _server = await ServerProcess.StartAsync();
-        var expected = X509Certificate2.CreateFromPem(File.ReadAllText(_server.TlsCertificatePath!)).GetCertHashString(HashAlgorithmName.SHA256);
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString(HashAlgorithmName.SHA256) == expected },
-        });
+        _http = _server.CreateHttpClient();
     }
 
     public async Task DisposeAsync()
