@@ -61,6 +61,9 @@ TEST_TOOLS=(
   "/usr/lib/$(uname -m)-linux-gnu/p11-kit-proxy.so:p11-kit-modules"
   "gpgconf:gpgconf"
   "runuser:util-linux"
+  # docs/api.md's curl lines and examples, run as written (tests/SigningServer.Tests/Rest).
+  "jq:jq"
+  "xxd:xxd"
 )
 
 # What ./build.sh bench drives besides the build: the reference token, openssl speed, gcc for the

@@ -15,12 +15,15 @@ public static class CallFailure
         {
             if (exception is Pkcs11Exception pkcs11)
             {
+                ModuleCounters.Failed(pkcs11.Result);
                 ProviderLog.CallFailed(ProviderLogging.Logger, function, pkcs11.Result, pkcs11.Message);
                 return pkcs11.Result;
             }
 
             ProviderLog.UnexpectedFailure(ProviderLogging.Logger, function, exception);
-            return exception is OutOfMemoryException ? CKR.CKR_HOST_MEMORY : CKR.CKR_GENERAL_ERROR;
+            var result = exception is OutOfMemoryException ? CKR.CKR_HOST_MEMORY : CKR.CKR_GENERAL_ERROR;
+            ModuleCounters.Failed(result);
+            return result;
         }
         catch
         {

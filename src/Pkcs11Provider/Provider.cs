@@ -104,6 +104,7 @@ public sealed partial class Provider : IDisposable
                 }
 
                 current = new Provider(options, configuration, time);
+                ModuleCounters.Reset();
                 runtimePid ??= current.pid;
             }
             catch (ConfigurationException ex)
@@ -126,6 +127,7 @@ public sealed partial class Provider : IDisposable
             provider.Dispose();
         }
 
+        ProviderLog.Counters(ProviderLogging.Logger, ModuleCounters.Summary());
         ProviderLog.Finalized(ProviderLogging.Logger);
     }
 

@@ -53,6 +53,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 44, Level = LogLevel.Error, Message = "The audit event {Type} of the timestamp authority could not be written")]
     public static partial void TimestampAuditFailed(ILogger logger, string type, Exception exception);
+
     [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "No audit checkpoint written to {Path}: {Problem}")]
     public static partial void CheckpointNotWritten(ILogger logger, string path, string problem);
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Not ready: {What} unreachable")]
+    public static partial void NotReady(ILogger logger, string what, Exception exception);
 }

@@ -67,6 +67,17 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Readyz_probes_the_HSM_vault_and_answers_ready()
+    {
+        using var http = hsm.Server.CreateHttpClient();
+        using var response = await http.GetAsync(new Uri(hsm.Server.Url, "/readyz"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ready", await response.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("Not ready", hsm.Server.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Importing_a_key_into_the_HSM_vault_is_refused_and_creates_nothing()
     {
         var signers = new SignerService.SignerServiceClient(hsm.Admin());

@@ -45,6 +45,10 @@ public sealed class PostgresCluster : IDisposable
         return $"postgres://postgres@127.0.0.1:{Port}/{name}";
     }
 
+    /// <summary>Runs SQL as the superuser in the maintenance database (e.g. to cut a database off).</summary>
+    public void Execute(string sql) =>
+        Run("psql", "-X", "-q", "-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", sql);
+
     /// <summary>
     /// Stops the cluster and deletes its directory in a process of their own: at process exit the
     /// test host may be ended before a large delete finishes, and that must not leave the cluster behind.

@@ -135,7 +135,16 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>A channel that sends <c>authorization: Bearer {bearer}</c> on every call and trusts only this server's certificate.</summary>
-    public GrpcChannel CreateChannel(string bearer)
+    public GrpcChannel CreateChannel(string bearer) => GrpcChannel.ForAddress(Url, new GrpcChannelOptions
+    {
+        HttpHandler = new BearerHandler(bearer, PinnedHandler()),
+        DisposeHttpClient = true,
+    });
+
+    /// <summary>A client for the REST routes that trusts only this server's certificate (no credentials: set them per request).</summary>
+    public HttpClient CreateHttpClient() => new(PinnedHandler());
+
+    private SocketsHttpHandler PinnedHandler()
     {
         var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
         if (TlsCertificatePath is not null)
@@ -147,11 +156,7 @@ public sealed class ServerProcess : IAsyncDisposable
                     certificate is not null && string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), expected, StringComparison.OrdinalIgnoreCase),
             };
         }
-        return GrpcChannel.ForAddress(Url, new GrpcChannelOptions
-        {
-            HttpHandler = new BearerHandler(bearer, handler),
-            DisposeHttpClient = true,
-        });
+        return handler;
     }
 
     /// <summary>Kills the server process at once (no clean shutdown); <see cref="RestartAsync"/> brings it back.</summary>

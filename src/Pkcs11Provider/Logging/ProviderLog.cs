@@ -59,4 +59,7 @@ internal static partial class ProviderLog
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Signer {Signer} needs an approval: waiting up to {Seconds} s for signing request {RequestId} (correlation id {CorrelationId})")]
     public static partial void WaitingForApproval(ILogger logger, string signer, string requestId, int seconds, string correlationId);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Information, Message = "module counters: {Counters}")]
+    public static partial void Counters(ILogger logger, string counters);
 }

@@ -87,14 +87,17 @@ public sealed class RemoteClient : IDisposable
         {
             var index = (first + attempt) % servers.Length;
             var server = servers[index];
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 var result = call(server, new CallOptions(headers, deadline));
+                ModuleCounters.ServerCalled(started);
                 Volatile.Write(ref preferred, index);
                 return result;
             }
             catch (RpcException ex)
             {
+                ModuleCounters.ServerCalled(started);
                 var failure = RemoteException.From(ex);
                 var remaining = deadline - DateTime.UtcNow;
                 if (!failure.IsUnreachable || attempt >= retries || remaining <= RetryPause)

@@ -76,6 +76,7 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
     private byte[] Signed(SignResponse response, SignerSnapshot signer, string correlationId)
     {
         ProviderLog.Signed(logger, signer.Name, correlationId, response.AuditEventId);
+        ModuleCounters.Signed();
         return response.Signature.ToByteArray();
     }
 

@@ -1,4 +1,5 @@
 using CodeSigning.Server.Domain;
+using CodeSigning.Server.Telemetry;
 using CodeSigning.V1;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
@@ -51,6 +52,10 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
         else
         {
             ServerLog.CallRefused(logger, context.Method, error.Status, error.ReasonName);
+            if (error.IsDenial)
+            {
+                ServerMetrics.Denied(error.ReasonName, context.Method);
+            }
         }
         var info = new ErrorInfo { Domain = ErrorDomain.Name, Reason = error.ReasonName };
         foreach (var (key, value) in error.Metadata)

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using CodeSigning.Server.Audit;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;
+using CodeSigning.Server.Telemetry;
 using CodeSigning.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
@@ -20,7 +22,23 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
 {
     public async Task<SignResult> SignAsync(Caller caller, SignRequest request)
     {
+        var started = Stopwatch.GetTimestamp();
         var scope = new OperationScope(AuditClient.From(request.Client));
+        try
+        {
+            var result = await SignAsync(caller, request, scope);
+            ServerMetrics.SignCompleted(scope.Signer?.Name ?? "", "signed", Stopwatch.GetElapsedTime(started));
+            return result;
+        }
+        catch (ServiceException e)
+        {
+            ServerMetrics.SignCompleted(scope.Signer?.Name ?? "", e.IsDenial ? "denied" : "failed", Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private async Task<SignResult> SignAsync(Caller caller, SignRequest request, OperationScope scope)
+    {
         scope.Details["scheme"] = ProtoNames.Of(request.Scheme);
         scope.Details["digest_algorithm"] = ProtoNames.Of(request.DigestAlgorithm);
         // The digest itself: for a file hashed whole it is what sha256sum (or sha384sum...) prints, so

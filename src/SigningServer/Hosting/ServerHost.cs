@@ -5,16 +5,20 @@ using CodeSigning.Server.Domain;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;
 using CodeSigning.Server.Timestamping;
+using CodeSigning.Server.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi.Models;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace CodeSigning.Server.Hosting;
 
-/// <summary>Builds the web application: Kestrel, the gRPC services with JSON transcoding, the health endpoint.</summary>
+/// <summary>Builds the web application: Kestrel, the gRPC services with JSON transcoding, OpenAPI, metrics and health.</summary>
 public static class ServerHost
 {
     /// <summary>
@@ -120,6 +124,26 @@ public static class ServerHost
                 grpc.MaxReceiveMessageSize = MaxMessageSize;
             })
             .AddJsonTranscoding(json => json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
+        services.AddGrpcSwagger();
+        services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc(OpenApiDocumentName, new OpenApiInfo { Title = "CodeSigning API", Version = ServerVersion.Current });
+            var bearer = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An API key (csk_...) or a service account's access token (cst_...)",
+                Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = "bearer" },
+            };
+            swagger.AddSecurityDefinition("bearer", bearer);
+            swagger.AddSecurityRequirement(new OpenApiSecurityRequirement { [bearer] = [] });
+        });
+        services.AddSingleton<ApprovalRequestGauge>();
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("codesign-server", serviceVersion: ServerVersion.Current))
+            .WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName)
+                // No cached scrape: two scrapers (or a test) right after each other see the same truth.
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
@@ -145,8 +169,60 @@ public static class ServerHost
         app.MapGrpcService<ApprovalApi>();
         app.MapGrpcService<AuditApi>();
         app.MapGrpcService<TokenApi>();
+        // Created now, not at the first scrape: the gauge registers itself with the meter.
+        app.Services.GetRequiredService<ApprovalRequestGauge>();
+        app.Use(MetricsForLoopbackOnly);
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsPath);
+        app.UseSwagger(swagger => swagger.RouteTemplate = "openapi/{documentName}.json");
         app.MapGet("/healthz", () => "ok");
+        var readinessLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server.Readiness");
+        app.MapGet("/readyz", (IStore store, KeyVaults vaults) => Unreachable(store, vaults, readinessLog) is { } what
+            ? Results.Text($"{what} unreachable; the server log has the details\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ready"));
         return app;
+    }
+
+    public const string OpenApiDocumentName = "v1";
+
+    public const string MetricsPath = "/metrics";
+
+    /// <summary>
+    /// Metrics name Signers and show activity: anonymous, but only to a scraper on this host (a
+    /// local Prometheus or agent, or a reverse proxy that decides who may read them).
+    /// </summary>
+    internal static Task MetricsForLoopbackOnly(HttpContext context, Func<Task> next)
+    {
+        if (context.Request.Path.Equals(MetricsPath, StringComparison.Ordinal) && context.Connection.RemoteIpAddress is { } remote
+            && !System.Net.IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return context.Response.WriteAsync("metrics are served to loopback callers only\n");
+        }
+        return next();
+    }
+
+    /// <summary>For load balancers: one real read from the store and a round trip to each key vault.</summary>
+    /// <returns>Null when ready; else what is unreachable (the error goes to the log only: the route is anonymous).</returns>
+    private static string? Unreachable(IStore store, KeyVaults vaults, ILogger logger)
+    {
+        string what;
+        Exception error;
+        try
+        {
+            using var session = store.BeginRead();
+            _ = session.LastAuditEvent();
+            if (vaults.Probe() is not { } failed)
+            {
+                return null;
+            }
+            (what, error) = ($"key vault '{failed.Vault.Kind}'", failed.Error);
+        }
+        catch (Exception e)
+        {
+            (what, error) = ("store", e);
+        }
+        ServerLog.NotReady(logger, what, error);
+        return what;
     }
 
     /// <summary>Refuses a directory <c>init</c> has not prepared, before anything is written to it.</summary>

@@ -24,4 +24,7 @@ public interface IKeyVault
     /// each half left-padded to the curve size), never DER.
     /// </summary>
     byte[] SignDigest(ReadOnlySpan<byte> keyReference, SignatureScheme scheme, DigestAlgorithm digestAlgorithm, ReadOnlySpan<byte> digest);
+
+    /// <summary>For <c>/readyz</c>: a cheap real round trip to where the keys live; throws when it cannot be reached.</summary>
+    void Probe();
 }

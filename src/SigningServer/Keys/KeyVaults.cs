@@ -57,6 +57,24 @@ public sealed class KeyVaults : IDisposable
         _ => throw Domain.ServiceException.InvalidArgument("key_vault", $"unknown key vault '{kind}': use \"software\" or \"pkcs11\""),
     };
 
+    /// <summary>Probes every configured vault (<see cref="IKeyVault.Probe"/>).</summary>
+    /// <returns>Null when all answered; else the vault that did not, and why.</returns>
+    public (IKeyVault Vault, Exception Error)? Probe()
+    {
+        foreach (var vault in _byKind.Values)
+        {
+            try
+            {
+                vault.Probe();
+            }
+            catch (Exception e)
+            {
+                return (vault, e);
+            }
+        }
+        return null;
+    }
+
     public void Dispose()
     {
         foreach (var vault in _byKind.Values.OfType<IDisposable>())

@@ -165,6 +165,9 @@ public sealed class Pkcs11KeyVault : IKeyVault, IDisposable
         });
     }
 
+    /// <summary>C_GetSessionInfo on a pooled session: the token answers, and the session is still logged in.</summary>
+    public void Probe() => WithSession(session => session.GetSessionInfo());
+
     public void Dispose()
     {
         while (_sessions.TryTake(out var session))

@@ -49,6 +49,9 @@ public sealed class SoftwareKeyVault : IKeyVault
 
     public string Kind => VaultKind;
 
+    /// <summary>Reads the key-encryption key ring's file status (and the ring, if it changed): gone or unreadable throws.</summary>
+    public void Probe() => ReloadIfChanged();
+
     /// <summary>The KEK new keys are sealed under.</summary>
     public uint ActiveKeyEncryptionKeyId
     {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CodeSigning.Server.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server.Storage;
@@ -75,6 +76,7 @@ public sealed class GroupCommitter : IDisposable
                 }
                 session.Commit();
             }
+            ServerMetrics.GroupCommitted(group.Count);
             foreach (var unit in group)
             {
                 unit.Complete();

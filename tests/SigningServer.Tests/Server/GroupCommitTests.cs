@@ -185,6 +185,8 @@ public sealed class GroupCommitTests(GroupCommitTests.Fixture fixture) : IClassF
 
         public void Discard(ReadOnlySpan<byte> keyReference) => inner.Discard(keyReference);
 
+        public void Probe() => inner.Probe();
+
         public byte[] SignDigest(ReadOnlySpan<byte> keyReference, SignatureScheme scheme, DigestAlgorithm digestAlgorithm, ReadOnlySpan<byte> digest)
         {
             Entered.Release();
