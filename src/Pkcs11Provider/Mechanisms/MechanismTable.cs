@@ -4,7 +4,7 @@ using CodeSigning.V1;
 
 namespace CodeSigning.Pkcs11.Mechanisms;
 
-/// <summary>The mechanisms of ARCHITECTURE.md, exactly what the server can sign (RSA 2048-4096, P-256, P-384).</summary>
+/// <summary>The mechanisms of docs/pkcs11.md, exactly what the server can sign (RSA 2048-4096, P-256, P-384).</summary>
 public static class MechanismTable
 {
     private const ulong Rsa = CKF.CKF_SIGN | CKF.CKF_VERIFY;

@@ -1,6 +1,6 @@
 namespace CodeSigning.Server.Domain;
 
-/// <summary>What a Signer role may do: the rows of the roles table in ARCHITECTURE.</summary>
+/// <summary>What a Signer role may do: the rows of the roles table in docs/server.md.</summary>
 public enum Capability
 {
     /// <summary>Sign and submit signing requests.</summary>

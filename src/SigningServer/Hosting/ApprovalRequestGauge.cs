@@ -1,8 +1,9 @@
 using System.Diagnostics.Metrics;
 using CodeSigning.Server.Storage;
+using CodeSigning.Server.Telemetry;
 using CodeSigning.V1;
 
-namespace CodeSigning.Server.Telemetry;
+namespace CodeSigning.Server.Hosting;
 
 /// <summary>
 /// <c>codesign_approval_requests{state}</c>: how many signing requests are in each state now, read
