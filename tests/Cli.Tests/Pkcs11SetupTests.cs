@@ -31,7 +31,8 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
         Assert.StartsWith("-----BEGIN CERTIFICATE-----", await File.ReadAllTextAsync(Path.Combine(target, "chain.pem")), StringComparison.Ordinal);
 
         Assert.Contains($"export CODESIGN_PKCS11_CONFIG={target}/pkcs11.json", output, StringComparison.Ordinal);
-        Assert.Contains($"-storepass none -sigalg SHA256withRSA app.jar {ServerFixture.RsaSigner}", output, StringComparison.Ordinal);
+        // Timestamped by the server's own TSA unless --tsa-url names another (docs/tsa.md).
+        Assert.Contains($"-storepass none -sigalg SHA256withRSA -tsa {fixture.ServerUrl.TrimEnd('/')}/tsa app.jar {ServerFixture.RsaSigner}", output, StringComparison.Ordinal);
         Assert.Contains("openssl dgst -sha256 -engine pkcs11", output, StringComparison.Ordinal);
     }
 
@@ -43,14 +44,16 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
         var target = _dir.File("p11");
         const string Signer = ServerFixture.RsaSigner;
 
-        var output = await fixture.Admin.OkAsync("pkcs11", "setup", "--signer", Signer, "--dir", target, "--module", module);
+        const string Tsa = "http://127.0.0.1:8080/tsa";
+        var output = await fixture.Admin.OkAsync("pkcs11", "setup", "--signer", Signer, "--dir", target, "--module", module, "--tsa-url", Tsa);
 
         var uri = $"'pkcs11:token={Signer};object={Signer};type=private'";
         string[] expected =
         [
             $"apksigner -J-add-exports=jdk.crypto.cryptoki/sun.security.pkcs11=ALL-UNNAMED sign --provider-class sun.security.pkcs11.SunPKCS11 --provider-arg {target}/sunpkcs11.cfg --ks NONE --ks-type PKCS11 --ks-pass pass:none --ks-key-alias {Signer} --min-sdk-version 24 --out app-signed.apk app.apk",
-            $"osslsigncode sign -pkcs11module {module} -key {uri} -certs {target}/chain.pem -h sha256 -in app.exe -out app-signed.exe",
-            $"osslsigncode verify -CAfile {target}/root.pem -in app-signed.exe",
+            $"osslsigncode sign -pkcs11module {module} -key {uri} -certs {target}/chain.pem -h sha256 -ts {Tsa} -in app.exe -out app-signed.exe",
+            $"osslsigncode verify -CAfile {target}/root.pem -TSA-CAfile {target}/root.pem -in app-signed.exe",
+            $"-sigalg SHA256withRSA -tsa {Tsa} app.jar {Signer}",
             $"PKCS11_MODULE_PATH={module} sbsign --engine pkcs11 --key {uri} --cert {target}/chain.pem --addcert {target}/chain.pem --output app-signed.efi app.efi",
             $"sbverify --cert {target}/root.pem app-signed.efi",
             $"export GNUPGHOME={target}/gnupg",
@@ -112,6 +115,18 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
 
         Assert.Equal(ExitCode.Usage, run.ExitCode);
         Assert.Contains("unknown --tool signtool (one of: gpg, openssl, p11-kit)", run.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+    }
+
+    [Fact]
+    public async Task A_tsa_url_that_is_not_http_is_a_usage_error_and_writes_nothing()
+    {
+        var target = _dir.File("bad-tsa");
+
+        var run = await fixture.Admin.RunAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", _dir.File("m.so"), "--tsa-url", "ftp://tsa\u001b[2J");
+
+        Assert.Equal(ExitCode.Usage, run.ExitCode);
+        Assert.Contains("--tsa-url must be an http or https URL, not ftp://tsa\\x1b[2J", run.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(target));
     }
 

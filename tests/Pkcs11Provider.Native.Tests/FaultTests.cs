@@ -23,11 +23,19 @@ public sealed class FaultTests : IDisposable
     private static readonly TimeSpan NeverHangs = TimeSpan.FromMilliseconds(CallTimeoutMs * 3 + 5000);
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("pkcs11-faults-");
 
-    public FaultTests() => RawCalls.EnsureFinalized();
+    private readonly NativeServerFixture fixture;
+
+    public FaultTests(NativeServerFixture fixture)
+    {
+        this.fixture = fixture;
+        RawCalls.EnsureFinalized();
+    }
 
     public void Dispose()
     {
         RawCalls.EnsureFinalized();
+        // The next class of the collection initializes with the shared configuration, not this one's deleted file.
+        NativeServerFixture.UseConfig(fixture.ConfigPath);
         directory.Delete(recursive: true);
     }
 

@@ -14,11 +14,19 @@ public sealed class ModuleCountersTests : IDisposable
 {
     private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("pkcs11-counters-");
 
-    public ModuleCountersTests() => RawCalls.EnsureFinalized();
+    private readonly NativeServerFixture fixture;
+
+    public ModuleCountersTests(NativeServerFixture fixture)
+    {
+        this.fixture = fixture;
+        RawCalls.EnsureFinalized();
+    }
 
     public void Dispose()
     {
         RawCalls.EnsureFinalized();
+        // The next class of the collection initializes with the shared configuration, not this one's deleted file.
+        NativeServerFixture.UseConfig(fixture.ConfigPath);
         directory.Delete(recursive: true);
     }
 
