@@ -34,4 +34,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "A group of {Count} commits failed; committing each on its own")]
     public static partial void GroupCommitFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 60, Level = LogLevel.Warning, Message = "Webhook {WebhookId} delivery {DeliveryId} attempt {Attempt} failed: {Error}")]
+    public static partial void WebhookAttemptFailed(ILogger logger, string webhookId, string deliveryId, int attempt, string error);
+
+    [LoggerMessage(EventId = 61, Level = LogLevel.Error, Message = "The webhook dispatcher failed; it tries again at its next poll")]
+    public static partial void WebhookDispatchFailed(ILogger logger, Exception exception);
 }

@@ -116,6 +116,8 @@ internal static class ProtoMapping
         CreatedAt = view.Request.CreatedAt.ToProto(),
         ExpiresAt = view.Request.ExpiresAt.ToProto(),
         GrantId = view.Request.GrantId ?? "",
+        Approvals = view.Approvals,
+        ApprovalsRequired = view.ApprovalsRequired,
     };
 
     public static Grant ToProto(this GrantRecord grant) => new()
@@ -131,6 +133,44 @@ internal static class ProtoMapping
         GrantedBy = grant.GrantedBy.ToRef(),
         Revoked = grant.Revoked,
     };
+
+    /// <summary>Never the secret.</summary>
+    public static Webhook ToProto(this WebhookRecord webhook, string signerName) => new()
+    {
+        Id = webhook.Id,
+        Url = webhook.Url,
+        EventTypes = { webhook.EventTypes },
+        SignerId = webhook.SignerId ?? "",
+        SignerName = signerName,
+        CreatedAt = webhook.CreatedAt.ToProto(),
+        CreatedBy = webhook.CreatedBy.ToRef(),
+    };
+
+    public static WebhookDelivery ToProto(this WebhookDeliveryRecord delivery)
+    {
+        var proto = new WebhookDelivery
+        {
+            Id = delivery.Id,
+            WebhookId = delivery.WebhookId,
+            EventId = delivery.EventId,
+            EventType = delivery.EventType,
+            SignerName = delivery.SignerName,
+            State = delivery.State,
+            Attempts = delivery.Attempts,
+            LastStatusCode = delivery.LastStatus,
+            LastError = delivery.LastError,
+            CreatedAt = delivery.CreatedAt.ToProto(),
+        };
+        if (delivery.State == WebhookDeliveryState.Pending)
+        {
+            proto.NextAttemptAt = delivery.NextAttemptAt.ToProto();
+        }
+        if (delivery.DeliveredAt is { } delivered)
+        {
+            proto.DeliveredAt = delivered.ToProto();
+        }
+        return proto;
+    }
 
     public static AuditEvent ToProto(this AuditRecord record) => new()
     {

@@ -69,27 +69,31 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         session.InsertSigningRequest(record);
         scope.Details["request_id"] = record.Id;
         scope.Details["signature_count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new SigningRequestView(record, signer.Name, []);
+        // Named in the event so that a notification tells them at once.
+        scope.Details["approvers"] = string.Join(",", policy.Approvers.Select(a => a.Name));
+        scope.Details["approvals_required"] = policy.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return View(session, record, signer.Name);
     });
 
     public IReadOnlyList<SigningRequestView> ListRequests(Caller caller, string signerRef, IReadOnlyCollection<SigningRequestState> states) =>
         operations.Read(caller, "request.list", (session, scope) =>
         {
+            // Approvers named by a policy follow its requests even when they are not members.
             IReadOnlyList<SignerRecord> signers = signerRef.Length > 0
-                ? [SignerAccess.Require(session, caller, signerRef, Capability.View, "view signing requests", scope).Signer]
+                ? [ApproverOrViewer(session, caller, signerRef, scope)]
                 : session.ListSigners().Where(s => SignerAccess.EffectiveRole(session, caller.Principal, s.Id) != Role.Unspecified || IsApprover(session, caller, s.Id)).ToList();
             var names = signers.ToDictionary(s => s.Id, s => s.Name);
             return session.ListSigningRequests(names.Keys)
                 .Select(r => Refresh(session, caller, r))
                 .Where(r => states.Count == 0 || states.Contains(r.State))
-                .Select(r => new SigningRequestView(r, names[r.SignerId], session.ListDecisions(r.Id)))
+                .Select(r => View(session, r, names[r.SignerId]))
                 .ToList();
         });
 
     public SigningRequestView GetRequest(Caller caller, string requestId) => operations.Read(caller, "request.read", (session, scope) =>
     {
         var (request, signer) = FindVisibleRequest(session, caller, requestId, scope);
-        return new SigningRequestView(Refresh(session, caller, request), signer.Name, session.ListDecisions(request.Id));
+        return View(session, Refresh(session, caller, request), signer.Name);
     });
 
     public SigningRequestView Decide(Caller caller, string requestId, bool approve, string comment) =>
@@ -116,11 +120,14 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             var now = clock.GetUtcNow();
             session.InsertDecision(new DecisionRecord(request.Id, caller.Principal, approve, comment, now));
             var policy = session.GetPolicy(signer.Id);
+            var approvals = decisions.Count(d => d.Approved) + (approve ? 1 : 0);
+            scope.Details["approvals"] = approvals.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            scope.Details["approvals_required"] = (policy?.ApprovalsRequired ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!approve)
             {
                 request = request with { State = SigningRequestState.Denied };
             }
-            else if (policy is null || decisions.Count(d => d.Approved) + 1 >= policy.ApprovalsRequired)
+            else if (policy is null || approvals >= policy.ApprovalsRequired)
             {
                 var grant = new GrantRecord(Guid.CreateVersion7().ToString("N"), signer.Id, request.Requester, request.SignatureCount, 0, now,
                     now + request.Window, request.Id, caller.Principal, false);
@@ -130,7 +137,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             }
             session.UpdateSigningRequest(request.Id, request.State, request.GrantId);
             scope.Details["state"] = ProtoNames.Of(request.State);
-            return new SigningRequestView(request, signer.Name, session.ListDecisions(request.Id));
+            return View(session, request, signer.Name);
         });
 
     public SigningRequestView Cancel(Caller caller, string requestId) => operations.Change(caller, "request.cancelled", (session, scope) =>
@@ -142,7 +149,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         }
         request = RequirePending(session, caller, request) with { State = SigningRequestState.Cancelled };
         session.UpdateSigningRequest(request.Id, request.State, null);
-        return new SigningRequestView(request, signer.Name, session.ListDecisions(request.Id));
+        return View(session, request, signer.Name);
     });
 
     public GrantRecord CreateGrant(Caller caller, CreateGrantRequest request) => operations.Change(caller, "grant.created", (session, scope) =>
@@ -204,6 +211,18 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             throw ServiceException.InvalidArgument(windowField, $"{windowField} exceeds the policy's cap of {policy.MaxGrantWindow}");
         }
         return (count, span);
+    }
+
+    /// <summary>With its decisions and its progress; without a policy (cleared since) one approval decides.</summary>
+    private static SigningRequestView View(IStoreSession session, SigningRequestRecord request, string signerName) =>
+        new(request, signerName, session.ListDecisions(request.Id), session.GetPolicy(request.SignerId)?.ApprovalsRequired ?? 1);
+
+    private static SignerRecord ApproverOrViewer(IStoreSession session, Caller caller, string signerRef, OperationScope scope)
+    {
+        var signer = scope.Signer = SignerAccess.Find(session, signerRef);
+        return IsApprover(session, caller, signer.Id)
+            ? signer
+            : SignerAccess.Require(session, caller, signer.Id, Capability.View, "view signing requests", scope).Signer;
     }
 
     private (SigningRequestRecord Request, SignerRecord Signer) FindVisibleRequest(IStoreSession session, Caller caller, string requestId, OperationScope scope)

@@ -78,6 +78,8 @@ public static class ServerHost
         services.AddSingleton<MemberManager>();
         services.AddSingleton<ApprovalManager>();
         services.AddSingleton<AuditReader>();
+        services.AddSingleton<WebhookManager>();
+        services.AddHostedService<Notifications.WebhookDispatcher>();
         // REST errors carry the same google.rpc.Status details as gRPC ones: the JSON writer must know ErrorInfo.
         services.AddGrpc(grpc => grpc.Interceptors.Add<ErrorInterceptor>())
             .AddJsonTranscoding(json => json.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor));
@@ -91,6 +93,7 @@ public static class ServerHost
         app.MapGrpcService<ApprovalApi>();
         app.MapGrpcService<AuditApi>();
         app.MapGrpcService<TokenApi>();
+        app.MapGrpcService<WebhookApi>();
         app.MapGet("/healthz", () => "ok");
         return app;
     }

@@ -78,6 +78,24 @@ public interface IStoreSession : IDisposable
     bool TryConsumeGrant(string id);
     void RevokeGrant(string id);
 
+    void InsertWebhook(WebhookRecord webhook);
+    WebhookRecord? FindWebhook(string id);
+    IReadOnlyList<WebhookRecord> ListWebhooks();
+    /// <summary>Deletes the webhook and all its deliveries.</summary>
+    bool DeleteWebhook(string id);
+    void InsertWebhookDelivery(WebhookDeliveryRecord delivery);
+    /// <summary>Whether a pending delivery is due and not leased: lets an idle worker skip the write lock.</summary>
+    bool HasDueWebhookDeliveries(DateTimeOffset now);
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due, unleased pending deliveries to <paramref name="owner"/>
+    /// until <paramref name="leaseUntil"/>; another replica claims them only once the lease has run out.
+    /// </summary>
+    IReadOnlyList<WebhookDeliveryRecord> ClaimWebhookDeliveries(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit);
+    /// <summary>Records an attempt's outcome and releases the lease; false when the lease was lost meanwhile (nothing changed).</summary>
+    bool FinishWebhookDeliveryAttempt(WebhookDeliveryRecord delivery, string owner);
+    /// <summary>Newest first.</summary>
+    IReadOnlyList<WebhookDeliveryRecord> ListWebhookDeliveries(string? webhookId, IReadOnlyCollection<WebhookDeliveryState> states, int limit);
+
     AuditRecord? LastAuditEvent();
     void InsertAuditEvent(AuditRecord record);
     IReadOnlyList<AuditRecord> QueryAuditEvents(AuditQuery query);
