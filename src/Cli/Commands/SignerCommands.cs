@@ -25,6 +25,7 @@ internal static class SignerCommands
           csr SIGNER [--out FILE]              the pending PKCS#10 request (external CA)
           import-cert SIGNER --cert FILE [--chain FILE]...   the certificate the external CA issued
           renew SIGNER [--validity 365d]
+          archive SIGNER                       retire it for good: no more signing or changes; audit and certificates kept
 
         Algorithms: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384. P is a principal: user:NAME,
         service-account:NAME (sa:NAME) or group:NAME; a bare NAME is a user. Without --admin, you become
@@ -46,6 +47,7 @@ internal static class SignerCommands
         ["csr"] = CsrAsync,
         ["import-cert"] = ImportCertificateAsync,
         ["renew"] = RenewAsync,
+        ["archive"] = ArchiveAsync,
     });
 
     private static async Task CreateAsync(Invocation invocation)
@@ -160,7 +162,7 @@ internal static class SignerCommands
                 s.Name,
                 EnumText<KeyAlgorithm>.Format(s.KeyAlgorithm),
                 EnumText<CertificateAuthorityKind>.Format(s.CertificateAuthority),
-                Printer.YesNo(s.Enabled),
+                s.ArchivedAt is null ? Printer.YesNo(s.Enabled) : "archived",
                 s.ApprovalRequired ? "required" : "no",
                 s.CallerRole == Role.Unspecified ? "-" : EnumText<Role>.Format(s.CallerRole),
                 s.CertificateChain.Count == 0 ? "(none yet)" : Day(LoadCertificate(s.CertificateChain[0]).NotAfter));
@@ -183,6 +185,14 @@ internal static class SignerCommands
         var signer = await connection.Signers.SetSignerEnabledAsync(
             new SetSignerEnabledRequest { Signer = name, Enabled = enabled }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
         invocation.Printer.Print(signer, w => w.WriteLine($"{signer.Name}: signing {(enabled ? "enabled" : "disabled")}"));
+    }
+
+    private static async Task ArchiveAsync(Invocation invocation)
+    {
+        var name = Verbs.Signer(invocation);
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var signer = await connection.Signers.ArchiveSignerAsync(new ArchiveSignerRequest { Signer = name }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(signer, w => w.WriteLine($"{signer.Name}: archived; its audit log and certificates are kept"));
     }
 
     private static async Task ExportChainAsync(Invocation invocation)
@@ -253,6 +263,7 @@ internal static class SignerCommands
             ("description", s.Description),
             ("algorithm", EnumText<KeyAlgorithm>.Format(s.KeyAlgorithm)),
             ("enabled", Printer.YesNo(s.Enabled)),
+            ("archived", s.ArchivedAt is null ? null : Printer.Time(s.ArchivedAt)),
             ("ca", EnumText<CertificateAuthorityKind>.Format(s.CertificateAuthority)),
             ("approval", s.ApprovalRequired ? $"required (csign policy show {s.Name})" : "not required"),
             ("your role", s.CallerRole == Role.Unspecified ? null : EnumText<Role>.Format(s.CallerRole)),

@@ -27,6 +27,7 @@ internal static class ProtoMapping
         ApprovalRequired = view.ApprovalRequired,
         CertificateRequestPending = view.Signer.PendingCsr is not null,
         KeyVault = view.Signer.KeyVault,
+        ArchivedAt = view.Signer.ArchivedAt?.ToProto(),
     };
 
     public static User ToProto(this UserRecord user) => new()

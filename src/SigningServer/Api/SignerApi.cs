@@ -41,6 +41,9 @@ public sealed class SignerApi(Authenticator authenticator, SignerManager signers
     public override Task<V1.Signer> ImportCertificate(ImportCertificateRequest request, ServerCallContext context) =>
         Task.FromResult(signers.ImportCertificate(authenticator.Authenticate(context), request.Signer, request.Certificates.Select(c => c.ToByteArray())).ToProto());
 
+    public override Task<V1.Signer> ArchiveSigner(ArchiveSignerRequest request, ServerCallContext context) =>
+        Task.FromResult(signers.Archive(authenticator.Authenticate(context), request.Signer).ToProto());
+
     public override Task<V1.Signer> RenewCertificate(RenewCertificateRequest request, ServerCallContext context) =>
         Task.FromResult(signers.Renew(authenticator.Authenticate(context), request.Signer, request.Validity).ToProto());
 }

@@ -107,6 +107,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             {
                 throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAnApprover, $"you are not an approver of Signer '{signer.Name}'");
             }
+            SignerAccess.RequireInService(signer);
             if (request.Requester.Id == caller.Principal.Id)
             {
                 throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.SelfApprovalForbidden, "you may not decide your own signing request");

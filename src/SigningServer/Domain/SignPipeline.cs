@@ -107,6 +107,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         {
             throw SignerAccess.NotAMember(signer);
         }
+        SignerAccess.RequireInService(signer);
         if (!signer.Enabled)
         {
             throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.SignerDisabled, $"Signer '{signer.Name}' is disabled for signing");

@@ -21,7 +21,10 @@ public static class SignerAccess
             ? [principal.Id]
             : [principal.Id, .. session.ListGroupsOf(principal.Id).Select(g => g.Id)];
 
-    /// <summary>Finds the Signer and checks that the caller's role allows <paramref name="capability"/>.</summary>
+    /// <summary>
+    /// Finds the Signer and checks that the caller's role allows <paramref name="capability"/>;
+    /// an archived Signer allows viewing and exporting its certificates only.
+    /// </summary>
     /// <param name="operation">Names the operation in the error message ("sign", "manage members", ...).</param>
     public static (SignerRecord Signer, Role Role) Require(
         IStoreSession session, Caller caller, string signerRef, Capability capability, string operation, OperationScope? scope = null)
@@ -42,7 +45,21 @@ public static class SignerAccess
         {
             throw ServiceException.RoleForbids(role, operation);
         }
+        if (capability is not (Capability.View or Capability.ExportCertificate))
+        {
+            RequireInService(signer);
+        }
         return (signer, role);
+    }
+
+    public static void RequireInService(SignerRecord signer)
+    {
+        if (signer.ArchivedAt is not null)
+        {
+            throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.SignerArchived,
+                $"Signer '{signer.Name}' is archived: it signs no more and does not change; its audit log and certificates are kept",
+                new Dictionary<string, string> { ["signer_id"] = signer.Id });
+        }
     }
 
     public static ServiceException NotAMember(SignerRecord signer) =>

@@ -121,6 +121,15 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
             return SignerView.Of(session, signer, role);
         });
 
+    /// <summary>For good: disabled, and refused (SIGNER_ARCHIVED) for signing and every change from now on. Its key is kept, unused.</summary>
+    public SignerView Archive(Caller caller, string signerRef) => operations.Change(caller, "signer.archived", (session, scope) =>
+    {
+        var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "archive the Signer", scope);
+        signer = signer with { Enabled = false, ArchivedAt = clock.GetUtcNow() };
+        session.UpdateSigner(signer);
+        return SignerView.Of(session, signer, role);
+    });
+
     public IReadOnlyList<byte[]> ExportChain(Caller caller, string signerRef) => operations.Change(caller, "certificate.exported", (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.ExportCertificate, "export the certificate", scope);

@@ -14,7 +14,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at";
     private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked";
     private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at";
-    private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at, key_vault";
+    private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at, key_vault, archived_at";
     private const string RequestColumns = "id, signer_id, requester_kind, requester_id, requester_name, justification, signature_count, window_ms, state, created_at, expires_at, grant_id";
     private const string GrantColumns = "id, signer_id, grantee_kind, grantee_id, grantee_name, allowed, used, not_before, not_after, request_id, granted_by_kind, granted_by_id, granted_by_name, revoked";
     private const string WebhookColumns = "id, url, event_types, signer_id, secret, created_at, created_by_kind, created_by_id, created_by_name";
@@ -173,7 +173,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void InsertSigner(SignerRecord signer)
     {
-        Execute($"INSERT INTO signers ({SignerColumns}) VALUES (@id, @name, @d, @alg, @enabled, @ca, @subject, @kref, @pk, @csr, @created, @vault)",
+        Execute($"INSERT INTO signers ({SignerColumns}) VALUES (@id, @name, @d, @alg, @enabled, @ca, @subject, @kref, @pk, @csr, @created, @vault, NULL)",
             ("@id", signer.Id), ("@name", signer.Name), ("@d", signer.Description), ("@alg", (int)signer.KeyAlgorithm),
             ("@enabled", signer.Enabled), ("@ca", (int)signer.CertificateAuthority), ("@subject", signer.Subject),
             ("@kref", signer.KeyReference), ("@pk", signer.PublicKey), ("@csr", signer.PendingCsr), ("@created", Time(signer.CreatedAt)), ("@vault", signer.KeyVault));
@@ -191,8 +191,9 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void UpdateSigner(SignerRecord signer)
     {
-        Execute("UPDATE signers SET description = @d, enabled = @enabled, subject = @subject, pending_csr = @csr WHERE id = @id",
-            ("@id", signer.Id), ("@d", signer.Description), ("@enabled", signer.Enabled), ("@subject", signer.Subject), ("@csr", signer.PendingCsr));
+        Execute("UPDATE signers SET description = @d, enabled = @enabled, subject = @subject, pending_csr = @csr, archived_at = @archived WHERE id = @id",
+            ("@id", signer.Id), ("@d", signer.Description), ("@enabled", signer.Enabled), ("@subject", signer.Subject), ("@csr", signer.PendingCsr),
+            ("@archived", signer.ArchivedAt is { } archived ? Time(archived) : null));
         WriteChain(signer);
     }
 
@@ -463,7 +464,8 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     private static SignerRecord ReadSigner(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), (KeyAlgorithm)r.GetInt32(3), r.GetBoolean(4), (CertificateAuthorityKind)r.GetInt32(5),
-            r.GetString(6), (byte[])r[7], (byte[])r[8], [], r.IsDBNull(9) ? null : r.GetString(9), Time(r.GetInt64(10)), r.GetString(11));
+            r.GetString(6), (byte[])r[7], (byte[])r[8], [], r.IsDBNull(9) ? null : r.GetString(9), Time(r.GetInt64(10)), r.GetString(11),
+            r.IsDBNull(12) ? null : Time(r.GetInt64(12)));
 
     private static WebhookRecord ReadWebhook(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries), r.IsDBNull(3) ? null : r.GetString(3),
