@@ -27,7 +27,7 @@ internal static class SignerCommands
           renew SIGNER [--validity 365d]
           archive SIGNER                       retire it for good: no more signing or changes; audit and certificates kept
 
-        Algorithms: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384. P is a principal: user:NAME,
+        Algorithms: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384, ec-p521. P is a principal: user:NAME,
         service-account:NAME (sa:NAME) or group:NAME; a bare NAME is a user. Without --admin, you become
         the Signer's Administrator. With --approver, signing needs approval (see csign policy).
         --key-vault picks where the key lives (default: the server's). --import-key brings an existing

@@ -54,7 +54,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         }
         else if (!IsKnown(request.KeyAlgorithm))
         {
-            throw ServiceException.InvalidArgument("key_algorithm", "key_algorithm is required (RSA 2048/3072/4096, EC P-256/P-384)");
+            throw ServiceException.InvalidArgument("key_algorithm", "key_algorithm is required (RSA 2048/3072/4096, EC P-256/P-384/P-521)");
         }
         var authority = request.CertificateAuthority;
         if (request.ImportCertificateChain.Count > 0)
