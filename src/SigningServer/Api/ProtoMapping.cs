@@ -28,6 +28,7 @@ internal static class ProtoMapping
         CertificateRequestPending = view.Signer.PendingCsr is not null,
         KeyVault = view.Signer.KeyVault,
         ArchivedAt = view.Signer.ArchivedAt?.ToProto(),
+        PreviousCertificates = { view.PreviousCertificates.Select(ByteString.CopyFrom) },
     };
 
     public static User ToProto(this UserRecord user) => new()

@@ -75,7 +75,12 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         try
         {
             // By id: the key that signed is this Signer's, even if a name changed hands meanwhile.
-            (signer, grant) = Authorize(session, caller, request, scope, scope.Signer!.Id);
+            var signedWith = scope.Signer!.PublicKey;
+            (signer, grant) = Authorize(session, caller, request, scope, scope.Signer.Id);
+            if (!signer.PublicKey.AsSpan().SequenceEqual(signedWith))
+            {
+                throw ServiceException.Conflict($"Signer '{signer.Name}' got a new key while this signature was made with the old one; sign again");
+            }
             // Under the write lock: the grant read above cannot have been spent since.
             if (grant is not null && !session.TryConsumeGrant(grant.Id))
             {

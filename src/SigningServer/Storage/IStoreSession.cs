@@ -51,6 +51,10 @@ public interface IStoreSession : IDisposable
     SignerRecord? FindSigner(string idOrName);
     IReadOnlyList<SignerRecord> ListSigners();
     void UpdateSigner(SignerRecord signer);
+    /// <summary>Keeps a rotated-out key's chain, so that what it signed stays verifiable.</summary>
+    void RetireCertificates(string signerId, IReadOnlyList<byte[]> chain, DateTimeOffset retiredAt);
+    /// <summary>The leaf certificates of rotated-out keys, newest first.</summary>
+    IReadOnlyList<byte[]> ListRetiredCertificates(string signerId);
     /// <summary>Replaces the sealed key reference only (key-encryption key rotation); the key itself is unchanged.</summary>
     void UpdateKeyReference(string signerId, byte[] keyReference);
 

@@ -191,11 +191,28 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void UpdateSigner(SignerRecord signer)
     {
-        Execute("UPDATE signers SET description = @d, enabled = @enabled, subject = @subject, pending_csr = @csr, archived_at = @archived WHERE id = @id",
+        Execute("UPDATE signers SET description = @d, enabled = @enabled, subject = @subject, pending_csr = @csr, archived_at = @archived, " +
+                "key_algorithm = @alg, key_reference = @kref, public_key = @pk, key_vault = @vault WHERE id = @id",
             ("@id", signer.Id), ("@d", signer.Description), ("@enabled", signer.Enabled), ("@subject", signer.Subject), ("@csr", signer.PendingCsr),
-            ("@archived", signer.ArchivedAt is { } archived ? Time(archived) : null));
+            ("@archived", signer.ArchivedAt is { } archived ? Time(archived) : null), ("@alg", (int)signer.KeyAlgorithm),
+            ("@kref", signer.KeyReference), ("@pk", signer.PublicKey), ("@vault", signer.KeyVault));
         WriteChain(signer);
     }
+
+    public void RetireCertificates(string signerId, IReadOnlyList<byte[]> chain, DateTimeOffset retiredAt)
+    {
+        // A generation number, not the time, orders them: two rotations may share a millisecond.
+        var generation = 1 + Query("SELECT COALESCE(MAX(generation), 0) FROM signer_certificate_history WHERE signer_id = @s",
+            r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture), ("@s", signerId))[0];
+        for (var i = 0; i < chain.Count; i++)
+        {
+            Execute("INSERT INTO signer_certificate_history (signer_id, generation, retired_at, position, der) VALUES (@s, @g, @t, @p, @der)",
+                ("@s", signerId), ("@g", generation), ("@t", Time(retiredAt)), ("@p", i), ("@der", chain[i]));
+        }
+    }
+
+    public IReadOnlyList<byte[]> ListRetiredCertificates(string signerId) =>
+        Query("SELECT der FROM signer_certificate_history WHERE signer_id = @s AND position = 0 ORDER BY generation DESC", r => (byte[])r[0], ("@s", signerId));
 
     public void UpdateKeyReference(string signerId, byte[] keyReference) =>
         Execute("UPDATE signers SET key_reference = @kref WHERE id = @id", ("@id", signerId), ("@kref", keyReference));
