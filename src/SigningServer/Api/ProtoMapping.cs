@@ -40,6 +40,7 @@ internal static class ProtoMapping
         ProductAdmin = user.ProductAdmin,
         Enabled = user.Enabled,
         CreatedAt = user.CreatedAt.ToProto(),
+        ArchivedAt = user.ArchivedAt?.ToProto(),
     };
 
     public static ApiKey ToProto(this ApiKeyRecord key)
@@ -70,6 +71,7 @@ internal static class ProtoMapping
         Enabled = view.Account.Enabled,
         Keys = { view.Keys.Select(ToProto) },
         CreatedAt = view.Account.CreatedAt.ToProto(),
+        ArchivedAt = view.Account.ArchivedAt?.ToProto(),
     };
 
     public static ServiceAccountKey ToProto(this ServiceAccountKeyRecord key) => new()

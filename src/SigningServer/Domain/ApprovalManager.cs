@@ -21,7 +21,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         {
             throw ServiceException.InvalidArgument("policy", "policy is required");
         }
-        var approvers = policy.Approvers.Select((a, i) => PrincipalResolver.Resolve(session, a, $"policy.approvers[{i}]")).DistinctBy(a => a.Id).ToList();
+        var approvers = policy.Approvers.Select((a, i) => PrincipalResolver.Resolve(session, a, $"policy.approvers[{i}]", joining: true)).DistinctBy(a => a.Id).ToList();
         if (approvers.Count == 0)
         {
             throw ServiceException.InvalidArgument("policy.approvers", "name at least one approver");
@@ -156,7 +156,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
     public GrantRecord CreateGrant(Caller caller, CreateGrantRequest request) => operations.Change(caller, "grant.created", (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.PreApprove, "pre-approve signing", scope);
-        var grantee = PrincipalResolver.Resolve(session, request.Grantee, "grantee");
+        var grantee = PrincipalResolver.Resolve(session, request.Grantee, "grantee", joining: true);
         if (grantee.Kind == PrincipalKind.Group)
         {
             throw ServiceException.InvalidArgument("grantee", "a grant is for one user or service account, not a group");

@@ -75,7 +75,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         }
         var subject = ValidSubject(request.Subject.Length > 0 ? request.Subject : $"CN={name}");
         var validity = Validity(request.Validity);
-        var members = request.Members.Select((m, i) => new MemberRecord("", PrincipalResolver.Resolve(session, m.Principal, $"members[{i}].principal"),
+        var members = request.Members.Select((m, i) => new MemberRecord("", PrincipalResolver.Resolve(session, m.Principal, $"members[{i}].principal", joining: true),
             Enum.IsDefined(m.Role) && m.Role != Role.Unspecified ? m.Role : throw ServiceException.InvalidArgument($"members[{i}].role", "a role is required"))).ToList();
         if (!members.Any(m => m.Role == Role.Administrator))
         {

@@ -29,6 +29,8 @@ public interface IStoreSession : IDisposable
     ServiceAccountRecord? FindServiceAccountByClientId(string clientId);
     IReadOnlyList<ServiceAccountRecord> ListServiceAccounts();
     void SetServiceAccountEnabled(string id, bool enabled);
+    /// <summary>Disables the account for good.</summary>
+    void ArchiveServiceAccount(string id, DateTimeOffset archivedAt);
     void InsertServiceAccountKey(ServiceAccountKeyRecord key);
     IReadOnlyList<ServiceAccountKeyRecord> ListServiceAccountKeys(string serviceAccountId);
     bool DeleteServiceAccountKey(string serviceAccountId, string keyId);

@@ -11,9 +11,9 @@ namespace CodeSigning.Server.Storage;
 /// </summary>
 internal sealed class SqlStoreSession(DbConnection connection, DbTransaction transaction) : IStoreSession
 {
-    private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at";
+    private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at, archived_at";
     private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked";
-    private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at";
+    private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at, archived_at";
     private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at, key_vault, archived_at";
     private const string RequestColumns = "id, signer_id, requester_kind, requester_id, requester_name, justification, signature_count, window_ms, state, created_at, expires_at, grant_id";
     private const string GrantColumns = "id, signer_id, grantee_kind, grantee_id, grantee_name, allowed, used, not_before, not_after, request_id, granted_by_kind, granted_by_id, granted_by_name, revoked";
@@ -52,7 +52,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     // users and API keys
 
     public void InsertUser(UserRecord user) =>
-        Execute($"INSERT INTO users ({UserColumns}) VALUES (@id, @name, @display, @email, @admin, @enabled, @created)",
+        Execute($"INSERT INTO users ({UserColumns}) VALUES (@id, @name, @display, @email, @admin, @enabled, @created, NULL)",
             ("@id", user.Id), ("@name", user.Name), ("@display", user.DisplayName), ("@email", user.Email),
             ("@admin", user.ProductAdmin), ("@enabled", user.Enabled), ("@created", Time(user.CreatedAt)));
 
@@ -62,8 +62,9 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     public IReadOnlyList<UserRecord> ListUsers() => Query($"SELECT {UserColumns} FROM users ORDER BY name", ReadUser);
 
     public void UpdateUser(UserRecord user) =>
-        Execute("UPDATE users SET display_name = @display, email = @email, product_admin = @admin, enabled = @enabled WHERE id = @id",
-            ("@id", user.Id), ("@display", user.DisplayName), ("@email", user.Email), ("@admin", user.ProductAdmin), ("@enabled", user.Enabled));
+        Execute("UPDATE users SET display_name = @display, email = @email, product_admin = @admin, enabled = @enabled, archived_at = @archived WHERE id = @id",
+            ("@id", user.Id), ("@display", user.DisplayName), ("@email", user.Email), ("@admin", user.ProductAdmin), ("@enabled", user.Enabled),
+            ("@archived", user.ArchivedAt is { } archived ? Time(archived) : null));
 
     public void InsertApiKey(ApiKeyRecord key) =>
         Execute("INSERT INTO api_keys (id, user_id, description, salt, hash, created_at, expires_at, last_used_at, revoked) " +
@@ -88,7 +89,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     // service accounts
 
     public void InsertServiceAccount(ServiceAccountRecord account) =>
-        Execute($"INSERT INTO service_accounts ({ServiceAccountColumns}) VALUES (@id, @name, @description, @client, @enabled, @created)",
+        Execute($"INSERT INTO service_accounts ({ServiceAccountColumns}) VALUES (@id, @name, @description, @client, @enabled, @created, NULL)",
             ("@id", account.Id), ("@name", account.Name), ("@description", account.Description), ("@client", account.ClientId),
             ("@enabled", account.Enabled), ("@created", Time(account.CreatedAt)));
 
@@ -104,6 +105,9 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void SetServiceAccountEnabled(string id, bool enabled) =>
         Execute("UPDATE service_accounts SET enabled = @e WHERE id = @id", ("@id", id), ("@e", enabled));
+
+    public void ArchiveServiceAccount(string id, DateTimeOffset archivedAt) =>
+        Execute("UPDATE service_accounts SET enabled = FALSE, archived_at = @t WHERE id = @id", ("@id", id), ("@t", Time(archivedAt)));
 
     public void InsertServiceAccountKey(ServiceAccountKeyRecord key) =>
         Execute("INSERT INTO service_account_keys (key_id, service_account_id, algorithm, public_key, fingerprint, created_at) " +
@@ -468,14 +472,16 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
         Query("SELECT der FROM signer_certificates WHERE signer_id = @s ORDER BY position", r => (byte[])r[0], ("@s", signerId));
 
     private static UserRecord ReadUser(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5), Time(r.GetInt64(6)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5), Time(r.GetInt64(6)),
+            r.IsDBNull(7) ? null : Time(r.GetInt64(7)));
 
     private static ApiKeyRecord ReadApiKey(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r[4], (byte[])r[5], Time(r.GetInt64(6)), Time(r.GetInt64(7)),
             r.IsDBNull(8) ? null : Time(r.GetInt64(8)), r.GetBoolean(9));
 
     private static ServiceAccountRecord ReadServiceAccount(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Time(r.GetInt64(5)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Time(r.GetInt64(5)),
+            r.IsDBNull(6) ? null : Time(r.GetInt64(6)));
 
     private static GroupRecord ReadGroup(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2));
 

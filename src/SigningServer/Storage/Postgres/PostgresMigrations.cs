@@ -91,7 +91,8 @@ internal static class PostgresMigrations
         """
         ALTER TABLE signers ADD COLUMN key_vault TEXT NOT NULL DEFAULT 'software';
         """,
-        // 3: webhooks and their durable outbox; archived Signers; the certificates of rotated-out keys.
+        // 3: webhooks and their durable outbox; archived Signers, users and service accounts; the
+        // certificates of rotated-out keys.
         """
         CREATE TABLE webhooks (
             id TEXT PRIMARY KEY, url TEXT NOT NULL, event_types TEXT NOT NULL, signer_id TEXT REFERENCES signers(id),
@@ -105,6 +106,8 @@ internal static class PostgresMigrations
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
         CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, created_at);
         ALTER TABLE signers ADD COLUMN archived_at BIGINT;
+        ALTER TABLE users ADD COLUMN archived_at BIGINT;
+        ALTER TABLE service_accounts ADD COLUMN archived_at BIGINT;
         CREATE TABLE signer_certificate_history (
             signer_id TEXT NOT NULL REFERENCES signers(id), generation INTEGER NOT NULL, retired_at BIGINT NOT NULL,
             position INTEGER NOT NULL, der BYTEA NOT NULL, PRIMARY KEY (signer_id, generation, position));
