@@ -115,8 +115,9 @@ public sealed class WebhookTests(WebhookTests.Fixture fixture) : IClassFixture<W
             Signer = signer, Grantee = InProcessServer.UserRef("requester"), SignaturesAllowed = 1, Window = InProcessServer.Minutes(5),
         });
         await fixture.Admin.Signers.SetSignerEnabledAsync(new SetSignerEnabledRequest { Signer = signer, Enabled = false });
+        await fixture.Admin.Signers.ArchiveSignerAsync(new ArchiveSignerRequest { Signer = signer });
 
-        string[] expected = ["signature.denied", "request.created", "request.denied", "request.cancelled", "request.expired", "grant.created", "signer.disabled"];
+        string[] expected = ["signature.denied", "request.created", "request.denied", "request.cancelled", "request.expired", "grant.created", "signer.disabled", "signer.archived"];
         await WaitAsync(() => expected.All(t => receiver.Received.Any(d => d.EventType == t)));
         Assert.All(receiver.Received, d => Assert.True(d.SignatureValid));
         var signature = receiver.Received.First(d => d.EventType == "signature.denied").Body;
