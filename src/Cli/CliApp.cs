@@ -24,6 +24,7 @@ internal static class CliApp
         ("grant", "pre-approve signing; list and revoke grants", GrantCommands.RunAsync, GrantCommands.Usage),
         ("audit", "query, follow, export and verify the audit log", AuditCommands.RunAsync, AuditCommands.Usage),
         ("sign", "sign a file or a digest through the Sign API", SignCommand.RunAsync, SignCommand.Usage),
+        ("webhook", "notify a URL of requests, denials and more (Product Admin)", WebhookCommands.RunAsync, WebhookCommands.Usage),
         ("pkcs11", "write a PKCS#11 module configuration for a Signer", Pkcs11Commands.RunAsync, Pkcs11Commands.Usage),
     ];
 

@@ -59,4 +59,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Not ready: {What} unreachable")]
     public static partial void NotReady(ILogger logger, string what, Exception exception);
+
+    [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Webhook {WebhookId} delivery {DeliveryId} attempt {Attempt} failed: {Error}")]
+    public static partial void WebhookAttemptFailed(ILogger logger, string webhookId, string deliveryId, int attempt, string error);
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Error, Message = "The webhook dispatcher failed; it tries again at its next poll")]
+    public static partial void WebhookDispatchFailed(ILogger logger, Exception exception);
 }

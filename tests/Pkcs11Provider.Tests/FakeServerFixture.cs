@@ -4,7 +4,7 @@ using CodeSigning.V1;
 
 namespace CodeSigning.Pkcs11.Tests;
 
-/// <summary>One fake server for every core test, with an RSA-2048, a P-256 and a P-384 Signer (keys made once).</summary>
+/// <summary>One fake server for every core test, with an RSA-2048, a P-256, a P-384 and a P-521 Signer (keys made once).</summary>
 public sealed class FakeServerFixture : IAsyncLifetime
 {
     public const string ApiKey = "csk_operator";
@@ -18,11 +18,14 @@ public sealed class FakeServerFixture : IAsyncLifetime
 
     public FakeSigner P384 { get; } = new("p384-signer", ECDsa.Create(ECCurve.NamedCurves.nistP384), KeyAlgorithm.EcP384);
 
+    public FakeSigner P521 { get; } = new("p521-signer", ECDsa.Create(ECCurve.NamedCurves.nistP521), KeyAlgorithm.EcP521);
+
     public async Task InitializeAsync()
     {
         Server.Add(Rsa, ApiKey);
         Server.Add(P256, ApiKey);
         Server.Add(P384, ApiKey);
+        Server.Add(P521, ApiKey);
         Rsa.Members[AuditorKey] = Role.Auditor;
         await Server.StartAsync();
     }
@@ -34,7 +37,7 @@ public sealed class FakeServerFixture : IAsyncLifetime
     {
         Server.Delay = TimeSpan.Zero;
         Server.Failure = null;
-        foreach (var signer in new[] { Rsa, P256, P384 })
+        foreach (var signer in new[] { Rsa, P256, P384, P521 })
         {
             signer.Enabled = true;
             signer.ApprovalRequired = false;

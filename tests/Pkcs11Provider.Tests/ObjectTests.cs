@@ -70,6 +70,18 @@ public sealed class ObjectTests(FakeServerFixture fixture) : ProviderTestBase(fi
     }
 
     [Fact]
+    public void P521_point_is_133_bytes_in_a_long_form_der_octet_string()
+    {
+        Initialize();
+        var session = OpenSession(Fixture.P521);
+        var parameters = ((ECDsa)Fixture.P521.Key).ExportParameters(false);
+
+        Assert.Equal(66, parameters.Q.X!.Length);
+        Assert.Equal([0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23], Attribute(session, PrivateKey(session), CKA.CKA_EC_PARAMS));
+        Assert.Equal([0x04, 0x81, 133, 0x04, .. parameters.Q.X!, .. parameters.Q.Y!], Attribute(session, PublicKey(session), CKA.CKA_EC_POINT));
+    }
+
+    [Fact]
     public void Certificate_attributes_are_subject_issuer_and_der_serial()
     {
         Initialize();

@@ -126,6 +126,22 @@ public sealed class SigningTests(FakeServerFixture fixture) : ProviderTestBase(f
     }
 
     [Fact]
+    public void Ckm_ecdsa_on_p521_returns_132_bytes_of_r_and_s_that_verify()
+    {
+        Initialize();
+        var session = OpenSession(Fixture.P521);
+        var digest = SHA512.HashData(Data);
+
+        var signature = Sign(session, CKM.CKM_ECDSA, digest);
+
+        // 521 bits round up to 66 bytes per coordinate: r||s is 132 bytes, each left-padded.
+        Assert.Equal(132, signature.Length);
+        Assert.True(((ECDsa)Fixture.P521.Key).VerifyHash(digest, signature));
+        Assert.True(((ECDsa)Fixture.P521.Key).VerifyData(Data, Sign(OpenSession(Fixture.P521), CKM.CKM_ECDSA_SHA512, Data), HashAlgorithmName.SHA512));
+        Assert.Equal((256ul, 521ul), (P.GetMechanismInfo(SlotOf(Fixture.P521), CKM.CKM_ECDSA).MinKeySize, P.GetMechanismInfo(SlotOf(Fixture.P521), CKM.CKM_ECDSA).MaxKeySize));
+    }
+
+    [Fact]
     public void Multi_part_signing_hashes_locally_and_the_size_query_does_not_end_it()
     {
         Initialize();

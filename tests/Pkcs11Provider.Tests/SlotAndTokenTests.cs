@@ -19,7 +19,7 @@ public sealed class SlotAndTokenTests(FakeServerFixture fixture) : ProviderTestB
         Initialize();
 
         Assert.Equal(slots, P.GetSlotList());
-        Assert.Equal(3, slots.Length);
+        Assert.Equal(4, slots.Length);
         Assert.All(slots, s => Assert.InRange(s, 1ul, 0x7FFFFFFFul));
         Assert.Equal(SlotIds.Derive(Fixture.Rsa.Id), SlotOf(Fixture.Rsa));
     }
@@ -125,14 +125,14 @@ public sealed class SlotAndTokenTests(FakeServerFixture fixture) : ProviderTestB
     }
 
     [Theory]
-    [InlineData(60, 3)]
-    [InlineData(0, 4)]
+    [InlineData(60, 4)]
+    [InlineData(0, 5)]
     public void A_new_Signer_appears_once_the_cached_list_is_older_than_the_ttl(int ttlSeconds, int slotsAfter)
     {
         var config = Config();
         config["cache_ttl_seconds"] = ttlSeconds;
         Initialize(config);
-        Assert.Equal(3, P.GetSlotList().Length);
+        Assert.Equal(4, P.GetSlotList().Length);
         var added = Server.Add(new FakeSigner("late-signer", ECDsa.Create(ECCurve.NamedCurves.nistP256), KeyAlgorithm.EcP256), FakeServerFixture.ApiKey);
         try
         {

@@ -65,10 +65,10 @@ internal static class RequestCommands
         }
         while (request.PageToken.Length > 0);
 
-        var table = new Table("ID", "SIGNER", "REQUESTER", "STATE", "COUNT", "WINDOW", "CREATED", "JUSTIFICATION");
+        var table = new Table("ID", "SIGNER", "REQUESTER", "STATE", "APPROVALS", "COUNT", "WINDOW", "CREATED", "JUSTIFICATION");
         foreach (var r in all.Requests)
         {
-            table.Add(r.Id, r.SignerName, PrincipalText.Format(r.Requester), EnumText<SigningRequestState>.Format(r.State),
+            table.Add(r.Id, r.SignerName, PrincipalText.Format(r.Requester), EnumText<SigningRequestState>.Format(r.State), Progress(r),
                 r.SignatureCount.ToString(System.Globalization.CultureInfo.InvariantCulture), Window(r.Window), Printer.Time(r.CreatedAt), r.Justification);
         }
 
@@ -105,6 +105,9 @@ internal static class RequestCommands
             new CancelSigningRequestRequest { RequestId = id }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>"1/2": approvals so far of those the policy requires.</summary>
+    private static string Progress(SigningRequest r) => $"{r.Approvals}/{r.ApprovalsRequired}";
+
     private static string Window(Duration? window) => window is null ? "-" : DurationText.Format(window.ToTimeSpan());
 
     private static void Show(Invocation invocation, SigningRequest r)
@@ -115,6 +118,7 @@ internal static class RequestCommands
             ("signer", r.SignerName),
             ("requester", PrincipalText.Format(r.Requester)),
             ("state", EnumText<SigningRequestState>.Format(r.State)),
+            ("approvals", Progress(r)),
             ("justification", r.Justification),
             ("signatures", r.SignatureCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("window", Window(r.Window)),

@@ -23,6 +23,7 @@ internal static class ServiceAccountCommands
           list
           show NAME
           enable NAME | disable NAME
+          archive NAME                   remove for good: its tokens die on the next call, never enabled again
 
         Key algorithms: ec-p256, ec-p384, rsa-2048, rsa-3072, rsa-4096. The private key is written as
         PKCS#8 PEM to FILE (default ./NAME.key.pem), readable by you only; an existing file is never
@@ -39,6 +40,7 @@ internal static class ServiceAccountCommands
         ["show"] = ShowAsync,
         ["enable"] = i => SetEnabledAsync(i, true),
         ["disable"] = i => SetEnabledAsync(i, false),
+        ["archive"] = ArchiveAsync,
     });
 
     private static async Task CreateAsync(Invocation invocation)
@@ -118,7 +120,7 @@ internal static class ServiceAccountCommands
         var table = new Table("NAME", "CLIENT ID", "ENABLED", "KEYS", "DESCRIPTION");
         foreach (var a in accounts.ServiceAccounts)
         {
-            table.Add(a.Name, a.ClientId, Printer.YesNo(a.Enabled), a.Keys.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Description);
+            table.Add(a.Name, a.ClientId, a.ArchivedAt is null ? Printer.YesNo(a.Enabled) : "archived", a.Keys.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), a.Description);
         }
 
         invocation.Printer.Print(accounts, table);
@@ -130,6 +132,13 @@ internal static class ServiceAccountCommands
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         Show(invocation, await connection.Identity.GetServiceAccountAsync(
             new GetServiceAccountRequest { ServiceAccount = name }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task ArchiveAsync(Invocation invocation)
+    {
+        var request = new ArchiveServiceAccountRequest { ServiceAccount = invocation.Args.RequiredPositional("the service account name") };
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        Show(invocation, await connection.Identity.ArchiveServiceAccountAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false));
     }
 
     private static async Task SetEnabledAsync(Invocation invocation, bool enabled)
@@ -184,6 +193,7 @@ internal static class ServiceAccountCommands
             ("client id", account.ClientId),
             ("description", account.Description),
             ("enabled", Printer.YesNo(account.Enabled)),
+            ("archived", account.ArchivedAt is null ? null : Printer.Time(account.ArchivedAt)),
             ("created", Printer.Time(account.CreatedAt)),
         };
         properties.AddRange(account.Keys.Select(k => ("key", (string?)$"{k.KeyId} {k.Algorithm} sha256 {k.Fingerprint}")));

@@ -25,7 +25,7 @@ internal static class SignCommand
           openssl dgst -sha256 -verify key.pem -signature FILE.sig FILE
           (PSS: add -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest)
         --digest-only: FILE already holds the digest (raw bytes or hex), computed elsewhere; it is signed as is.
-        Defaults: scheme from the key (RSA: rsa-pkcs1-v1-5, EC: ecdsa); digest sha256 (sha384 for ec-p384).
+        Defaults: scheme from the key (RSA: rsa-pkcs1-v1-5, EC: ecdsa); digest sha256 (sha384 for ec-p384, sha512 for ec-p521).
 
         """;
 
@@ -43,8 +43,13 @@ internal static class SignCommand
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         var ct = invocation.CancellationToken;
         var signer = await SignerCommands.GetAsync(connection, signerName, ct).ConfigureAwait(false);
-        var ec = signer.KeyAlgorithm is KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384;
-        var digestAlgorithm = requestedDigest ?? (signer.KeyAlgorithm == KeyAlgorithm.EcP384 ? DigestAlgorithm.Sha384 : DigestAlgorithm.Sha256);
+        var ec = signer.KeyAlgorithm is KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384 or KeyAlgorithm.EcP521;
+        var digestAlgorithm = requestedDigest ?? signer.KeyAlgorithm switch
+        {
+            KeyAlgorithm.EcP384 => DigestAlgorithm.Sha384,
+            KeyAlgorithm.EcP521 => DigestAlgorithm.Sha512,
+            _ => DigestAlgorithm.Sha256,
+        };
         var request = new SignRequest
         {
             Signer = signer.Id,

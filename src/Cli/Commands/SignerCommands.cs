@@ -21,12 +21,14 @@ internal static class SignerCommands
           list
           show SIGNER
           enable SIGNER | disable SIGNER
-          export-chain SIGNER [--out FILE]     the certificate chain as PEM, leaf first (Administrator)
+          export-chain SIGNER [--out FILE] [--previous]   the certificate chain as PEM, leaf first (Administrator);
+                                               --previous: the certificates of rotated-out keys instead
           csr SIGNER [--out FILE]              the pending PKCS#10 request (external CA)
           import-cert SIGNER --cert FILE [--chain FILE]...   the certificate the external CA issued
-          renew SIGNER [--validity 365d]
+          renew SIGNER [--validity 365d] [--new-key]   --new-key: rotate to a new key; the old one is destroyed
+          archive SIGNER                       retire it for good: no more signing or changes; audit and certificates kept
 
-        Algorithms: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384. P is a principal: user:NAME,
+        Algorithms: rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384, ec-p521. P is a principal: user:NAME,
         service-account:NAME (sa:NAME) or group:NAME; a bare NAME is a user. Without --admin, you become
         the Signer's Administrator. With --approver, signing needs approval (see csign policy).
         --key-vault picks where the key lives (default: the server's). --import-key brings an existing
@@ -46,6 +48,7 @@ internal static class SignerCommands
         ["csr"] = CsrAsync,
         ["import-cert"] = ImportCertificateAsync,
         ["renew"] = RenewAsync,
+        ["archive"] = ArchiveAsync,
     });
 
     private static async Task CreateAsync(Invocation invocation)
@@ -160,7 +163,7 @@ internal static class SignerCommands
                 s.Name,
                 EnumText<KeyAlgorithm>.Format(s.KeyAlgorithm),
                 EnumText<CertificateAuthorityKind>.Format(s.CertificateAuthority),
-                Printer.YesNo(s.Enabled),
+                s.ArchivedAt is null ? Printer.YesNo(s.Enabled) : "archived",
                 s.ApprovalRequired ? "required" : "no",
                 s.CallerRole == Role.Unspecified ? "-" : EnumText<Role>.Format(s.CallerRole),
                 s.CertificateChain.Count == 0 ? "(none yet)" : Day(LoadCertificate(s.CertificateChain[0]).NotAfter));
@@ -185,14 +188,25 @@ internal static class SignerCommands
         invocation.Printer.Print(signer, w => w.WriteLine($"{signer.Name}: signing {(enabled ? "enabled" : "disabled")}"));
     }
 
+    private static async Task ArchiveAsync(Invocation invocation)
+    {
+        var name = Verbs.Signer(invocation);
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        var signer = await connection.Signers.ArchiveSignerAsync(new ArchiveSignerRequest { Signer = name }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
+        invocation.Printer.Print(signer, w => w.WriteLine($"{signer.Name}: archived; its audit log and certificates are kept"));
+    }
+
     private static async Task ExportChainAsync(Invocation invocation)
     {
         var name = Verbs.Signer(invocation);
         var output = invocation.Args.Option("out");
+        var previous = invocation.Args.Flag("previous");
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         var chain = await connection.Signers.ExportCertificateChainAsync(
             new ExportCertificateChainRequest { Signer = name }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
-        await WriteTextAsync(invocation, output, chain.Pem, chain, $"{chain.CertificateChain.Count} certificates").ConfigureAwait(false);
+        await (previous
+            ? WriteTextAsync(invocation, output, chain.PreviousPem, chain, $"{chain.PreviousCertificates.Count} previous certificates")
+            : WriteTextAsync(invocation, output, chain.Pem, chain, $"{chain.CertificateChain.Count} certificates")).ConfigureAwait(false);
     }
 
     private static async Task CsrAsync(Invocation invocation)
@@ -221,14 +235,14 @@ internal static class SignerCommands
 
     private static async Task RenewAsync(Invocation invocation)
     {
-        var request = new RenewCertificateRequest { Signer = Verbs.Signer(invocation) };
+        var request = new RenewCertificateRequest { Signer = Verbs.Signer(invocation), NewKey = invocation.Args.Flag("new-key") };
         if (invocation.Args.Duration("validity") is { } validity)
         {
             request.Validity = Duration.FromTimeSpan(validity);
         }
 
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
-        invocation.Context.Progress($"renewing the certificate of {request.Signer}");
+        invocation.Context.Progress(request.NewKey ? $"rotating {request.Signer} to a new key" : $"renewing the certificate of {request.Signer}");
         var signer = await connection.Signers.RenewCertificateAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false);
         Show(invocation.Printer, signer);
         if (!invocation.Printer.Json && signer.CertificateRequestPending)
@@ -253,6 +267,7 @@ internal static class SignerCommands
             ("description", s.Description),
             ("algorithm", EnumText<KeyAlgorithm>.Format(s.KeyAlgorithm)),
             ("enabled", Printer.YesNo(s.Enabled)),
+            ("archived", s.ArchivedAt is null ? null : Printer.Time(s.ArchivedAt)),
             ("ca", EnumText<CertificateAuthorityKind>.Format(s.CertificateAuthority)),
             ("approval", s.ApprovalRequired ? $"required (csign policy show {s.Name})" : "not required"),
             ("your role", s.CallerRole == Role.Unspecified ? null : EnumText<Role>.Format(s.CallerRole)),
@@ -271,6 +286,12 @@ internal static class SignerCommands
         if (chain.Count == 0)
         {
             properties.Add(("certificate", "(none yet)"));
+        }
+
+        foreach (var previous in s.PreviousCertificates.Select(LoadCertificate))
+        {
+            var fingerprint = previous.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant();
+            properties.Add(("previous key", $"{previous.Subject} (until {Day(previous.NotAfter)}, sha256 {fingerprint})"));
         }
 
         printer.Print(s, [.. properties]);

@@ -13,6 +13,7 @@ internal static class UserCommands
           list
           show NAME
           enable NAME | disable NAME     disabling revokes every API key of the user at once
+          archive NAME                   remove for good: keys revoked, never enabled again, history kept
           set-admin NAME on|off          the server-wide Product Admin flag
 
         A new user has no API key yet: csign api-key create --user NAME.
@@ -27,6 +28,7 @@ internal static class UserCommands
         ["enable"] = i => SetEnabledAsync(i, true),
         ["disable"] = i => SetEnabledAsync(i, false),
         ["set-admin"] = SetAdminAsync,
+        ["archive"] = ArchiveAsync,
     });
 
     private static async Task CreateAsync(Invocation invocation)
@@ -50,7 +52,8 @@ internal static class UserCommands
         var table = new Table("NAME", "DISPLAY NAME", "EMAIL", "PRODUCT ADMIN", "ENABLED", "CREATED");
         foreach (var u in users.Users)
         {
-            table.Add(u.Name, u.DisplayName, u.Email, Printer.YesNo(u.ProductAdmin), Printer.YesNo(u.Enabled), Printer.Time(u.CreatedAt));
+            table.Add(u.Name, u.DisplayName, u.Email, Printer.YesNo(u.ProductAdmin),
+                u.ArchivedAt is null ? Printer.YesNo(u.Enabled) : "archived", Printer.Time(u.CreatedAt));
         }
 
         invocation.Printer.Print(users, table);
@@ -61,6 +64,13 @@ internal static class UserCommands
         var name = invocation.Args.RequiredPositional("the user name");
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         Show(invocation, await connection.Identity.GetUserAsync(new GetUserRequest { User = name }, cancellationToken: invocation.CancellationToken).ConfigureAwait(false));
+    }
+
+    private static async Task ArchiveAsync(Invocation invocation)
+    {
+        var request = new ArchiveUserRequest { User = invocation.Args.RequiredPositional("the user name") };
+        using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
+        Show(invocation, await connection.Identity.ArchiveUserAsync(request, cancellationToken: invocation.CancellationToken).ConfigureAwait(false));
     }
 
     private static async Task SetEnabledAsync(Invocation invocation, bool enabled)
@@ -96,5 +106,6 @@ internal static class UserCommands
             ("email", user.Email),
             ("product admin", Printer.YesNo(user.ProductAdmin)),
             ("enabled", Printer.YesNo(user.Enabled)),
+            ("archived", user.ArchivedAt is null ? null : Printer.Time(user.ArchivedAt)),
             ("created", Printer.Time(user.CreatedAt)));
 }

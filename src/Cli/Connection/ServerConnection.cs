@@ -66,6 +66,8 @@ internal sealed class ServerConnection : IDisposable
 
     public TokenService.TokenServiceClient Tokens => new(_invoker);
 
+    public WebhookService.WebhookServiceClient Webhooks => new(_invoker);
+
     /// <summary>Connects with the credential the configuration names (a service account first trades its assertion for a token).</summary>
     public static async Task<ServerConnection> OpenAsync(CliConfiguration configuration, CancellationToken cancellationToken)
     {

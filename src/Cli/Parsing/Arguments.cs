@@ -12,7 +12,7 @@ internal sealed class Arguments
     // Options that never take a value; every other option consumes the next word.
     private static readonly HashSet<string> FlagNames = new(StringComparer.Ordinal)
     {
-        "json", "digest-only", "interactive", "include-revoked", "include-spent", "product-admin", "help", "p11-kit",
+        "json", "digest-only", "interactive", "include-revoked", "include-spent", "product-admin", "help", "p11-kit", "new-key", "previous",
     };
 
     private readonly List<string> _positionals = [];

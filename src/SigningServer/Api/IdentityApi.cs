@@ -62,6 +62,12 @@ public sealed class IdentityApi(Authenticator authenticator, IdentityManager ide
     public override Task<ServiceAccount> GetServiceAccount(GetServiceAccountRequest request, ServerCallContext context) =>
         Task.FromResult(identities.GetServiceAccount(authenticator.Authenticate(context), request.ServiceAccount).ToProto());
 
+    public override Task<User> ArchiveUser(ArchiveUserRequest request, ServerCallContext context) =>
+        Task.FromResult(identities.ArchiveUser(authenticator.Authenticate(context), request.User).ToProto());
+
+    public override Task<ServiceAccount> ArchiveServiceAccount(ArchiveServiceAccountRequest request, ServerCallContext context) =>
+        Task.FromResult(identities.ArchiveServiceAccount(authenticator.Authenticate(context), request.ServiceAccount).ToProto());
+
     public override Task<ServiceAccount> SetServiceAccountEnabled(SetServiceAccountEnabledRequest request, ServerCallContext context) =>
         Task.FromResult(identities.SetServiceAccountEnabled(authenticator.Authenticate(context), request.ServiceAccount, request.Enabled).ToProto());
 

@@ -27,6 +27,8 @@ internal static class ProtoMapping
         ApprovalRequired = view.ApprovalRequired,
         CertificateRequestPending = view.Signer.PendingCsr is not null,
         KeyVault = view.Signer.KeyVault,
+        ArchivedAt = view.Signer.ArchivedAt?.ToProto(),
+        PreviousCertificates = { view.PreviousCertificates.Select(ByteString.CopyFrom) },
     };
 
     public static User ToProto(this UserRecord user) => new()
@@ -38,6 +40,7 @@ internal static class ProtoMapping
         ProductAdmin = user.ProductAdmin,
         Enabled = user.Enabled,
         CreatedAt = user.CreatedAt.ToProto(),
+        ArchivedAt = user.ArchivedAt?.ToProto(),
     };
 
     public static ApiKey ToProto(this ApiKeyRecord key)
@@ -69,6 +72,7 @@ internal static class ProtoMapping
         Enabled = view.Account.Enabled,
         Keys = { view.Keys.Select(ToProto) },
         CreatedAt = view.Account.CreatedAt.ToProto(),
+        ArchivedAt = view.Account.ArchivedAt?.ToProto(),
     };
 
     public static ServiceAccountKey ToProto(this ServiceAccountKeyRecord key) => new()
@@ -118,6 +122,8 @@ internal static class ProtoMapping
         CreatedAt = view.Request.CreatedAt.ToProto(),
         ExpiresAt = view.Request.ExpiresAt.ToProto(),
         GrantId = view.Request.GrantId ?? "",
+        Approvals = view.Approvals,
+        ApprovalsRequired = view.ApprovalsRequired,
     };
 
     public static Grant ToProto(this GrantRecord grant) => new()
@@ -133,6 +139,44 @@ internal static class ProtoMapping
         GrantedBy = grant.GrantedBy.ToRef(),
         Revoked = grant.Revoked,
     };
+
+    /// <summary>Never the secret.</summary>
+    public static Webhook ToProto(this WebhookRecord webhook, string signerName) => new()
+    {
+        Id = webhook.Id,
+        Url = webhook.Url,
+        EventTypes = { webhook.EventTypes },
+        SignerId = webhook.SignerId ?? "",
+        SignerName = signerName,
+        CreatedAt = webhook.CreatedAt.ToProto(),
+        CreatedBy = webhook.CreatedBy.ToRef(),
+    };
+
+    public static WebhookDelivery ToProto(this WebhookDeliveryRecord delivery)
+    {
+        var proto = new WebhookDelivery
+        {
+            Id = delivery.Id,
+            WebhookId = delivery.WebhookId,
+            EventId = delivery.EventId,
+            EventType = delivery.EventType,
+            SignerName = delivery.SignerName,
+            State = delivery.State,
+            Attempts = delivery.Attempts,
+            LastStatusCode = delivery.LastStatus,
+            LastError = delivery.LastError,
+            CreatedAt = delivery.CreatedAt.ToProto(),
+        };
+        if (delivery.State == WebhookDeliveryState.Pending)
+        {
+            proto.NextAttemptAt = delivery.NextAttemptAt.ToProto();
+        }
+        if (delivery.DeliveredAt is { } delivered)
+        {
+            proto.DeliveredAt = delivered.ToProto();
+        }
+        return proto;
+    }
 
     public static AuditEvent ToProto(this AuditRecord record) => new()
     {

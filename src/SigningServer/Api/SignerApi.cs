@@ -26,13 +26,14 @@ public sealed class SignerApi(Authenticator authenticator, SignerManager signers
 
     public override Task<ExportCertificateChainResponse> ExportCertificateChain(ExportCertificateChainRequest request, ServerCallContext context)
     {
-        var chain = signers.ExportChain(authenticator.Authenticate(context), request.Signer);
-        var pem = new StringBuilder();
-        foreach (var der in chain)
+        var (chain, previous) = signers.ExportChain(authenticator.Authenticate(context), request.Signer);
+        return Task.FromResult(new ExportCertificateChainResponse
         {
-            pem.Append(PemEncoding.WriteString("CERTIFICATE", der)).Append('\n');
-        }
-        return Task.FromResult(new ExportCertificateChainResponse { Pem = pem.ToString(), CertificateChain = { chain.Select(ByteString.CopyFrom) } });
+            Pem = Pem(chain),
+            CertificateChain = { chain.Select(ByteString.CopyFrom) },
+            PreviousPem = Pem(previous),
+            PreviousCertificates = { previous.Select(ByteString.CopyFrom) },
+        });
     }
 
     public override Task<GetCertificateSigningRequestResponse> GetCertificateSigningRequest(GetCertificateSigningRequestRequest request, ServerCallContext context) =>
@@ -41,6 +42,19 @@ public sealed class SignerApi(Authenticator authenticator, SignerManager signers
     public override Task<V1.Signer> ImportCertificate(ImportCertificateRequest request, ServerCallContext context) =>
         Task.FromResult(signers.ImportCertificate(authenticator.Authenticate(context), request.Signer, request.Certificates.Select(c => c.ToByteArray())).ToProto());
 
+    public override Task<V1.Signer> ArchiveSigner(ArchiveSignerRequest request, ServerCallContext context) =>
+        Task.FromResult(signers.Archive(authenticator.Authenticate(context), request.Signer).ToProto());
+
     public override Task<V1.Signer> RenewCertificate(RenewCertificateRequest request, ServerCallContext context) =>
-        Task.FromResult(signers.Renew(authenticator.Authenticate(context), request.Signer, request.Validity).ToProto());
+        Task.FromResult(signers.Renew(authenticator.Authenticate(context), request).ToProto());
+
+    private static string Pem(IEnumerable<byte[]> certificates)
+    {
+        var pem = new StringBuilder();
+        foreach (var der in certificates)
+        {
+            pem.Append(PemEncoding.WriteString("CERTIFICATE", der)).Append('\n');
+        }
+        return pem.ToString();
+    }
 }

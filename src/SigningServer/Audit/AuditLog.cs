@@ -10,7 +10,8 @@ public sealed class AuditLog(TimeProvider clock)
 
     /// <summary>
     /// Appends in the caller's transaction: the store's write lock keeps the sequence gapless and
-    /// the chain linear, and the event commits or rolls back with what it records.
+    /// the chain linear, and the event commits or rolls back with what it records, as do the
+    /// webhook deliveries it causes.
     /// </summary>
     public AuditRecord Append(IStoreSession session, AuditEntry entry)
     {
@@ -21,6 +22,7 @@ public sealed class AuditLog(TimeProvider clock)
             new SortedDictionary<string, string>(entry.Details, StringComparer.Ordinal), [], last?.Hash ?? new byte[32]);
         record = record with { Hash = AuditHash.Compute(record) };
         session.InsertAuditEvent(record);
+        Notifications.WebhookOutbox.Enqueue(session, record);
         return record;
     }
 

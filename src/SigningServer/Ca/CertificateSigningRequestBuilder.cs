@@ -14,8 +14,13 @@ public static class CertificateSigningRequestBuilder
     public static string CreatePem(IKeyVault vault, byte[] keyReference, byte[] publicKeySpki, KeyAlgorithm algorithm, string subjectName)
     {
         var generator = new VaultSignatureGenerator(vault, keyReference, publicKeySpki, algorithm);
-        // SHA-384 matches P-384's strength; SHA-256 is what every CA accepts for the others.
-        var hash = algorithm == KeyAlgorithm.EcP384 ? HashAlgorithmName.SHA384 : HashAlgorithmName.SHA256;
+        // SHA-384 and SHA-512 match P-384's and P-521's strength; SHA-256 is what every CA accepts for the others.
+        var hash = algorithm switch
+        {
+            KeyAlgorithm.EcP384 => HashAlgorithmName.SHA384,
+            KeyAlgorithm.EcP521 => HashAlgorithmName.SHA512,
+            _ => HashAlgorithmName.SHA256,
+        };
         var request = new CertificateRequest(SubjectName.Parse(subjectName), generator.PublicKey, hash);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(Oids.CodeSigning)], false));

@@ -24,7 +24,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         }
         var current = session.GetPolicy(signer.Id);
         var approvers = policy.Approvers.Count > 0
-            ? policy.Approvers.Select((a, i) => PrincipalResolver.Resolve(session, a, $"policy.approvers[{i}]")).DistinctBy(a => a.Id).ToList()
+            ? policy.Approvers.Select((a, i) => PrincipalResolver.Resolve(session, a, $"policy.approvers[{i}]", joining: true)).DistinctBy(a => a.Id).ToList()
             : current?.Approvers ?? throw ServiceException.InvalidArgument("policy.approvers", "name at least one approver");
         var required = policy.HasApprovalsRequired ? policy.ApprovalsRequired : current?.ApprovalsRequired ?? 1;
         if (required < 1)
@@ -104,27 +104,31 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         session.InsertSigningRequest(record);
         scope.Details["request_id"] = record.Id;
         scope.Details["signature_count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new SigningRequestView(record, signer.Name, []);
+        // Named in the event so that a notification tells them at once.
+        scope.Details["approvers"] = string.Join(",", policy.Approvers.Select(a => a.Name));
+        scope.Details["approvals_required"] = policy.ApprovalsRequired.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return View(session, record, signer.Name);
     });
 
     public IReadOnlyList<SigningRequestView> ListRequests(Caller caller, string signerRef, IReadOnlyCollection<SigningRequestState> states) =>
         operations.Read(caller, "request.list", (session, scope) =>
         {
+            // Approvers named by a policy follow its requests even when they are not members.
             IReadOnlyList<SignerRecord> signers = signerRef.Length > 0
-                ? [SignerAccess.Require(session, caller, signerRef, Capability.View, "view signing requests", scope).Signer]
+                ? [ApproverOrViewer(session, caller, signerRef, scope)]
                 : session.ListSigners().Where(s => SignerAccess.EffectiveRole(session, caller.Principal, s.Id) != Role.Unspecified || IsApprover(session, caller, s.Id)).ToList();
             var names = signers.ToDictionary(s => s.Id, s => s.Name);
             return session.ListSigningRequests(names.Keys)
                 .Select(r => Refresh(session, caller, r))
                 .Where(r => states.Count == 0 || states.Contains(r.State))
-                .Select(r => new SigningRequestView(r, names[r.SignerId], session.ListDecisions(r.Id)))
+                .Select(r => View(session, r, names[r.SignerId]))
                 .ToList();
         });
 
     public SigningRequestView GetRequest(Caller caller, string requestId) => operations.Read(caller, "request.read", (session, scope) =>
     {
         var (request, signer) = FindVisibleRequest(session, caller, requestId, scope);
-        return new SigningRequestView(Refresh(session, caller, request), signer.Name, session.ListDecisions(request.Id));
+        return View(session, Refresh(session, caller, request), signer.Name);
     });
 
     public SigningRequestView Decide(Caller caller, string requestId, bool approve, string comment) =>
@@ -141,6 +145,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
                     ? new ServiceException(StatusCode.PermissionDenied, ErrorReason.NotAnApprover, $"you are not an approver of Signer '{signer.Name}'")
                     : SignerAccess.Hidden(ServiceException.NotFound($"signing request '{requestId}'"), ErrorReason.NotAnApprover);
             }
+            SignerAccess.RequireInService(signer);
             if (request.Requester.Id == caller.Principal.Id)
             {
                 throw new ServiceException(StatusCode.PermissionDenied, ErrorReason.SelfApprovalForbidden, "you may not decide your own signing request");
@@ -154,11 +159,14 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             var now = clock.GetUtcNow();
             session.InsertDecision(new DecisionRecord(request.Id, caller.Principal, approve, comment, now));
             var policy = session.GetPolicy(signer.Id);
+            var approvals = decisions.Count(d => d.Approved) + (approve ? 1 : 0);
+            scope.Details["approvals"] = approvals.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            scope.Details["approvals_required"] = (policy?.ApprovalsRequired ?? 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (!approve)
             {
                 request = request with { State = SigningRequestState.Denied };
             }
-            else if (policy is null || decisions.Count(d => d.Approved) + 1 >= policy.ApprovalsRequired)
+            else if (policy is null || approvals >= policy.ApprovalsRequired)
             {
                 var grant = new GrantRecord(Guid.CreateVersion7().ToString("N"), signer.Id, request.Requester, request.SignatureCount, 0, now,
                     now + request.Window, request.Id, caller.Principal, false);
@@ -168,7 +176,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             }
             session.UpdateSigningRequest(request.Id, request.State, request.GrantId);
             scope.Details["state"] = ProtoNames.Of(request.State);
-            return new SigningRequestView(request, signer.Name, session.ListDecisions(request.Id));
+            return View(session, request, signer.Name);
         });
 
     public SigningRequestView Cancel(Caller caller, string requestId) => operations.Change(caller, "request.cancelled", (session, scope) =>
@@ -180,13 +188,13 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         }
         request = RequirePending(session, caller, request) with { State = SigningRequestState.Cancelled };
         session.UpdateSigningRequest(request.Id, request.State, null);
-        return new SigningRequestView(request, signer.Name, session.ListDecisions(request.Id));
+        return View(session, request, signer.Name);
     });
 
     public GrantRecord CreateGrant(Caller caller, CreateGrantRequest request) => operations.Change(caller, "grant.created", (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.PreApprove, "pre-approve signing", scope);
-        var grantee = PrincipalResolver.Resolve(session, request.Grantee, "grantee");
+        var grantee = PrincipalResolver.Resolve(session, request.Grantee, "grantee", joining: true);
         if (grantee.Kind == PrincipalKind.Group)
         {
             throw ServiceException.InvalidArgument("grantee", "a grant is for one user or service account, not a group");
@@ -254,6 +262,18 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             throw ServiceException.InvalidArgument(windowField, $"{windowField} exceeds the policy's cap of {policy.MaxGrantWindow}");
         }
         return (count, span);
+    }
+
+    /// <summary>With its decisions and its progress; without a policy (cleared since) one approval decides.</summary>
+    private static SigningRequestView View(IStoreSession session, SigningRequestRecord request, string signerName) =>
+        new(request, signerName, session.ListDecisions(request.Id), session.GetPolicy(request.SignerId)?.ApprovalsRequired ?? 1);
+
+    private static SignerRecord ApproverOrViewer(IStoreSession session, Caller caller, string signerRef, OperationScope scope)
+    {
+        var signer = scope.Signer = SignerAccess.Find(session, signerRef);
+        return IsApprover(session, caller, signer.Id)
+            ? signer
+            : SignerAccess.Require(session, caller, signer.Id, Capability.View, "view signing requests", scope).Signer;
     }
 
     private (SigningRequestRecord Request, SignerRecord Signer) FindVisibleRequest(IStoreSession session, Caller caller, string requestId, OperationScope scope)

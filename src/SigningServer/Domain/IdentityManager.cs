@@ -64,9 +64,25 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
     public UserRecord SetEnabled(Caller caller, string userRef, bool enabled) =>
         UpdateUser(caller, userRef, enabled ? "user.enabled" : "user.disabled", u => u with { Enabled = enabled });
 
+    /// <summary>For good: disabled, API keys revoked, never enabled again; the record stays for the audit log and memberships.</summary>
+    public UserRecord ArchiveUser(Caller caller, string userRef) =>
+        UpdateUser(caller, userRef, "user.archived", u => u with { Enabled = false, ArchivedAt = clock.GetUtcNow() });
+
+    public ServiceAccountView ArchiveServiceAccount(Caller caller, string accountRef) =>
+        operations.Change(caller, "service_account.archived", (session, scope) =>
+        {
+            caller.RequireProductAdmin("archive service accounts");
+            var account = ActiveServiceAccount(session, accountRef, scope);
+            account = account with { Enabled = false, ArchivedAt = clock.GetUtcNow() };
+            session.ArchiveServiceAccount(account.Id, account.ArchivedAt.Value);
+            scope.Details["access_tokens_revoked"] = session.RevokeAccessTokens(account.Id, keyId: null).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new ServiceAccountView(account, session.ListServiceAccountKeys(account.Id));
+        });
+
     public (ApiKeyRecord Key, string Secret) CreateApiKey(Caller caller, CreateApiKeyRequest request) => operations.Change(caller, "apikey.created", (session, scope) =>
     {
         var user = TargetUser(session, caller, request.User, "create API keys for other users");
+        PrincipalResolver.RequireActive(user.ArchivedAt, "user", user.Name);
         var ttl = request.Ttl?.ToTimeSpan() ?? settings.ApiKeyDefaultTtl;
         if (ttl <= TimeSpan.Zero || ttl > settings.ApiKeyMaxTtl)
         {
@@ -159,9 +175,8 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         operations.Change(caller, enabled ? "service_account.enabled" : "service_account.disabled", (session, scope) =>
         {
             caller.RequireProductAdmin("enable or disable service accounts");
-            var account = FindServiceAccount(session, accountRef);
+            var account = ActiveServiceAccount(session, accountRef, scope);
             session.SetServiceAccountEnabled(account.Id, enabled);
-            scope.Details["service_account"] = account.Name;
             if (!enabled)
             {
                 // For good: enabling the account again must not bring its old tokens back.
@@ -174,7 +189,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         operations.Change(caller, "service_account.key_added", (session, scope) =>
         {
             caller.RequireProductAdmin("register service account keys");
-            var account = FindServiceAccount(session, accountRef);
+            var account = ActiveServiceAccount(session, accountRef, scope);
             var (spki, algorithm) = ServiceAccountPublicKey.Parse(publicKey);
             var fingerprint = Convert.ToHexStringLower(SHA256.HashData(spki));
             var keyId = fingerprint[..16];
@@ -184,7 +199,6 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             }
             var key = new ServiceAccountKeyRecord(keyId, account.Id, algorithm, spki, fingerprint, clock.GetUtcNow());
             session.InsertServiceAccountKey(key);
-            scope.Details["service_account"] = account.Name;
             scope.Details["key_id"] = keyId;
             scope.Details["fingerprint"] = fingerprint;
             return key;
@@ -211,6 +225,8 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         {
             caller.RequireProductAdmin("change users");
             var before = FindUser(session, userRef);
+            scope.Details["user"] = before.Name;
+            PrincipalResolver.RequireActive(before.ArchivedAt, "user", before.Name);
             var user = change(before);
             var stillAdministers = user.ProductAdmin && user.Enabled;
             if (before is { ProductAdmin: true, Enabled: true } && !stillAdministers
@@ -223,7 +239,6 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             {
                 RecordCascade(scope, session.RevokeApiKeysOfUser(user.Id));
             }
-            scope.Details["user"] = user.Name;
             return user;
         });
 
@@ -248,6 +263,14 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
 
     private static UserRecord FindUser(IStoreSession session, string userRef) =>
         session.FindUser(userRef) ?? throw ServiceException.NotFound($"user '{userRef}'");
+
+    private static ServiceAccountRecord ActiveServiceAccount(IStoreSession session, string accountRef, OperationScope scope)
+    {
+        var account = FindServiceAccount(session, accountRef);
+        scope.Details["service_account"] = account.Name;
+        PrincipalResolver.RequireActive(account.ArchivedAt, "service account", account.Name);
+        return account;
+    }
 
     private static ServiceAccountRecord FindServiceAccount(IStoreSession session, string accountRef) =>
         session.FindServiceAccount(accountRef) ?? throw ServiceException.NotFound($"service account '{accountRef}'");

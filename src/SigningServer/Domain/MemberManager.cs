@@ -12,7 +12,7 @@ public sealed class MemberManager(Operations operations)
     public MemberRecord SetMember(Caller caller, SetMemberRequest request) => operations.Change(caller, "member.set", (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "manage members", scope);
-        var principal = PrincipalResolver.Resolve(session, request.Principal, "principal");
+        var principal = PrincipalResolver.Resolve(session, request.Principal, "principal", joining: true);
         if (request.Role == Role.Unspecified || !Enum.IsDefined(request.Role))
         {
             throw ServiceException.InvalidArgument("role", "role is required (administrator, operator, auditor)");
@@ -88,7 +88,7 @@ public sealed class MemberManager(Operations operations)
     {
         caller.RequireProductAdmin("change groups");
         var group = FindGroup(session, groupRef);
-        var principal = PrincipalResolver.Resolve(session, member, "principal");
+        var principal = PrincipalResolver.Resolve(session, member, "principal", joining: true);
         if (principal.Kind == PrincipalKind.Group)
         {
             throw ServiceException.InvalidArgument("principal", "groups hold users and service accounts, not other groups");

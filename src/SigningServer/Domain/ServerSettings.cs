@@ -11,4 +11,12 @@ public sealed record ServerSettings
     public TimeSpan ApiKeyMaxTtl { get; init; } = TimeSpan.FromDays(365);
     public TimeSpan DefaultRequestTtl { get; init; } = TimeSpan.FromHours(24);
     public TimeSpan AuditCheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
+    public int WebhookMaxAttempts { get; init; } = 10;
+    /// <summary>The wait after the first failed attempt; it doubles after each one, up to <see cref="WebhookMaxRetryDelay"/>.</summary>
+    public TimeSpan WebhookRetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan WebhookMaxRetryDelay { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>How long a receiver has to answer one attempt.</summary>
+    public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How often each replica looks for due deliveries.</summary>
+    public TimeSpan WebhookPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

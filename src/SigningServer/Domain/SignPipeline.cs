@@ -94,7 +94,12 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         try
         {
             // By id: the key that signed is this Signer's, even if a name changed hands meanwhile.
-            (signer, grant, policy) = Authorize(session, caller, request, scope, scope.Signer!.Id);
+            var signedWith = scope.Signer!.PublicKey;
+            (signer, grant, policy) = Authorize(session, caller, request, scope, scope.Signer.Id);
+            if (!signer.PublicKey.AsSpan().SequenceEqual(signedWith))
+            {
+                throw ServiceException.Conflict($"Signer '{signer.Name}' got a new key while this signature was made with the old one; sign again");
+            }
             // Under the write lock: the grant read above cannot have been spent since.
             if (grant is not null && !session.TryConsumeGrant(grant.Id))
             {
@@ -126,6 +131,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         {
             throw SignerAccess.NotAMember(caller, signer, request.Signer);
         }
+        SignerAccess.RequireInService(signer);
         if (!signer.Enabled)
         {
             throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.SignerDisabled, $"Signer '{signer.Name}' is disabled for signing");

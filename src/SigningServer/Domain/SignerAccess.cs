@@ -21,7 +21,10 @@ public static class SignerAccess
             ? [principal.Id]
             : [principal.Id, .. session.ListGroupsOf(principal.Id).Select(g => g.Id)];
 
-    /// <summary>Finds the Signer and checks that the caller's role allows <paramref name="capability"/>.</summary>
+    /// <summary>
+    /// Finds the Signer and checks that the caller's role allows <paramref name="capability"/>;
+    /// an archived Signer allows viewing and exporting its certificates only.
+    /// </summary>
     /// <param name="operation">Names the operation in the error message ("sign", "manage members", ...).</param>
     public static (SignerRecord Signer, Role Role) Require(
         IStoreSession session, Caller caller, string signerRef, Capability capability, string operation, OperationScope? scope = null)
@@ -41,6 +44,10 @@ public static class SignerAccess
         if (!RoleCapabilities.Allows(role, capability) && !productAdminView)
         {
             throw ServiceException.RoleForbids(role, operation);
+        }
+        if (capability is not Capability.View)
+        {
+            RequireInService(signer);
         }
         return (signer, role);
     }
@@ -63,6 +70,16 @@ public static class SignerAccess
     /// <summary>Whether the caller may know the Signer exists: a member (any role), or a Product Admin.</summary>
     public static bool IsVisible(IStoreSession session, Caller caller, string signerId) =>
         caller.ProductAdmin || EffectiveRole(session, caller.Principal, signerId) != Role.Unspecified;
+
+    public static void RequireInService(SignerRecord signer)
+    {
+        if (signer.ArchivedAt is not null)
+        {
+            throw new ServiceException(StatusCode.FailedPrecondition, ErrorReason.SignerArchived,
+                $"Signer '{signer.Name}' is archived: it signs no more and does not change; its audit log and certificates are kept",
+                new Dictionary<string, string> { ["signer_id"] = signer.Id });
+        }
+    }
 
     public static SignerRecord Find(IStoreSession session, string signerRef)
     {

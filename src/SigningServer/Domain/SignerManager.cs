@@ -54,7 +54,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         }
         else if (!IsKnown(request.KeyAlgorithm))
         {
-            throw ServiceException.InvalidArgument("key_algorithm", "key_algorithm is required (RSA 2048/3072/4096, EC P-256/P-384)");
+            throw ServiceException.InvalidArgument("key_algorithm", "key_algorithm is required (RSA 2048/3072/4096, EC P-256/P-384/P-521)");
         }
         var authority = request.CertificateAuthority;
         if (request.ImportCertificateChain.Count > 0)
@@ -75,7 +75,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         }
         var subject = ValidSubject(request.Subject.Length > 0 ? request.Subject : $"CN={name}");
         var validity = Validity(request.Validity);
-        var members = request.Members.Select((m, i) => new MemberRecord("", PrincipalResolver.Resolve(session, m.Principal, $"members[{i}].principal"),
+        var members = request.Members.Select((m, i) => new MemberRecord("", PrincipalResolver.Resolve(session, m.Principal, $"members[{i}].principal", joining: true),
             Enum.IsDefined(m.Role) && m.Role != Role.Unspecified ? m.Role : throw ServiceException.InvalidArgument($"members[{i}].role", "a role is required"))).ToList();
         if (!members.Any(m => m.Role == Role.Administrator))
         {
@@ -121,11 +121,23 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
             return SignerView.Of(session, signer, role);
         });
 
-    public IReadOnlyList<byte[]> ExportChain(Caller caller, string signerRef) => operations.Change(caller, "certificate.exported", (session, scope) =>
+    /// <summary>For good: disabled, and refused (SIGNER_ARCHIVED) for signing and every change from now on. Its key is kept, unused.</summary>
+    public SignerView Archive(Caller caller, string signerRef) => operations.Change(caller, "signer.archived", (session, scope) =>
     {
-        var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "export the certificate", scope);
-        return signer.Chain.Count > 0 ? signer.Chain : throw CertificateMissing(signer);
+        var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "archive the Signer", scope);
+        signer = signer with { Enabled = false, ArchivedAt = clock.GetUtcNow() };
+        session.UpdateSigner(signer);
+        return SignerView.Of(session, signer, role);
     });
+
+    /// <returns>The current chain, and the leaf certificates of rotated-out keys (newest first).</returns>
+    public (IReadOnlyList<byte[]> Chain, IReadOnlyList<byte[]> Previous) ExportChain(Caller caller, string signerRef) =>
+        operations.Change(caller, "certificate.exported", (session, scope) =>
+        {
+            var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "export the certificate", scope);
+            var previous = session.ListRetiredCertificates(signer.Id);
+            return signer.Chain.Count > 0 || previous.Count > 0 ? (signer.Chain, previous) : throw CertificateMissing(signer);
+        });
 
     public string GetCertificateSigningRequest(Caller caller, string signerRef) => operations.Read(caller, "certificate.csr_read", (session, scope) =>
     {
@@ -148,16 +160,63 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
             return SignerView.Of(session, signer, role);
         });
 
-    public SignerView Renew(Caller caller, string signerRef, Google.Protobuf.WellKnownTypes.Duration? validity) =>
-        operations.Change(caller, "certificate.renewed", (session, scope) =>
+    public SignerView Renew(Caller caller, RenewCertificateRequest request)
+    {
+        if (!request.NewKey)
         {
-            var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "renew the certificate", scope);
-            signer = signer.CertificateAuthority == CertificateAuthorityKind.Internal
-                ? signer with { Chain = InternalCertificateAuthority.Issue(vaults.Software, identity.Ca, signer.PublicKey, signer.Subject, Validity(validity), clock.GetUtcNow()) }
-                : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vaults.Get(signer.KeyVault), signer.KeyReference, signer.PublicKey, signer.KeyAlgorithm, signer.Subject) };
-            session.UpdateSigner(signer);
-            return SignerView.Of(session, signer, role);
-        });
+            return operations.Change(caller, "certificate.renewed", (session, scope) =>
+            {
+                var (signer, role) = SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "renew the certificate", scope);
+                return SignerView.Of(session, Certify(session, signer, request.Validity), role);
+            });
+        }
+        // Authorized first, so a refused caller costs no key generation; generated outside the
+        // write transaction (an RSA 4096 key takes seconds), then checked again inside it.
+        var current = operations.Read(caller, "certificate.renewed", (session, scope) =>
+            SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "renew the certificate", scope).Signer);
+        var vault = vaults.Get(current.KeyVault);
+        var key = vault.Generate(current.KeyAlgorithm, $"codesign signer {current.Name}");
+        SignerView renewed;
+        try
+        {
+            renewed = operations.Change(caller, "certificate.renewed", (session, scope) =>
+            {
+                var (signer, role) = SignerAccess.Require(session, caller, current.Id, Capability.Manage, "renew the certificate", scope);
+                if (!signer.PublicKey.AsSpan().SequenceEqual(current.PublicKey))
+                {
+                    throw ServiceException.Conflict($"Signer '{signer.Name}' got a new key meanwhile; nothing was changed");
+                }
+                var now = clock.GetUtcNow();
+                if (signer.Chain.Count > 0)
+                {
+                    session.RetireCertificates(signer.Id, signer.Chain, now);
+                }
+                scope.Details["new_key"] = "true";
+                scope.Details["previous_public_key_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(signer.PublicKey));
+                scope.Details["public_key_sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(key.PublicKey));
+                signer = signer with { KeyReference = key.KeyReference, PublicKey = key.PublicKey, Chain = [], PendingCsr = null };
+                return SignerView.Of(session, Certify(session, signer, request.Validity), role);
+            });
+        }
+        catch
+        {
+            vault.Discard(key.KeyReference);
+            throw;
+        }
+        // The old key signs nothing more; its certificates are all that verification needs.
+        vault.Discard(current.KeyReference);
+        return renewed;
+    }
+
+    /// <summary>A new certificate from the internal CA, or a new CSR for the external one, for the Signer's (current) key.</summary>
+    private SignerRecord Certify(IStoreSession session, SignerRecord signer, Google.Protobuf.WellKnownTypes.Duration? validity)
+    {
+        signer = signer.CertificateAuthority == CertificateAuthorityKind.Internal
+            ? signer with { Chain = InternalCertificateAuthority.Issue(vaults.Software, identity.Ca, signer.PublicKey, signer.Subject, Validity(validity), clock.GetUtcNow()) }
+            : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vaults.Get(signer.KeyVault), signer.KeyReference, signer.PublicKey, signer.KeyAlgorithm, signer.Subject) };
+        session.UpdateSigner(signer);
+        return signer;
+    }
 
     public static ServiceException CertificateMissing(SignerRecord signer) =>
         new(StatusCode.FailedPrecondition, ErrorReason.CertificateMissing,

@@ -116,6 +116,8 @@ public static class ServerHost
             services.AddSingleton<TimestampAuthority>();
             services.AddTimestampRateLimit(timestamping);
         }
+        services.AddSingleton<WebhookManager>();
+        services.AddHostedService<Notifications.WebhookDispatcher>();
         // REST errors carry the same google.rpc.Status details as gRPC ones: the JSON writer must know ErrorInfo.
         services.AddGrpc(grpc =>
             {
@@ -169,6 +171,7 @@ public static class ServerHost
         app.MapGrpcService<ApprovalApi>();
         app.MapGrpcService<AuditApi>();
         app.MapGrpcService<TokenApi>();
+        app.MapGrpcService<WebhookApi>();
         // Created now, not at the first scrape: the gauge registers itself with the meter.
         app.Services.GetRequiredService<ApprovalRequestGauge>();
         app.Use(MetricsForLoopbackOnly);

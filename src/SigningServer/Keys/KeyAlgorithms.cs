@@ -6,6 +6,8 @@ namespace CodeSigning.Server.Keys;
 /// <summary>The parameters behind each <see cref="KeyAlgorithm"/>, shared by the vaults.</summary>
 internal static class KeyAlgorithms
 {
+    public static bool IsEc(KeyAlgorithm algorithm) => algorithm is KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384 or KeyAlgorithm.EcP521;
+
     public static int RsaBits(KeyAlgorithm algorithm) => algorithm switch
     {
         KeyAlgorithm.Rsa2048 => 2048,
@@ -18,6 +20,7 @@ internal static class KeyAlgorithms
     {
         KeyAlgorithm.EcP256 => ECCurve.NamedCurves.nistP256,
         KeyAlgorithm.EcP384 => ECCurve.NamedCurves.nistP384,
+        KeyAlgorithm.EcP521 => ECCurve.NamedCurves.nistP521,
         _ => throw new NotSupportedException($"Key algorithm {algorithm} is not an EC algorithm."),
     };
 
@@ -29,6 +32,7 @@ internal static class KeyAlgorithms
         {
             "1.2.840.10045.3.1.7" => KeyAlgorithm.EcP256,
             "1.3.132.0.34" => KeyAlgorithm.EcP384,
+            "1.3.132.0.35" => KeyAlgorithm.EcP521,
             _ => null,
         },
         _ => null,

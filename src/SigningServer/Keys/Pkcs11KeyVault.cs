@@ -96,7 +96,7 @@ public sealed class Pkcs11KeyVault : IKeyVault, IDisposable
                 publicTemplate.Add(attributes.Create(CKA.CKA_MODULUS_BITS, (ulong)KeyAlgorithms.RsaBits(algorithm)));
                 publicTemplate.Add(attributes.Create(CKA.CKA_PUBLIC_EXPONENT, new byte[] { 1, 0, 1 }));
                 break;
-            case KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384:
+            case KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384 or KeyAlgorithm.EcP521:
                 mechanism = CKM.CKM_EC_KEY_PAIR_GEN;
                 var writer = new AsnWriter(AsnEncodingRules.DER);
                 writer.WriteObjectIdentifier(KeyAlgorithms.Curve(algorithm).Oid.Value!);
@@ -212,7 +212,7 @@ public sealed class Pkcs11KeyVault : IKeyVault, IDisposable
 
     private static byte[] SubjectPublicKeyInfo(ISession session, IObjectHandle publicKey, KeyAlgorithm algorithm)
     {
-        if (algorithm is KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384)
+        if (KeyAlgorithms.IsEc(algorithm))
         {
             // CKA_EC_POINT is the DER OCTET STRING around the uncompressed point 04 || X || Y.
             var point = AsnDecoder.ReadOctetString(session.GetAttributeValue(publicKey, [CKA.CKA_EC_POINT])[0].GetValueAsByteArray(), AsnEncodingRules.DER, out _);

@@ -67,7 +67,7 @@ public sealed class SoftwareKeyVault : IKeyVault
         using AsymmetricAlgorithm key = algorithm switch
         {
             KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096 => RSA.Create(KeyAlgorithms.RsaBits(algorithm)),
-            KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384 => ECDsa.Create(KeyAlgorithms.Curve(algorithm)),
+            _ when KeyAlgorithms.IsEc(algorithm) => ECDsa.Create(KeyAlgorithms.Curve(algorithm)),
             _ => throw new NotSupportedException($"Key algorithm {algorithm} is not supported."),
         };
         return Seal(key, algorithm);
@@ -99,7 +99,7 @@ public sealed class SoftwareKeyVault : IKeyVault
         {
             RsaOid => RSA.Create(),
             EcPublicKeyOid => ECDsa.Create(),
-            _ => throw new ArgumentException($"the private key's algorithm ({oid}) is not supported: use RSA 2048/3072/4096 or EC P-256/P-384"),
+            _ => throw new ArgumentException($"the private key's algorithm ({oid}) is not supported: use RSA 2048/3072/4096 or EC P-256/P-384/P-521"),
         };
         try
         {
@@ -110,7 +110,7 @@ public sealed class SoftwareKeyVault : IKeyVault
             throw new ArgumentException($"the private key cannot be read: {e.Message}");
         }
         var algorithm = KeyAlgorithms.Of(key)
-            ?? throw new ArgumentException($"the private key ({(key is RSA ? $"RSA {key.KeySize}" : $"EC {key.KeySize}-bit curve")}) is not supported: use RSA 2048/3072/4096 or EC P-256/P-384");
+            ?? throw new ArgumentException($"the private key ({(key is RSA ? $"RSA {key.KeySize}" : $"EC {key.KeySize}-bit curve")}) is not supported: use RSA 2048/3072/4096 or EC P-256/P-384/P-521");
         return Seal(key, algorithm);
     }
 

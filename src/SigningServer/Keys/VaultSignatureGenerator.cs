@@ -24,7 +24,7 @@ public sealed class VaultSignatureGenerator : X509SignatureGenerator
         _isRsa = algorithm switch
         {
             KeyAlgorithm.Rsa2048 or KeyAlgorithm.Rsa3072 or KeyAlgorithm.Rsa4096 => true,
-            KeyAlgorithm.EcP256 or KeyAlgorithm.EcP384 => false,
+            _ when KeyAlgorithms.IsEc(algorithm) => false,
             _ => throw new NotSupportedException($"Key algorithm {algorithm} is not supported."),
         };
     }

@@ -35,6 +35,8 @@ public interface IStoreSession : IDisposable
     ServiceAccountRecord? FindServiceAccountByClientId(string clientId);
     IReadOnlyList<ServiceAccountRecord> ListServiceAccounts();
     void SetServiceAccountEnabled(string id, bool enabled);
+    /// <summary>Disables the account for good.</summary>
+    void ArchiveServiceAccount(string id, DateTimeOffset archivedAt);
     void InsertServiceAccountKey(ServiceAccountKeyRecord key);
     IReadOnlyList<ServiceAccountKeyRecord> ListServiceAccountKeys(string serviceAccountId);
     bool DeleteServiceAccountKey(string serviceAccountId, string keyId);
@@ -59,6 +61,10 @@ public interface IStoreSession : IDisposable
     SignerRecord? FindSigner(string idOrName);
     IReadOnlyList<SignerRecord> ListSigners();
     void UpdateSigner(SignerRecord signer);
+    /// <summary>Keeps a rotated-out key's chain, so that what it signed stays verifiable.</summary>
+    void RetireCertificates(string signerId, IReadOnlyList<byte[]> chain, DateTimeOffset retiredAt);
+    /// <summary>The leaf certificates of rotated-out keys, newest first.</summary>
+    IReadOnlyList<byte[]> ListRetiredCertificates(string signerId);
     /// <summary>Replaces the sealed key reference only (key-encryption key rotation); the key itself is unchanged.</summary>
     void UpdateKeyReference(string signerId, byte[] keyReference);
 
@@ -85,6 +91,24 @@ public interface IStoreSession : IDisposable
     /// <summary>Takes one unit of the grant; false when it has none left.</summary>
     bool TryConsumeGrant(string id);
     void RevokeGrant(string id);
+
+    void InsertWebhook(WebhookRecord webhook);
+    WebhookRecord? FindWebhook(string id);
+    IReadOnlyList<WebhookRecord> ListWebhooks();
+    /// <summary>Deletes the webhook and all its deliveries.</summary>
+    bool DeleteWebhook(string id);
+    void InsertWebhookDelivery(WebhookDeliveryRecord delivery);
+    /// <summary>Whether a pending delivery is due and not leased: lets an idle worker skip the write lock.</summary>
+    bool HasDueWebhookDeliveries(DateTimeOffset now);
+    /// <summary>
+    /// Leases up to <paramref name="limit"/> due, unleased pending deliveries to <paramref name="owner"/>
+    /// until <paramref name="leaseUntil"/>; another replica claims them only once the lease has run out.
+    /// </summary>
+    IReadOnlyList<WebhookDeliveryRecord> ClaimWebhookDeliveries(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit);
+    /// <summary>Records an attempt's outcome and releases the lease; false when the lease was lost meanwhile (nothing changed).</summary>
+    bool FinishWebhookDeliveryAttempt(WebhookDeliveryRecord delivery, string owner);
+    /// <summary>Newest first.</summary>
+    IReadOnlyList<WebhookDeliveryRecord> ListWebhookDeliveries(string? webhookId, IReadOnlyCollection<WebhookDeliveryState> states, int limit);
 
     AuditRecord? LastAuditEvent();
     void InsertAuditEvent(AuditRecord record);

@@ -1,3 +1,5 @@
 namespace CodeSigning.Server.Storage;
 
-public sealed record ServiceAccountRecord(string Id, string Name, string Description, string ClientId, bool Enabled, DateTimeOffset CreatedAt);
+/// <param name="ArchivedAt">Null while the account may still be enabled; set once, for good.</param>
+public sealed record ServiceAccountRecord(string Id, string Name, string Description, string ClientId, bool Enabled, DateTimeOffset CreatedAt,
+    DateTimeOffset? ArchivedAt = null);

@@ -6,7 +6,9 @@ namespace CodeSigning.Server.Storage;
 /// <param name="KeyVault">The <see cref="Keys.IKeyVault.Kind"/> of the vault holding the key.</param>
 /// <param name="Chain">DER certificates, leaf first; empty until an external CA's certificate is imported.</param>
 /// <param name="PendingCsr">PEM of the outstanding certificate request, if any.</param>
+/// <param name="ArchivedAt">Null while the Signer is in service.</param>
 public sealed record SignerRecord(
     string Id, string Name, string Description, KeyAlgorithm KeyAlgorithm, bool Enabled,
     CertificateAuthorityKind CertificateAuthority, string Subject, byte[] KeyReference, byte[] PublicKey,
-    IReadOnlyList<byte[]> Chain, string? PendingCsr, DateTimeOffset CreatedAt, string KeyVault = Keys.SoftwareKeyVault.VaultKind);
+    IReadOnlyList<byte[]> Chain, string? PendingCsr, DateTimeOffset CreatedAt, string KeyVault = Keys.SoftwareKeyVault.VaultKind,
+    DateTimeOffset? ArchivedAt = null);

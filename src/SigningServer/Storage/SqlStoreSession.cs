@@ -11,12 +11,14 @@ namespace CodeSigning.Server.Storage;
 /// </summary>
 internal sealed class SqlStoreSession(DbConnection connection, DbTransaction transaction) : IStoreSession
 {
-    private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at";
+    private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at, archived_at";
     private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked, k.created_by_key";
-    private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at";
-    private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at, key_vault";
+    private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at, archived_at";
+    private const string SignerColumns = "id, name, description, key_algorithm, enabled, certificate_authority, subject, key_reference, public_key, pending_csr, created_at, key_vault, archived_at";
     private const string RequestColumns = "id, signer_id, requester_kind, requester_id, requester_name, justification, signature_count, window_ms, state, created_at, expires_at, grant_id";
     private const string GrantColumns = "id, signer_id, grantee_kind, grantee_id, grantee_name, allowed, used, not_before, not_after, request_id, granted_by_kind, granted_by_id, granted_by_name, revoked";
+    private const string WebhookColumns = "id, url, event_types, signer_id, secret, created_at, created_by_kind, created_by_id, created_by_name";
+    private const string DeliveryColumns = "id, webhook_id, event_id, event_type, signer_id, signer_name, payload, state, attempts, next_attempt_at, last_status, last_error, created_at, delivered_at";
     private const string AuditColumns = "sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason, client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash";
 
     private bool _committed;
@@ -54,7 +56,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     // users and API keys
 
     public void InsertUser(UserRecord user) =>
-        Execute($"INSERT INTO users ({UserColumns}) VALUES (@id, @name, @display, @email, @admin, @enabled, @created)",
+        Execute($"INSERT INTO users ({UserColumns}) VALUES (@id, @name, @display, @email, @admin, @enabled, @created, NULL)",
             ("@id", user.Id), ("@name", user.Name), ("@display", user.DisplayName), ("@email", user.Email),
             ("@admin", user.ProductAdmin), ("@enabled", user.Enabled), ("@created", Time(user.CreatedAt)));
 
@@ -64,8 +66,9 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     public IReadOnlyList<UserRecord> ListUsers() => Query($"SELECT {UserColumns} FROM users ORDER BY name", ReadUser);
 
     public void UpdateUser(UserRecord user) =>
-        Execute("UPDATE users SET display_name = @display, email = @email, product_admin = @admin, enabled = @enabled WHERE id = @id",
-            ("@id", user.Id), ("@display", user.DisplayName), ("@email", user.Email), ("@admin", user.ProductAdmin), ("@enabled", user.Enabled));
+        Execute("UPDATE users SET display_name = @display, email = @email, product_admin = @admin, enabled = @enabled, archived_at = @archived WHERE id = @id",
+            ("@id", user.Id), ("@display", user.DisplayName), ("@email", user.Email), ("@admin", user.ProductAdmin), ("@enabled", user.Enabled),
+            ("@archived", user.ArchivedAt is { } archived ? Time(archived) : null));
 
     public void InsertApiKey(ApiKeyRecord key) =>
         Execute("INSERT INTO api_keys (id, user_id, description, salt, hash, created_at, expires_at, last_used_at, revoked, created_by_key) " +
@@ -98,7 +101,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     // service accounts
 
     public void InsertServiceAccount(ServiceAccountRecord account) =>
-        Execute($"INSERT INTO service_accounts ({ServiceAccountColumns}) VALUES (@id, @name, @description, @client, @enabled, @created)",
+        Execute($"INSERT INTO service_accounts ({ServiceAccountColumns}) VALUES (@id, @name, @description, @client, @enabled, @created, NULL)",
             ("@id", account.Id), ("@name", account.Name), ("@description", account.Description), ("@client", account.ClientId),
             ("@enabled", account.Enabled), ("@created", Time(account.CreatedAt)));
 
@@ -114,6 +117,9 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void SetServiceAccountEnabled(string id, bool enabled) =>
         Execute("UPDATE service_accounts SET enabled = @e WHERE id = @id", ("@id", id), ("@e", enabled));
+
+    public void ArchiveServiceAccount(string id, DateTimeOffset archivedAt) =>
+        Execute("UPDATE service_accounts SET enabled = FALSE, archived_at = @t WHERE id = @id", ("@id", id), ("@t", Time(archivedAt)));
 
     public void InsertServiceAccountKey(ServiceAccountKeyRecord key) =>
         Execute("INSERT INTO service_account_keys (key_id, service_account_id, algorithm, public_key, fingerprint, created_at) " +
@@ -192,7 +198,7 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void InsertSigner(SignerRecord signer)
     {
-        Execute($"INSERT INTO signers ({SignerColumns}) VALUES (@id, @name, @d, @alg, @enabled, @ca, @subject, @kref, @pk, @csr, @created, @vault)",
+        Execute($"INSERT INTO signers ({SignerColumns}) VALUES (@id, @name, @d, @alg, @enabled, @ca, @subject, @kref, @pk, @csr, @created, @vault, NULL)",
             ("@id", signer.Id), ("@name", signer.Name), ("@d", signer.Description), ("@alg", (int)signer.KeyAlgorithm),
             ("@enabled", signer.Enabled), ("@ca", (int)signer.CertificateAuthority), ("@subject", signer.Subject),
             ("@kref", signer.KeyReference), ("@pk", signer.PublicKey), ("@csr", signer.PendingCsr), ("@created", Time(signer.CreatedAt)), ("@vault", signer.KeyVault));
@@ -210,10 +216,28 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void UpdateSigner(SignerRecord signer)
     {
-        Execute("UPDATE signers SET description = @d, enabled = @enabled, subject = @subject, pending_csr = @csr WHERE id = @id",
-            ("@id", signer.Id), ("@d", signer.Description), ("@enabled", signer.Enabled), ("@subject", signer.Subject), ("@csr", signer.PendingCsr));
+        Execute("UPDATE signers SET description = @d, enabled = @enabled, subject = @subject, pending_csr = @csr, archived_at = @archived, " +
+                "key_algorithm = @alg, key_reference = @kref, public_key = @pk, key_vault = @vault WHERE id = @id",
+            ("@id", signer.Id), ("@d", signer.Description), ("@enabled", signer.Enabled), ("@subject", signer.Subject), ("@csr", signer.PendingCsr),
+            ("@archived", signer.ArchivedAt is { } archived ? Time(archived) : null), ("@alg", (int)signer.KeyAlgorithm),
+            ("@kref", signer.KeyReference), ("@pk", signer.PublicKey), ("@vault", signer.KeyVault));
         WriteChain(signer);
     }
+
+    public void RetireCertificates(string signerId, IReadOnlyList<byte[]> chain, DateTimeOffset retiredAt)
+    {
+        // A generation number, not the time, orders them: two rotations may share a millisecond.
+        var generation = 1 + Query("SELECT COALESCE(MAX(generation), 0) FROM signer_certificate_history WHERE signer_id = @s",
+            r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture), ("@s", signerId))[0];
+        for (var i = 0; i < chain.Count; i++)
+        {
+            Execute("INSERT INTO signer_certificate_history (signer_id, generation, retired_at, position, der) VALUES (@s, @g, @t, @p, @der)",
+                ("@s", signerId), ("@g", generation), ("@t", Time(retiredAt)), ("@p", i), ("@der", chain[i]));
+        }
+    }
+
+    public IReadOnlyList<byte[]> ListRetiredCertificates(string signerId) =>
+        Query("SELECT der FROM signer_certificate_history WHERE signer_id = @s AND position = 0 ORDER BY generation DESC", r => (byte[])r[0], ("@s", signerId));
 
     public void UpdateKeyReference(string signerId, byte[] keyReference) =>
         Execute("UPDATE signers SET key_reference = @kref WHERE id = @id", ("@id", signerId), ("@kref", keyReference));
@@ -327,6 +351,71 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void RevokeGrant(string id) => Execute("UPDATE grants SET revoked = TRUE WHERE id = @id", ("@id", id));
 
+    // webhooks
+
+    public void InsertWebhook(WebhookRecord webhook) =>
+        Execute($"INSERT INTO webhooks ({WebhookColumns}) VALUES (@id, @url, @types, @s, @secret, @created, @bk, @bid, @bn)",
+            ("@id", webhook.Id), ("@url", webhook.Url), ("@types", string.Join(",", webhook.EventTypes)), ("@s", webhook.SignerId),
+            ("@secret", webhook.Secret), ("@created", Time(webhook.CreatedAt)), ("@bk", (int)webhook.CreatedBy.Kind),
+            ("@bid", webhook.CreatedBy.Id), ("@bn", webhook.CreatedBy.Name));
+
+    public WebhookRecord? FindWebhook(string id) => QuerySingle($"SELECT {WebhookColumns} FROM webhooks WHERE id = @id", ReadWebhook, ("@id", id));
+
+    public IReadOnlyList<WebhookRecord> ListWebhooks() => Query($"SELECT {WebhookColumns} FROM webhooks ORDER BY created_at, id", ReadWebhook);
+
+    public bool DeleteWebhook(string id)
+    {
+        Execute("DELETE FROM webhook_deliveries WHERE webhook_id = @id", ("@id", id));
+        return Execute("DELETE FROM webhooks WHERE id = @id", ("@id", id)) > 0;
+    }
+
+    public void InsertWebhookDelivery(WebhookDeliveryRecord delivery) =>
+        Execute($"INSERT INTO webhook_deliveries ({DeliveryColumns}, lease_owner, lease_until) " +
+                "VALUES (@id, @w, @e, @type, @sid, @sn, @payload, @state, @attempts, @next, @status, @error, @created, @delivered, '', 0)",
+            ("@id", delivery.Id), ("@w", delivery.WebhookId), ("@e", delivery.EventId), ("@type", delivery.EventType), ("@sid", delivery.SignerId),
+            ("@sn", delivery.SignerName), ("@payload", delivery.Payload), ("@state", (int)delivery.State), ("@attempts", delivery.Attempts),
+            ("@next", Time(delivery.NextAttemptAt)), ("@status", delivery.LastStatus), ("@error", delivery.LastError),
+            ("@created", Time(delivery.CreatedAt)), ("@delivered", delivery.DeliveredAt is { } d ? Time(d) : null));
+
+    public bool HasDueWebhookDeliveries(DateTimeOffset now) =>
+        Query("SELECT 1 FROM webhook_deliveries WHERE state = @pending AND next_attempt_at <= @now AND lease_until <= @now LIMIT 1",
+            r => r.GetInt32(0), ("@pending", (int)WebhookDeliveryState.Pending), ("@now", Time(now))).Count > 0;
+
+    public IReadOnlyList<WebhookDeliveryRecord> ClaimWebhookDeliveries(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit)
+    {
+        // The write lock makes select-then-lease atomic across replicas.
+        Execute("UPDATE webhook_deliveries SET lease_owner = @owner, lease_until = @until WHERE id IN (" +
+                "SELECT id FROM webhook_deliveries WHERE state = @pending AND next_attempt_at <= @now AND lease_until <= @now " +
+                "ORDER BY next_attempt_at, id LIMIT @limit)",
+            ("@owner", owner), ("@until", Time(leaseUntil)), ("@pending", (int)WebhookDeliveryState.Pending), ("@now", Time(now)), ("@limit", limit));
+        return Query($"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE lease_owner = @owner AND lease_until = @until AND state = @pending ORDER BY next_attempt_at, id",
+            ReadDelivery, ("@owner", owner), ("@until", Time(leaseUntil)), ("@pending", (int)WebhookDeliveryState.Pending));
+    }
+
+    public bool FinishWebhookDeliveryAttempt(WebhookDeliveryRecord delivery, string owner) =>
+        Execute("UPDATE webhook_deliveries SET state = @state, attempts = @attempts, next_attempt_at = @next, last_status = @status, " +
+                "last_error = @error, delivered_at = @delivered, lease_owner = '', lease_until = 0 WHERE id = @id AND lease_owner = @owner",
+            ("@id", delivery.Id), ("@owner", owner), ("@state", (int)delivery.State), ("@attempts", delivery.Attempts),
+            ("@next", Time(delivery.NextAttemptAt)), ("@status", delivery.LastStatus), ("@error", delivery.LastError),
+            ("@delivered", delivery.DeliveredAt is { } d ? Time(d) : null)) > 0;
+
+    public IReadOnlyList<WebhookDeliveryRecord> ListWebhookDeliveries(string? webhookId, IReadOnlyCollection<WebhookDeliveryState> states, int limit)
+    {
+        var where = new List<string> { "TRUE" };
+        var parameters = new List<(string, object?)> { ("@limit", limit) };
+        if (webhookId is not null)
+        {
+            where.Add("webhook_id = @w");
+            parameters.Add(("@w", webhookId));
+        }
+        if (states.Count > 0)
+        {
+            where.Add($"state IN ({string.Join(", ", states.Select(s => (int)s))})");
+        }
+        return Query($"SELECT {DeliveryColumns} FROM webhook_deliveries WHERE {string.Join(" AND ", where)} ORDER BY created_at DESC, id DESC LIMIT @limit",
+            ReadDelivery, parameters.ToArray());
+    }
+
     // audit
 
     // What this transaction appended last is the chain head: it holds the write lock, so no one
@@ -406,20 +495,32 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
         Query("SELECT der FROM signer_certificates WHERE signer_id = @s ORDER BY position", r => (byte[])r[0], ("@s", signerId));
 
     private static UserRecord ReadUser(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5), Time(r.GetInt64(6)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5), Time(r.GetInt64(6)),
+            r.IsDBNull(7) ? null : Time(r.GetInt64(7)));
 
     private static ApiKeyRecord ReadApiKey(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (byte[])r[4], (byte[])r[5], Time(r.GetInt64(6)), Time(r.GetInt64(7)),
             r.IsDBNull(8) ? null : Time(r.GetInt64(8)), r.GetBoolean(9), r.IsDBNull(10) ? null : r.GetString(10));
 
     private static ServiceAccountRecord ReadServiceAccount(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Time(r.GetInt64(5)));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), Time(r.GetInt64(5)),
+            r.IsDBNull(6) ? null : Time(r.GetInt64(6)));
 
     private static GroupRecord ReadGroup(DbDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2));
 
     private static SignerRecord ReadSigner(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), (KeyAlgorithm)r.GetInt32(3), r.GetBoolean(4), (CertificateAuthorityKind)r.GetInt32(5),
-            r.GetString(6), (byte[])r[7], (byte[])r[8], [], r.IsDBNull(9) ? null : r.GetString(9), Time(r.GetInt64(10)), r.GetString(11));
+            r.GetString(6), (byte[])r[7], (byte[])r[8], [], r.IsDBNull(9) ? null : r.GetString(9), Time(r.GetInt64(10)), r.GetString(11),
+            r.IsDBNull(12) ? null : Time(r.GetInt64(12)));
+
+    private static WebhookRecord ReadWebhook(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2).Split(',', StringSplitOptions.RemoveEmptyEntries), r.IsDBNull(3) ? null : r.GetString(3),
+            (byte[])r[4], Time(r.GetInt64(5)), ReadPrincipal(r, 6));
+
+    private static WebhookDeliveryRecord ReadDelivery(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+            (WebhookDeliveryState)r.GetInt32(7), r.GetInt32(8), Time(r.GetInt64(9)), r.GetInt32(10), r.GetString(11), Time(r.GetInt64(12)),
+            r.IsDBNull(13) ? null : Time(r.GetInt64(13)));
 
     private static MemberRecord ReadMember(DbDataReader r) => new(r.GetString(0), ReadPrincipal(r, 1), (Role)r.GetInt32(4));
 

@@ -18,7 +18,7 @@ public sealed class KeyImportTests(InProcessServer server) : IClassFixture<InPro
     // One RSA key for every RSA case: generation is slow.
     private static readonly Lazy<RSA> Rsa2048 = new(() => RSA.Create(2048));
 
-    public static TheoryData<string> Keys => ["rsa-2048", "ec-p256", "ec-p384"];
+    public static TheoryData<string> Keys => ["rsa-2048", "ec-p256", "ec-p384", "ec-p521"];
 
     [Theory]
     [MemberData(nameof(Keys))]
@@ -30,13 +30,29 @@ public sealed class KeyImportTests(InProcessServer server) : IClassFixture<InPro
         var signer = await server.Admin.Signers.CreateSignerAsync(request);
 
         Assert.Equal(key.ExportSubjectPublicKeyInfo(), signer.PublicKey.ToByteArray());
-        Assert.Equal(kind == "rsa-2048" ? KeyAlgorithm.Rsa2048 : kind == "ec-p256" ? KeyAlgorithm.EcP256 : KeyAlgorithm.EcP384, signer.KeyAlgorithm);
+        Assert.Equal(kind switch { "rsa-2048" => KeyAlgorithm.Rsa2048, "ec-p256" => KeyAlgorithm.EcP256, "ec-p384" => KeyAlgorithm.EcP384, _ => KeyAlgorithm.EcP521 },
+            signer.KeyAlgorithm);
         Assert.Equal("software", signer.KeyVault);
         using var leaf = X509CertificateLoader.LoadCertificate(signer.CertificateChain[0].ToByteArray());
         await SignAndVerifyAsync(signer.Name, leaf);
         var created = (await AuditAsync()).Single(e => e.Type == "signer.created" && e.SignerName == signer.Name);
         Assert.Equal("imported", created.Details["key_origin"]);
         Assert.DoesNotContain(created.Details.Values, v => v.Contains(Convert.ToBase64String(request.ImportPrivateKey.ToByteArray())[..32], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_generated_P521_key_signs_132_byte_r_and_s_that_its_certificate_verifies()
+    {
+        var signer = await server.CreateSignerAsync("generated-p521", KeyAlgorithm.EcP521, ("admin", Role.Administrator));
+        using var leaf = X509CertificateLoader.LoadCertificate(signer.CertificateChain[0].ToByteArray());
+        Assert.Equal("1.3.132.0.35", leaf.GetECDsaPublicKey()!.ExportParameters(false).Curve.Oid.Value);
+
+        foreach (var (algorithm, digest) in new[] { (DigestAlgorithm.Sha512, SHA512.HashData("p521"u8)), (DigestAlgorithm.Sha256, SHA256.HashData("p521"u8)) })
+        {
+            var signature = (await server.Admin.Sign.SignAsync(SignTests.Request(signer.Name, SignatureScheme.Ecdsa, algorithm, digest))).Signature.ToByteArray();
+            Assert.Equal(132, signature.Length);
+            Assert.True(leaf.GetECDsaPublicKey()!.VerifyHash(digest, signature));
+        }
     }
 
     [Fact]
@@ -63,7 +79,7 @@ public sealed class KeyImportTests(InProcessServer server) : IClassFixture<InPro
     {
         { "garbage", StatusCode.InvalidArgument, "INVALID_ARGUMENT", "import_private_key" },
         { "rsa-1024", StatusCode.InvalidArgument, "INVALID_ARGUMENT", "import_private_key" },
-        { "ec-p521", StatusCode.InvalidArgument, "INVALID_ARGUMENT", "import_private_key" },
+        { "ec-brainpool", StatusCode.InvalidArgument, "INVALID_ARGUMENT", "import_private_key" },
         { "dsa", StatusCode.InvalidArgument, "INVALID_ARGUMENT", "import_private_key" },
         { "algorithm mismatch", StatusCode.InvalidArgument, "INVALID_ARGUMENT", "key_algorithm" },
         { "mismatched certificate", StatusCode.InvalidArgument, "CERTIFICATE_MISMATCH", "" },
@@ -81,7 +97,7 @@ public sealed class KeyImportTests(InProcessServer server) : IClassFixture<InPro
         {
             case "garbage": request.ImportPrivateKey = ByteString.CopyFromUtf8("-----BEGIN PRIVATE KEY-----\nnot a key"); break;
             case "rsa-1024": request.ImportPrivateKey = Pkcs8(RSA.Create(1024)); break;
-            case "ec-p521": request.ImportPrivateKey = Pkcs8(ECDsa.Create(ECCurve.NamedCurves.nistP521)); break;
+            case "ec-brainpool": request.ImportPrivateKey = Pkcs8(ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1)); break;
             case "dsa": request.ImportPrivateKey = Pkcs8(DSA.Create(1024)); break;
             case "algorithm mismatch": request.KeyAlgorithm = KeyAlgorithm.EcP384; break;
             case "mismatched certificate":
@@ -135,6 +151,7 @@ public sealed class KeyImportTests(InProcessServer server) : IClassFixture<InPro
     {
         "rsa-2048" => Rsa2048.Value,
         "ec-p256" => ECDsa.Create(ECCurve.NamedCurves.nistP256),
+        "ec-p521" => ECDsa.Create(ECCurve.NamedCurves.nistP521),
         _ => ECDsa.Create(ECCurve.NamedCurves.nistP384),
     };
 

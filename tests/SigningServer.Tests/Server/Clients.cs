@@ -13,4 +13,5 @@ public sealed class Clients(GrpcChannel channel)
     public ApprovalService.ApprovalServiceClient Approvals { get; } = new(channel);
     public AuditService.AuditServiceClient Audit { get; } = new(channel);
     public TokenService.TokenServiceClient Tokens { get; } = new(channel);
+    public WebhookService.WebhookServiceClient Webhooks { get; } = new(channel);
 }

@@ -37,7 +37,20 @@ public class InProcessServer : IAsyncLifetime
         var output = new StringWriter();
         Assert.Equal(0, InitCommand.Run(DataDir, "admin", output, TextWriter.Null, Database));
         AdminApiKey = output.ToString().Split('\n').Single(l => l.StartsWith("api-key: ", StringComparison.Ordinal))["api-key: ".Length..].Trim();
-        var options = new ServerOptions(DataDir, IPAddress.Loopback, "127.0.0.1", 0, Plaintext: true, null, null, Database);
+        await StartAsync();
+    }
+
+    /// <summary>Stops the server and starts a new one on the same data and port (clients keep working): what survives is what the store kept.</summary>
+    public async Task RestartAsync()
+    {
+        await _app!.StopAsync();
+        await _app.DisposeAsync();
+        await StartAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        var options = new ServerOptions(DataDir, IPAddress.Loopback, "127.0.0.1", _app is null ? 0 : Url.Port, Plaintext: true, null, null, Database);
         _app = ServerHost.Build(options, Settings, Clock, certificate: null, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync();
         Url = ServerHost.ListeningUrl(_app, options);

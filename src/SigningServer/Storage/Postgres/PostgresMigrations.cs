@@ -109,6 +109,27 @@ internal static class PostgresMigrations
         """
         ALTER TABLE approval_policies ADD COLUMN allow_self_preapproval INTEGER;
         """,
+        // 6: webhooks and their durable outbox; archived Signers, users and service accounts; the
+        // certificates of rotated-out keys.
+        """
+        CREATE TABLE webhooks (
+            id TEXT PRIMARY KEY, url TEXT NOT NULL, event_types TEXT NOT NULL, signer_id TEXT REFERENCES signers(id),
+            secret BYTEA NOT NULL, created_at BIGINT NOT NULL, created_by_kind INTEGER NOT NULL, created_by_id TEXT NOT NULL,
+            created_by_name TEXT NOT NULL);
+        CREATE TABLE webhook_deliveries (
+            id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL REFERENCES webhooks(id), event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+            signer_id TEXT NOT NULL, signer_name TEXT NOT NULL, payload TEXT NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL,
+            next_attempt_at BIGINT NOT NULL, lease_owner TEXT NOT NULL, lease_until BIGINT NOT NULL, last_status INTEGER NOT NULL,
+            last_error TEXT NOT NULL, created_at BIGINT NOT NULL, delivered_at BIGINT);
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+        CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, created_at);
+        ALTER TABLE signers ADD COLUMN archived_at BIGINT;
+        ALTER TABLE users ADD COLUMN archived_at BIGINT;
+        ALTER TABLE service_accounts ADD COLUMN archived_at BIGINT;
+        CREATE TABLE signer_certificate_history (
+            signer_id TEXT NOT NULL REFERENCES signers(id), generation INTEGER NOT NULL, retired_at BIGINT NOT NULL,
+            position INTEGER NOT NULL, der BYTEA NOT NULL, PRIMARY KEY (signer_id, generation, position));
+        """,
     ];
 
     /// <summary>

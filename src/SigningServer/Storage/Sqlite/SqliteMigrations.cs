@@ -107,6 +107,27 @@ internal static class SqliteMigrations
         """
         ALTER TABLE approval_policies ADD COLUMN allow_self_preapproval INTEGER;
         """,
+        // 6: webhooks and their durable outbox; archived Signers, users and service accounts; the
+        // certificates of rotated-out keys.
+        """
+        CREATE TABLE webhooks (
+            id TEXT PRIMARY KEY, url TEXT NOT NULL, event_types TEXT NOT NULL, signer_id TEXT REFERENCES signers(id),
+            secret BLOB NOT NULL, created_at INTEGER NOT NULL, created_by_kind INTEGER NOT NULL, created_by_id TEXT NOT NULL,
+            created_by_name TEXT NOT NULL);
+        CREATE TABLE webhook_deliveries (
+            id TEXT PRIMARY KEY, webhook_id TEXT NOT NULL REFERENCES webhooks(id), event_id TEXT NOT NULL, event_type TEXT NOT NULL,
+            signer_id TEXT NOT NULL, signer_name TEXT NOT NULL, payload TEXT NOT NULL, state INTEGER NOT NULL, attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL, lease_owner TEXT NOT NULL, lease_until INTEGER NOT NULL, last_status INTEGER NOT NULL,
+            last_error TEXT NOT NULL, created_at INTEGER NOT NULL, delivered_at INTEGER);
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+        CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, created_at);
+        ALTER TABLE signers ADD COLUMN archived_at INTEGER;
+        ALTER TABLE users ADD COLUMN archived_at INTEGER;
+        ALTER TABLE service_accounts ADD COLUMN archived_at INTEGER;
+        CREATE TABLE signer_certificate_history (
+            signer_id TEXT NOT NULL REFERENCES signers(id), generation INTEGER NOT NULL, retired_at INTEGER NOT NULL,
+            position INTEGER NOT NULL, der BLOB NOT NULL, PRIMARY KEY (signer_id, generation, position));
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)
