@@ -46,13 +46,13 @@ public static class KeyProperties
         NCRYPT_CERTIFICATE_PROPERTY => signer.CertificateChain.Count > 0
             ? signer.CertificateChain[0]
             : throw new KspException(SECURITY_STATUS.NTE_NOT_FOUND, $"Signer {signer.Name} has no certificate yet"),
-        NCRYPT_ECC_CURVE_NAME_PROPERTY when !IsRsa(signer.Key) => Text(signer.Key.Bits == 256 ? "nistP256" : "nistP384"),
+        NCRYPT_ECC_CURVE_NAME_PROPERTY when !IsRsa(signer.Key) => Text(signer.Key.Bits switch { 256 => "nistP256", 384 => "nistP384", _ => "nistP521" }),
         _ => throw Unsupported(property, $"key {signer.Name}"),
     };
 
-    /// <summary>NCryptKeyName.pszAlgid and NCRYPT_ALGORITHM_PROPERTY: RSA, ECDSA_P256 or ECDSA_P384.</summary>
+    /// <summary>NCryptKeyName.pszAlgid and NCRYPT_ALGORITHM_PROPERTY: RSA, ECDSA_P256, ECDSA_P384 or ECDSA_P521.</summary>
     public static string Algorithm(SignerKey key) =>
-        IsRsa(key) ? NCRYPT_RSA_ALGORITHM : key.Bits == 256 ? NCRYPT_ECDSA_P256_ALGORITHM : NCRYPT_ECDSA_P384_ALGORITHM;
+        IsRsa(key) ? NCRYPT_RSA_ALGORITHM : key.Bits switch { 256 => NCRYPT_ECDSA_P256_ALGORITHM, 384 => NCRYPT_ECDSA_P384_ALGORITHM, _ => NCRYPT_ECDSA_P521_ALGORITHM };
 
     public static bool IsRsa(SignerKey key) => key.KeyType == CKK.CKK_RSA;
 

@@ -145,7 +145,7 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
     {
         _ = Storage(provider);
         CheckFlags(flags, NCRYPT_SILENT_FLAG);
-        if (algorithm is not (NCRYPT_RSA_ALGORITHM or NCRYPT_ECDSA_P256_ALGORITHM or NCRYPT_ECDSA_P384_ALGORITHM))
+        if (algorithm is not (NCRYPT_RSA_ALGORITHM or NCRYPT_ECDSA_P256_ALGORITHM or NCRYPT_ECDSA_P384_ALGORITHM or NCRYPT_ECDSA_P521_ALGORITHM))
         {
             throw new KspException(NTE_NOT_SUPPORTED, $"algorithm \"{CallerText.Escape(algorithm)}\" is not offered");
         }

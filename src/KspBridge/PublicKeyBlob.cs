@@ -40,7 +40,7 @@ public static class PublicKeyBlob
         var q = ec.ExportParameters(false).Q;
         // BCRYPT_ECCKEY_BLOB: Magic, cbKey (two ULONGs).
         var header = new byte[8];
-        Write(header, 0, key.Bits == 256 ? BCRYPT_ECDSA_PUBLIC_P256_MAGIC : BCRYPT_ECDSA_PUBLIC_P384_MAGIC, (uint)q.X!.Length);
+        Write(header, 0, key.Bits switch { 256 => BCRYPT_ECDSA_PUBLIC_P256_MAGIC, 384 => BCRYPT_ECDSA_PUBLIC_P384_MAGIC, _ => BCRYPT_ECDSA_PUBLIC_P521_MAGIC }, (uint)q.X!.Length);
         return [.. header, .. q.X, .. q.Y!];
     }
 

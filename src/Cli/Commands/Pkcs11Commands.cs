@@ -136,7 +136,7 @@ internal static class Pkcs11Commands
     private static IEnumerable<ToolCommand> ToolCommands(string signer, V1.KeyAlgorithm algorithm, SetupPaths paths)
     {
         var uri = $"pkcs11:token={signer};object={signer};type=private";
-        var rsa = algorithm is not (V1.KeyAlgorithm.EcP256 or V1.KeyAlgorithm.EcP384);
+        var rsa = algorithm is not (V1.KeyAlgorithm.EcP256 or V1.KeyAlgorithm.EcP384 or V1.KeyAlgorithm.EcP521);
         var java = $"-providerClass sun.security.pkcs11.SunPKCS11 -providerArg {paths.SunConfig}";
         yield return new("jarsigner",
             $"jarsigner -keystore NONE -storetype PKCS11 {java} -storepass none -sigalg {JarSignatureAlgorithm(algorithm)} -tsa {paths.TsaUrl} app.jar {signer}");
@@ -238,6 +238,7 @@ internal static class Pkcs11Commands
     {
         V1.KeyAlgorithm.EcP256 => "ECDSA-SHA256 --signature-format openssl",
         V1.KeyAlgorithm.EcP384 => "ECDSA-SHA384 --signature-format openssl",
+        V1.KeyAlgorithm.EcP521 => "ECDSA-SHA512 --signature-format openssl",
         _ => "SHA256-RSA-PKCS",
     };
 
@@ -283,6 +284,7 @@ internal static class Pkcs11Commands
     {
         V1.KeyAlgorithm.EcP256 => "SHA256withECDSA",
         V1.KeyAlgorithm.EcP384 => "SHA384withECDSA",
+        V1.KeyAlgorithm.EcP521 => "SHA512withECDSA",
         _ => "SHA256withRSA",
     };
 

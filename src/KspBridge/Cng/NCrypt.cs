@@ -21,6 +21,7 @@ public static class NCrypt
     public const string NCRYPT_RSA_ALGORITHM = "RSA";
     public const string NCRYPT_ECDSA_P256_ALGORITHM = "ECDSA_P256";
     public const string NCRYPT_ECDSA_P384_ALGORITHM = "ECDSA_P384";
+    public const string NCRYPT_ECDSA_P521_ALGORITHM = "ECDSA_P521";
     public const string NCRYPT_RSA_ALGORITHM_GROUP = "RSA";
     public const string NCRYPT_ECDSA_ALGORITHM_GROUP = "ECDSA";
     public const string BCRYPT_SHA256_ALGORITHM = "SHA256";
@@ -34,6 +35,7 @@ public static class NCrypt
     public const uint BCRYPT_RSAPUBLIC_MAGIC = 0x31415352;
     public const uint BCRYPT_ECDSA_PUBLIC_P256_MAGIC = 0x31534345;
     public const uint BCRYPT_ECDSA_PUBLIC_P384_MAGIC = 0x33534345;
+    public const uint BCRYPT_ECDSA_PUBLIC_P521_MAGIC = 0x35534345;
 
     // dwFlags bits.
     public const uint NCRYPT_MACHINE_KEY_FLAG = 0x20;

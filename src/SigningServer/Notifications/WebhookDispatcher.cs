@@ -3,6 +3,7 @@ using System.Text;
 using CodeSigning.Server.Audit;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
+using CodeSigning.Server.Telemetry;
 using CodeSigning.V1;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -170,6 +171,12 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
         entry.Details["status_code"] = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
         audit.Append(session, entry);
         session.Commit();
+        ServerMetrics.WebhookDeliveryAttempted(delivery.EventType, outcome.State switch
+        {
+            WebhookDeliveryState.Delivered => "delivered",
+            WebhookDeliveryState.Failed => "abandoned",
+            _ => "failed",
+        });
     }
 
     private TimeSpan RetryDelay(int attempts)

@@ -99,6 +99,9 @@ public sealed partial class RestRouteDocTests : IAsyncLifetime
                 case Grant grant when route.Method.Name == "CreateGrant":
                     environment["GRANT_ID"] = grant.Id;
                     break;
+                case Webhook webhook:
+                    environment["WEBHOOK_ID"] = webhook.Id;
+                    break;
                 case ServiceAccountKey saKey:
                     environment["KEY_ID"] = saKey.KeyId;
                     break;

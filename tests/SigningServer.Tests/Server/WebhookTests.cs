@@ -180,6 +180,26 @@ public sealed class WebhookTests(WebhookTests.Fixture fixture) : IClassFixture<W
     [Fact]
     public async Task A_receiver_answering_500_is_retried_with_backoff_then_the_delivery_is_failed()
     {
+        // The codesign_webhook_deliveries_total counter (docs/operations.md) sees every attempt.
+        var attempts = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var meter = new System.Diagnostics.Metrics.MeterListener();
+        meter.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == CodeSigning.Server.Telemetry.ServerMetrics.MeterName && instrument.Name == "codesign.webhook.deliveries")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meter.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var outcome = "";
+            foreach (var tag in tags)
+            {
+                outcome = tag.Key == "outcome" ? (string)tag.Value! : outcome;
+            }
+            attempts.Enqueue(outcome);
+        });
+        meter.Start();
         await using var receiver = await StartReceiverAsync();
         receiver.Status = HttpStatusCode.InternalServerError;
         var (signer, webhook) = await fixture.GuardedSignerAsync("receiver-500", receiver);
@@ -201,6 +221,7 @@ public sealed class WebhookTests(WebhookTests.Fixture fixture) : IClassFixture<W
         fixture.Clock.Advance(TimeSpan.FromHours(2));
         await Task.Delay(500);
         Assert.Equal(3, receiver.Received.Count);
+        Assert.Equal(["failed", "failed", "abandoned"], attempts);
         var failedStates = (await fixture.Admin.Webhooks.ListWebhookDeliveriesAsync(new ListWebhookDeliveriesRequest { States = { WebhookDeliveryState.Failed } })).Deliveries;
         Assert.Contains(failedStates, d => d.Id == failed.Id);
         Assert.Contains(await AuditAsync("webhook.failed"), e => e.Details["delivery_id"] == failed.Id && e.Reason == "HTTP 500 Internal Server Error");
