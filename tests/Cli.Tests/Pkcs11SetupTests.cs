@@ -106,27 +106,17 @@ public sealed class Pkcs11SetupTests(ServerFixture fixture) : IDisposable
             await File.ReadAllTextAsync(Path.Combine(configHome, "pkcs11", "modules", $"codesign-{ServerFixture.RsaSigner}.module")));
     }
 
-    [Fact]
-    public async Task An_unknown_tool_is_a_usage_error_and_writes_nothing()
+    [Theory]
+    [InlineData("--tool", "signtool", "unknown --tool signtool (one of: gpg, openssl, p11-kit)")]
+    [InlineData("--tsa-url", "ftp://tsa\u001b[2J", "--tsa-url must be an http or https URL, not ftp://tsa\\x1b[2J")]
+    public async Task A_bad_tool_or_tsa_url_is_a_usage_error_and_writes_nothing(string option, string value, string message)
     {
-        var target = _dir.File("none");
+        var target = _dir.File("refused");
 
-        var run = await fixture.Admin.RunAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", _dir.File("m.so"), "--tool", "signtool");
+        var run = await fixture.Admin.RunAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", _dir.File("m.so"), option, value);
 
         Assert.Equal(ExitCode.Usage, run.ExitCode);
-        Assert.Contains("unknown --tool signtool (one of: gpg, openssl, p11-kit)", run.Error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(target));
-    }
-
-    [Fact]
-    public async Task A_tsa_url_that_is_not_http_is_a_usage_error_and_writes_nothing()
-    {
-        var target = _dir.File("bad-tsa");
-
-        var run = await fixture.Admin.RunAsync("pkcs11", "setup", "--signer", ServerFixture.RsaSigner, "--dir", target, "--module", _dir.File("m.so"), "--tsa-url", "ftp://tsa\u001b[2J");
-
-        Assert.Equal(ExitCode.Usage, run.ExitCode);
-        Assert.Contains("--tsa-url must be an http or https URL, not ftp://tsa\\x1b[2J", run.Error, StringComparison.Ordinal);
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(target));
     }
 

@@ -60,7 +60,9 @@ public sealed partial class RestRouteDocTests : IAsyncLifetime
                 Assert.Contains(path switch { "/healthz" => "ok", "/readyz" => "ready", "/metrics" => "# TYPE ", _ => "\"openapi\"" }, extraBody, StringComparison.Ordinal);
                 continue;
             }
-            var route = Assert.Single(RestRoute.All.SelectMany(m => m.Routes), r => r.Matches(verb, path));
+            var matching = RestRoute.All.SelectMany(m => m.Routes).Where(r => r.Matches(verb, path)).ToList();
+            Assert.True(matching.Count == 1, $"{verb} {path}: {matching.Count} routes match ({line})");
+            var route = matching[0];
             if (route.Method.Name == nameof(TokenService.TokenServiceClient.ExchangeAssertion))
             {
                 environment["ASSERTION"] = ServiceAccountAssertion.Create("ci-build", environment["KEY_ID"], serviceAccountKey, audience, TimeSpan.FromMinutes(2), DateTimeOffset.UtcNow);

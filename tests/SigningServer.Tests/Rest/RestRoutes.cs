@@ -11,12 +11,18 @@ public sealed record RestRoute(string Verb, string Template, string Body, Method
 {
     /// <summary>Every RPC of every service in proto/codesigning/v1, with its bindings (none when the option is missing).</summary>
     public static IReadOnlyList<(MethodDescriptor Method, IReadOnlyList<RestRoute> Routes)> All { get; } =
-        new[] { SignReflection.Descriptor, SignersReflection.Descriptor, MembersReflection.Descriptor, ApprovalsReflection.Descriptor,
-                AuditReflection.Descriptor, IdentityReflection.Descriptor, TokenReflection.Descriptor }
-            .SelectMany(file => file.Services)
+        ContractFiles().SelectMany(file => file.Services)
             .SelectMany(service => service.Methods)
             .Select(method => (method, (IReadOnlyList<RestRoute>)Bindings(method).ToList()))
             .ToList();
+
+    /// <summary>Every compiled proto file of the contract (each <c>*Reflection</c> class), so a new one cannot be left out.</summary>
+    private static IEnumerable<FileDescriptor> ContractFiles() =>
+        typeof(SignReflection).Assembly.GetTypes()
+            .Where(t => t.Namespace == typeof(SignReflection).Namespace && t.Name.EndsWith("Reflection", StringComparison.Ordinal))
+            .Select(t => t.GetProperty(nameof(SignReflection.Descriptor))?.GetValue(null))
+            .OfType<FileDescriptor>()
+            .OrderBy(file => file.Name, StringComparer.Ordinal);
 
     /// <summary>Whether a concrete path (placeholders for variables) fits this template; a variable never spans '/' or ':'.</summary>
     public bool Matches(string verb, string path) =>

@@ -69,8 +69,8 @@ public sealed class WebhookTests(WebhookTests.Fixture fixture) : IClassFixture<W
         Assert.Contains($"request {request.Id}", created.Body.GetProperty("text").GetString(), StringComparison.Ordinal);
         Assert.Contains("approvers: admin,approver", created.Body.GetProperty("text").GetString(), StringComparison.Ordinal);
 
-        // The approver is no member of the Signer, yet follows and decides its requests.
-        await Rpc.FailsAsync(() => fixture.Approver.Signers.GetSignerAsync(new GetSignerRequest { Signer = signer }), StatusCode.PermissionDenied, "NOT_A_MEMBER");
+        // The approver is no member of the Signer (answered as for one that does not exist), yet follows and decides its requests.
+        await Rpc.FailsAsync(() => fixture.Approver.Signers.GetSignerAsync(new GetSignerRequest { Signer = signer }), StatusCode.NotFound, "SIGNER_NOT_FOUND");
         var listed = await fixture.Approver.Approvals.ListSigningRequestsAsync(new ListSigningRequestsRequest { Signer = signer });
         Assert.Equal(request.Id, Assert.Single(listed.Requests).Id);
         Assert.Contains(request.Id, (await fixture.Approver.Approvals.ListSigningRequestsAsync(new ListSigningRequestsRequest())).Requests.Select(r => r.Id));
