@@ -143,7 +143,8 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
             : outcome with { NextAttemptAt = now + RetryDelay(attempts) };
         if (error.Length > 0)
         {
-            ServerLog.WebhookAttemptFailed(logger, webhook.Id, delivery.Id, attempts, error);
+            // The error may quote the receiver (its reason phrase): escaped like every text from outside.
+            ServerLog.WebhookAttemptFailed(logger, webhook.Id, delivery.Id, attempts, DisplayText.Escape(error));
         }
         using var session = store.Begin();
         if (!session.FinishWebhookDeliveryAttempt(outcome, _owner))
