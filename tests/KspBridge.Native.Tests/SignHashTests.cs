@@ -21,7 +21,31 @@ public sealed class SignHashTests(RealServerFixture real)
     [InlineData("real-rsa", "pss", "SHA384", 256)]
     [InlineData("real-p256", "ecdsa", "SHA256", 64)]
     [InlineData("real-p256", "ecdsa", "SHA384", 64)]
-    public async Task Signs_and_openssl_verifies_with_the_Signer_certificate(string key, string padding, string hash, int length)
+    public Task Signs_and_openssl_verifies_with_the_Signer_certificate(string key, string padding, string hash, int length) =>
+        SignAndVerifyAsync(key, key == real.Rsa.Name ? real.Rsa.Id : real.P256.Id, padding, hash, length);
+
+    [Fact]
+    public async Task A_P521_key_signs_132_bytes_of_r_and_s_that_openssl_verifies()
+    {
+        using var admin = real.Admin();
+        var signer = await new SignerService.SignerServiceClient(admin).CreateSignerAsync(RealServerFixture.NewSigner("ksp-p521", KeyAlgorithm.EcP521));
+        try
+        {
+            await SignAndVerifyAsync(signer.Name, signer.Id, "ecdsa", "SHA512", 132);
+            Assert.Equal("ksp-p521|ECDSA_P521|0|0", Assert.Single(KspDriver.Run(real, ["enum"]).Lines, l => l.StartsWith("key ksp-p521|", StringComparison.Ordinal))[4..]);
+        }
+        finally
+        {
+            // The other classes of the collection expect the operator to see the fixture's two Signers only.
+            await new MemberService.MemberServiceClient(admin).RemoveMemberAsync(new RemoveMemberRequest
+            {
+                Signer = signer.Name,
+                Principal = new PrincipalRef { Kind = PrincipalKind.User, Name = RealServerFixture.Operator },
+            });
+        }
+    }
+
+    private async Task SignAndVerifyAsync(string key, string signerId, string padding, string hash, int length)
     {
         real.WriteConfig(real.Config());
         var dir = Directory.CreateTempSubdirectory("ksp-sign-").FullName;
@@ -32,7 +56,6 @@ public sealed class SignHashTests(RealServerFixture real)
         File.WriteAllBytes(digest, CryptographicOperations.HashData(algorithm, File.ReadAllBytes(data)));
         var signature = Path.Combine(dir, "signature");
         var certificate = Path.Combine(dir, "cert.der");
-        var signerId = key == real.Rsa.Name ? real.Rsa.Id : real.P256.Id;
         var before = (await Audit.EventsAsync(real, signerId, "signature.created")).Select(e => e.Sequence).ToHashSet();
 
         var output = KspDriver.Run(real, ["sign", key, padding, hash, digest, signature]);
@@ -74,10 +97,22 @@ public sealed class SignHashTests(RealServerFixture real)
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            writer.WriteIntegerUnsigned(rs.AsSpan(0, rs.Length / 2));
-            writer.WriteIntegerUnsigned(rs.AsSpan(rs.Length / 2));
+            writer.WriteIntegerUnsigned(Minimal(rs.AsSpan(0, rs.Length / 2)));
+            writer.WriteIntegerUnsigned(Minimal(rs.AsSpan(rs.Length / 2)));
         }
 
         return writer.Encode();
+    }
+
+    /// <summary>r or s without the leading zero bytes of its fixed-size field, as DER wants (a P-521 value nearly always has one).</summary>
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> value)
+    {
+        var start = 0;
+        while (start < value.Length - 1 && value[start] == 0)
+        {
+            start++;
+        }
+
+        return value[start..];
     }
 }
