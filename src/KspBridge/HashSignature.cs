@@ -65,7 +65,7 @@ public static class HashSignature
             BCRYPT_SHA256_ALGORITHM => HashAlgorithmName.SHA256,
             BCRYPT_SHA384_ALGORITHM => HashAlgorithmName.SHA384,
             BCRYPT_SHA512_ALGORITHM => HashAlgorithmName.SHA512,
-            _ => throw new KspException(NTE_NOT_SUPPORTED, $"hash algorithm \"{CallerText.Escape(algorithm)}\" is not offered: use SHA256, SHA384 or SHA512"),
+            _ => throw new KspException(NTE_NOT_SUPPORTED, $"hash algorithm \"{DisplayText.Escape(algorithm)}\" is not offered: use SHA256, SHA384 or SHA512"),
         };
         return hash.Length == Digests.Length(name)
             ? name

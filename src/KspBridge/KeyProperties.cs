@@ -3,6 +3,7 @@ using System.Text;
 using CodeSigning.Ksp.Cng;
 using CodeSigning.Pkcs11.Cryptoki;
 using CodeSigning.Pkcs11.Tokens;
+using CodeSigning.V1;
 using static CodeSigning.Ksp.Cng.NCrypt;
 
 namespace CodeSigning.Ksp;
@@ -66,5 +67,5 @@ public static class KeyProperties
     }
 
     private static KspException Unsupported(string property, string of) =>
-        new(SECURITY_STATUS.NTE_NOT_SUPPORTED, $"property \"{CallerText.Escape(property)}\" of {of} is not offered");
+        new(SECURITY_STATUS.NTE_NOT_SUPPORTED, $"property \"{DisplayText.Escape(property)}\" of {of} is not offered");
 }

@@ -6,6 +6,7 @@ using CodeSigning.Pkcs11.Logging;
 using CodeSigning.Pkcs11.Mechanisms;
 using CodeSigning.Pkcs11.Remote;
 using CodeSigning.Pkcs11.Tokens;
+using CodeSigning.V1;
 using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Ksp;
@@ -41,11 +42,7 @@ public sealed class KeyStorage : IDisposable
         try
         {
             var configuration = ConfigurationLoader.Load(null, environment);
-            if (configuration.LogLevel is not null || configuration.LogFile is not null)
-            {
-                var level = Enum.Parse<LogLevel>(configuration.LogLevel ?? nameof(LogLevel.Warning), ignoreCase: true);
-                ProviderLogging.Use(ProviderLogging.Create(level, configuration.LogFile));
-            }
+            ProviderLogging.Configure(configuration);
 
             // No PIN prompt exists on this path (signtool asks for none), so the credential must be configured.
             credential = Credential.FromConfiguration(configuration.Auth, time)
@@ -78,7 +75,7 @@ public sealed class KeyStorage : IDisposable
     {
         var keys = Keys();
         return keys.FirstOrDefault(s => s.Name == name) ?? keys.FirstOrDefault(s => s.Id == name)
-            ?? throw new KspException(SECURITY_STATUS.NTE_BAD_KEYSET, $"no Signer named \"{CallerText.Escape(name)}\" is visible to this credential");
+            ?? throw new KspException(SECURITY_STATUS.NTE_BAD_KEYSET, $"no Signer named \"{DisplayText.Escape(name)}\" is visible to this credential");
     }
 
     public byte[] Sign(SignerSnapshot key, SignatureInput input)

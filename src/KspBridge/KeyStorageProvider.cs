@@ -4,6 +4,7 @@ using CodeSigning.Ksp.Logging;
 using CodeSigning.Pkcs11.Logging;
 using CodeSigning.Pkcs11.Mechanisms;
 using CodeSigning.Pkcs11.Tokens;
+using CodeSigning.V1;
 using static CodeSigning.Ksp.Cng.NCrypt;
 using static CodeSigning.Ksp.Cng.SECURITY_STATUS;
 
@@ -147,7 +148,7 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
         CheckFlags(flags, NCRYPT_SILENT_FLAG);
         if (algorithm is not (NCRYPT_RSA_ALGORITHM or NCRYPT_ECDSA_P256_ALGORITHM or NCRYPT_ECDSA_P384_ALGORITHM or NCRYPT_ECDSA_P521_ALGORITHM))
         {
-            throw new KspException(NTE_NOT_SUPPORTED, $"algorithm \"{CallerText.Escape(algorithm)}\" is not offered");
+            throw new KspException(NTE_NOT_SUPPORTED, $"algorithm \"{DisplayText.Escape(algorithm)}\" is not offered");
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using CodeSigning.Ksp.Cng;
 using CodeSigning.Pkcs11.Tokens;
+using CodeSigning.V1;
 using static CodeSigning.Ksp.Cng.NCrypt;
 
 namespace CodeSigning.Ksp;
@@ -18,7 +19,7 @@ public static class PublicKeyBlob
         var fits = blobType == BCRYPT_PUBLIC_KEY_BLOB || blobType == (rsa ? BCRYPT_RSAPUBLIC_BLOB : BCRYPT_ECCPUBLIC_BLOB);
         if (!fits)
         {
-            throw new KspException(SECURITY_STATUS.NTE_NOT_SUPPORTED, $"blob type \"{CallerText.Escape(blobType)}\" is not offered: the key only signs, and only its public half is exported");
+            throw new KspException(SECURITY_STATUS.NTE_NOT_SUPPORTED, $"blob type \"{DisplayText.Escape(blobType)}\" is not offered: the key only signs, and only its public half is exported");
         }
 
         return rsa ? Rsa(key) : Ecc(key);

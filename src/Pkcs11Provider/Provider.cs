@@ -97,11 +97,7 @@ public sealed partial class Provider : IDisposable
             try
             {
                 configuration = ConfigurationLoader.Load(options.ConfigPath, environment);
-                if (configuration.LogLevel is not null || configuration.LogFile is not null)
-                {
-                    var level = Enum.Parse<LogLevel>(configuration.LogLevel ?? nameof(LogLevel.Warning), ignoreCase: true);
-                    ProviderLogging.Use(ProviderLogging.Create(level, configuration.LogFile));
-                }
+                ProviderLogging.Configure(configuration);
 
                 current = new Provider(options, configuration, time);
                 ModuleCounters.Reset();

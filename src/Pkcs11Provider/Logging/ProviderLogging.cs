@@ -1,3 +1,4 @@
+using CodeSigning.Pkcs11.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Pkcs11.Logging;
@@ -23,6 +24,16 @@ public static class ProviderLogging
         var previous = Interlocked.Exchange(ref factory, replacement);
         Logger = replacement.CreateLogger("CodeSigning.Pkcs11");
         previous.Dispose();
+    }
+
+    /// <summary>Switches to the configuration file's log level and file, when it names either (the module and the KSP alike).</summary>
+    public static void Configure(ModuleConfiguration configuration)
+    {
+        if (configuration.LogLevel is not null || configuration.LogFile is not null)
+        {
+            var level = Enum.Parse<LogLevel>(configuration.LogLevel ?? nameof(LogLevel.Warning), ignoreCase: true);
+            Use(Create(level, configuration.LogFile));
+        }
     }
 
     private static ILoggerFactory CreateFromEnvironment()
