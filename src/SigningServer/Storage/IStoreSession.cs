@@ -81,6 +81,8 @@ public interface IStoreSession : IDisposable
     void InsertSigningRequest(SigningRequestRecord request);
     SigningRequestRecord? FindSigningRequest(string id);
     IReadOnlyList<SigningRequestRecord> ListSigningRequests(IReadOnlyCollection<string> signerIds);
+    /// <summary>How many signing requests are in each state at <paramref name="now"/>, a pending one past its deadline counted as expired.</summary>
+    IReadOnlyDictionary<SigningRequestState, long> CountSigningRequests(DateTimeOffset now);
     void UpdateSigningRequest(string id, SigningRequestState state, string? grantId);
     void InsertDecision(DecisionRecord decision);
     IReadOnlyList<DecisionRecord> ListDecisions(string requestId);

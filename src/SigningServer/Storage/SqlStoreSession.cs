@@ -322,6 +322,12 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
             ReadRequest, signerIds.Select((id, i) => (names[i], (object?)id)).ToArray());
     }
 
+    public IReadOnlyDictionary<SigningRequestState, long> CountSigningRequests(DateTimeOffset now) =>
+        Query("SELECT CASE WHEN state = @pending AND expires_at <= @now THEN @expired ELSE state END AS s, COUNT(*) FROM signing_requests GROUP BY s",
+                r => ((SigningRequestState)Convert.ToInt32(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), r.GetInt64(1)),
+                ("@pending", (int)SigningRequestState.Pending), ("@expired", (int)SigningRequestState.Expired), ("@now", Time(now)))
+            .ToDictionary(c => c.Item1, c => c.Item2);
+
     public void UpdateSigningRequest(string id, SigningRequestState state, string? grantId) =>
         Execute("UPDATE signing_requests SET state = @state, grant_id = @grant WHERE id = @id", ("@id", id), ("@state", (int)state), ("@grant", grantId));
 
