@@ -1,4 +1,5 @@
 using CodeSigning.Server.Audit;
+using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 
 namespace CodeSigning.Server.Api;

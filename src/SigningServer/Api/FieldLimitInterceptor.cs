@@ -1,5 +1,6 @@
 using System.Globalization;
 using CodeSigning.Server.Audit;
+using CodeSigning.Server.Storage;
 using CodeSigning.Server.Domain;
 using CodeSigning.V1;
 using Google.Protobuf;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using CodeSigning.Server.Storage;
 
 namespace CodeSigning.Server.Audit;
 

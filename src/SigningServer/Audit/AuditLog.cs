@@ -4,14 +4,22 @@ using CodeSigning.V1;
 namespace CodeSigning.Server.Audit;
 
 /// <summary>Appends to and verifies the server-wide hash chain.</summary>
-public sealed class AuditLog(TimeProvider clock)
+/// <param name="observers">Told of each appended event in its transaction (the webhook outbox).</param>
+public sealed class AuditLog(TimeProvider clock, IEnumerable<IAuditObserver> observers)
 {
     private const int VerifyPageSize = 1000;
+
+    private readonly IAuditObserver[] _observers = observers.ToArray();
+
+    /// <summary>A log that tells no one (commands run outside the server, tests).</summary>
+    public AuditLog(TimeProvider clock) : this(clock, [])
+    {
+    }
 
     /// <summary>
     /// Appends in the caller's transaction: the store's write lock keeps the sequence gapless and
     /// the chain linear, and the event commits or rolls back with what it records, as do the
-    /// webhook deliveries it causes.
+    /// observers' writes (webhook deliveries).
     /// </summary>
     public AuditRecord Append(IStoreSession session, AuditEntry entry)
     {
@@ -22,7 +30,10 @@ public sealed class AuditLog(TimeProvider clock)
             new SortedDictionary<string, string>(entry.Details, StringComparer.Ordinal), [], last?.Hash ?? new byte[32]);
         record = record with { Hash = AuditHash.Compute(record) };
         session.InsertAuditEvent(record);
-        Notifications.WebhookOutbox.Enqueue(session, record);
+        foreach (var observer in _observers)
+        {
+            observer.Appended(session, record);
+        }
         return record;
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CodeSigning.Server.Audit;
+using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;

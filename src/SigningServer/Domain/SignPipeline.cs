@@ -154,7 +154,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
     {
         try
         {
-            return vaults.Get(signer.KeyVault).SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
+            return vaults.Vault(signer.KeyVault).SignDigest(signer.KeyReference, request.Scheme, request.DigestAlgorithm, request.Digest.Span);
         }
         catch (Exception e) when (e is not ServiceException)
         {

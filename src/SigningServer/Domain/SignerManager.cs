@@ -45,7 +45,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
     {
         caller.RequireProductAdmin("create Signers");
         var name = Names.Validate(request.Name, "name");
-        var vault = vaults.Get(request.KeyVault);
+        var vault = vaults.Vault(request.KeyVault);
         scope.Details["key_vault"] = vault.Kind;
         var imported = !request.ImportPrivateKey.IsEmpty;
         if (imported)
@@ -174,7 +174,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         // write transaction (an RSA 4096 key takes seconds), then checked again inside it.
         var current = operations.Read(caller, "certificate.renewed", (session, scope) =>
             SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "renew the certificate", scope).Signer);
-        var vault = vaults.Get(current.KeyVault);
+        var vault = vaults.Vault(current.KeyVault);
         var key = vault.Generate(current.KeyAlgorithm, $"codesign signer {current.Name}");
         SignerView renewed;
         try
@@ -213,7 +213,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
     {
         signer = signer.CertificateAuthority == CertificateAuthorityKind.Internal
             ? signer with { Chain = InternalCertificateAuthority.Issue(vaults.Software, identity.Ca, signer.PublicKey, signer.Subject, Validity(validity), clock.GetUtcNow()) }
-            : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vaults.Get(signer.KeyVault), signer.KeyReference, signer.PublicKey, signer.KeyAlgorithm, signer.Subject) };
+            : signer with { PendingCsr = CertificateSigningRequestBuilder.CreatePem(vaults.Vault(signer.KeyVault), signer.KeyReference, signer.PublicKey, signer.KeyAlgorithm, signer.Subject) };
         session.UpdateSigner(signer);
         return signer;
     }
@@ -226,7 +226,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
     {
         try
         {
-            return vaults.Get(kind);
+            return vaults.Vault(kind);
         }
         catch (ServiceException)
         {

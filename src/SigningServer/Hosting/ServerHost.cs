@@ -3,6 +3,7 @@ using CodeSigning.Server.Api;
 using CodeSigning.Server.Audit;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Keys;
+using CodeSigning.Server.Notifications;
 using CodeSigning.Server.Storage;
 using CodeSigning.Server.Timestamping;
 using CodeSigning.Server.Telemetry;
@@ -88,11 +89,17 @@ public static class ServerHost
 
         var services = builder.Services;
         services.AddSingleton(settings);
+        services.AddSingleton(new WebhookDeliveryOptions(settings.WebhookMaxAttempts, settings.WebhookRetryDelay, settings.WebhookMaxRetryDelay,
+            settings.WebhookTimeout, settings.WebhookPollInterval));
         services.AddSingleton(clock);
         services.AddSingleton<IStore>(store);
         services.AddSingleton(vaults);
         services.AddSingleton(identity);
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuthFailureLimiter>(provider, settings.AuthFailuresPerMinute));
+        foreach (var observer in AuditObservers())
+        {
+            services.AddSingleton<IAuditObserver>(observer);
+        }
         services.AddSingleton<AuditLog>();
         services.AddSingleton(AuditCheckpointKey.LoadOrCreate(options.DataDir));
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<AuditCheckpoints>(provider, options.DataDir));
@@ -117,7 +124,7 @@ public static class ServerHost
             services.AddTimestampRateLimit(timestamping);
         }
         services.AddSingleton<WebhookManager>();
-        services.AddHostedService<Notifications.WebhookDispatcher>();
+        services.AddHostedService<WebhookDispatcher>();
         // REST errors carry the same google.rpc.Status details as gRPC ones: the JSON writer must know ErrorInfo.
         services.AddGrpc(grpc =>
             {
@@ -229,6 +236,9 @@ public static class ServerHost
     }
 
     /// <summary>Refuses a directory <c>init</c> has not prepared, before anything is written to it.</summary>
+    /// <summary>What the audit log tells of each event, for the server and the commands that append offline alike.</summary>
+    public static IAuditObserver[] AuditObservers() => [new WebhookOutbox()];
+
     public static void RequireInitialized(DatabaseLocation location)
     {
         if (!location.IsInitialized())

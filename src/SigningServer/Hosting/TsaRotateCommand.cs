@@ -23,7 +23,7 @@ public static class TsaRotateCommand
             using (var session = location.Open().Begin())
             {
                 var server = ServerIdentity.Load(session);
-                identity = TimestampAuthorityIdentity.Create(session, vaults.Get(""), vaults.Software, server.Ca, new AuditLog(TimeProvider.System), "rotated", DateTimeOffset.UtcNow);
+                identity = TimestampAuthorityIdentity.Create(session, vaults.Get(""), vaults.Software, server.Ca, new AuditLog(TimeProvider.System, ServerHost.AuditObservers()), "rotated", DateTimeOffset.UtcNow);
                 session.Commit();
             }
             using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(identity.Certificate);

@@ -1,6 +1,3 @@
-using CodeSigning.V1;
-using Grpc.Core;
-
 namespace CodeSigning.Server.Keys;
 
 /// <summary>
@@ -47,14 +44,14 @@ public sealed class KeyVaults : IDisposable
     public string DefaultKind { get; }
 
     /// <summary>The vault of that kind; empty means <see cref="DefaultKind"/>.</summary>
-    /// <exception cref="Domain.ServiceException">FAILED_PRECONDITION / KEY_VAULT_NOT_CONFIGURED: this server has no such vault.</exception>
+    /// <exception cref="KeyVaultNotConfiguredException">This server has no such vault.</exception>
     public IKeyVault Get(string kind) => kind switch
     {
         "" => Get(DefaultKind),
         _ when _byKind.TryGetValue(kind, out var vault) => vault,
-        Pkcs11KeyVault.VaultKind => throw new Domain.ServiceException(StatusCode.FailedPrecondition, ErrorReason.KeyVaultNotConfigured,
+        Pkcs11KeyVault.VaultKind => throw new KeyVaultNotConfiguredException(kind,
             "this server has no HSM vault: start it with --hsm-module, --hsm-token and the HSM PIN"),
-        _ => throw Domain.ServiceException.InvalidArgument("key_vault", $"unknown key vault '{kind}': use \"software\" or \"pkcs11\""),
+        _ => throw new KeyVaultNotConfiguredException(kind, $"unknown key vault '{kind}': use \"software\" or \"pkcs11\""),
     };
 
     /// <summary>Probes every configured vault (<see cref="IKeyVault.Probe"/>).</summary>

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using CodeSigning.Server.Audit;
-using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.Server.Telemetry;
 using CodeSigning.V1;
@@ -20,7 +19,7 @@ namespace CodeSigning.Server.Notifications;
 /// It never touches the signing path: an idle poll is a read (no write lock), and claims and
 /// outcomes are short write transactions of their own outside the group commit.
 /// </remarks>
-public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettings settings, TimeProvider clock, ILogger<WebhookDispatcher> logger)
+public sealed class WebhookDispatcher(IStore store, AuditLog audit, WebhookDeliveryOptions options, TimeProvider clock, ILogger<WebhookDispatcher> logger)
     : BackgroundService
 {
     private const int BatchSize = 16;
@@ -56,7 +55,7 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
             }
             try
             {
-                await Task.Delay(settings.WebhookPollInterval, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(options.PollInterval, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -81,7 +80,7 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
         using (var session = store.Begin())
         {
             // Long enough for every attempt of the batch to time out, which they do in parallel.
-            claimed = session.ClaimWebhookDeliveries(_owner, now, now + settings.WebhookTimeout + TimeSpan.FromSeconds(30), BatchSize);
+            claimed = session.ClaimWebhookDeliveries(_owner, now, now + options.Timeout + TimeSpan.FromSeconds(30), BatchSize);
             webhooks = session.ListWebhooks().ToDictionary(w => w.Id);
             session.Commit();
         }
@@ -107,7 +106,7 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
         string error;
         using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
         {
-            timeout.CancelAfter(settings.WebhookTimeout);
+            timeout.CancelAfter(options.Timeout);
             try
             {
                 using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
@@ -120,7 +119,7 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
             }
             catch (OperationCanceledException)
             {
-                error = $"no answer within {settings.WebhookTimeout.TotalSeconds:0.###} s";
+                error = $"no answer within {options.Timeout.TotalSeconds:0.###} s";
             }
             catch (HttpRequestException e)
             {
@@ -138,7 +137,7 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
         var outcome = delivery with { Attempts = attempts, LastStatus = status, LastError = error };
         outcome = error.Length == 0
             ? outcome with { State = WebhookDeliveryState.Delivered, DeliveredAt = now }
-            : attempts >= settings.WebhookMaxAttempts
+            : attempts >= options.MaxAttempts
             ? outcome with { State = WebhookDeliveryState.Failed }
             : outcome with { NextAttemptAt = now + RetryDelay(attempts) };
         if (error.Length > 0)
@@ -182,7 +181,7 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, ServerSettin
 
     private TimeSpan RetryDelay(int attempts)
     {
-        var delay = settings.WebhookRetryDelay * Math.Pow(2, Math.Min(attempts - 1, 30));
-        return delay < settings.WebhookMaxRetryDelay ? delay : settings.WebhookMaxRetryDelay;
+        var delay = options.RetryDelay * Math.Pow(2, Math.Min(attempts - 1, 30));
+        return delay < options.MaxRetryDelay ? delay : options.MaxRetryDelay;
     }
 }

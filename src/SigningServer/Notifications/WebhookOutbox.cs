@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using CodeSigning.Server.Audit;
-using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 
@@ -11,8 +10,9 @@ namespace CodeSigning.Server.Notifications;
 /// Turns notified audit events into outbox rows. Every notified event is an audit event, so the
 /// row is written where the event is, in the same transaction (a group commit's, for a denied
 /// signature): it commits or rolls back with the change it reports, and a restart loses nothing.
+/// The audit log calls it as an observer, registered by Hosting.
 /// </summary>
-public static class WebhookOutbox
+public sealed class WebhookOutbox : IAuditObserver
 {
     /// <summary>The events a webhook can subscribe to, with the outcome that is notified.</summary>
     public static readonly IReadOnlyDictionary<string, AuditOutcome> Events = new Dictionary<string, AuditOutcome>(StringComparer.Ordinal)
@@ -29,7 +29,7 @@ public static class WebhookOutbox
     };
 
     /// <summary>Queues one delivery per interested webhook. A dictionary lookup and nothing more for any other event (every signature).</summary>
-    public static void Enqueue(IStoreSession session, AuditRecord record)
+    public void Appended(IStoreSession session, AuditRecord record)
     {
         if (!Events.TryGetValue(record.Type, out var outcome) || record.Outcome != outcome)
         {

@@ -1,4 +1,3 @@
-using CodeSigning.Server.Audit;
 using CodeSigning.V1;
 
 namespace CodeSigning.Server.Storage;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using CodeSigning.Server.Audit;
 using CodeSigning.V1;
 using System.Data.Common;
 

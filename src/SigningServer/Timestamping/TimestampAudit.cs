@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using CodeSigning.Server.Audit;
+using CodeSigning.Server.Storage;
 using CodeSigning.Server.Domain;
 using CodeSigning.V1;
 using Microsoft.Extensions.Logging;

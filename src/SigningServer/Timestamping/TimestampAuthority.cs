@@ -59,7 +59,7 @@ public sealed class TimestampAuthority
         using (var session = store.Begin())
         {
             identity = TimestampAuthorityIdentity.Find(session)
-                ?? TimestampAuthorityIdentity.Create(session, vaults.Get(""), vaults.Software, server.Ca, auditLog, "first start", clock.GetUtcNow());
+                ?? TimestampAuthorityIdentity.Create(session, vaults.Vault(""), vaults.Software, server.Ca, auditLog, "first start", clock.GetUtcNow());
             session.Commit();
         }
         _key = Load(identity);
@@ -194,7 +194,7 @@ public sealed class TimestampAuthority
 
     private TimestampSigningKey Load(TimestampAuthorityIdentity identity)
     {
-        var key = new TimestampSigningKey(identity, _server.Ca, _vaults.Get(identity.VaultKind));
+        var key = new TimestampSigningKey(identity, _server.Ca, _vaults.Vault(identity.VaultKind));
         ServerLog.TimestampCertificate(_logger, key.Certificate.SerialNumber, identity.VaultKind, key.Certificate.NotAfter.ToUniversalTime());
         return key;
     }

@@ -1,7 +1,6 @@
-using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 
-namespace CodeSigning.Server.Audit;
+namespace CodeSigning.Server.Storage;
 
 /// <summary>One event of the hash chain as stored.</summary>
 /// <param name="Actor">Null for unauthenticated events.</param>

@@ -1,4 +1,4 @@
-namespace CodeSigning.Server.Audit;
+namespace CodeSigning.Server.Storage;
 
 /// <summary>The client context a caller reported, as recorded in the audit log.</summary>
 public sealed record AuditClient(string Host, string Process, long Pid, string CorrelationId, string Client)

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Google.Protobuf.Reflection;
 
-namespace CodeSigning.Server.Domain;
+namespace CodeSigning.Server;
 
 /// <summary>Contract enum values as the proto names them ("SIGNATURE_SCHEME_ECDSA"): what clients send and read.</summary>
 public static class ProtoNames
