@@ -5,7 +5,7 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Domain;
 
-/// <summary>Approval policies, signing requests and their decisions, and grants.</summary>
+/// <summary>Approval policies, signing requests and their decisions, and the API of grants, whose life <see cref="Grants"/> owns.</summary>
 public sealed class ApprovalManager(Operations operations, AuditLog audit, ServerSettings settings, TimeProvider clock)
 {
     public PolicyRecord GetPolicy(Caller caller, string signerRef) => operations.Read(caller, "policy.read", (session, scope) =>
@@ -97,7 +97,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Sign, "submit signing requests", scope);
         var policy = session.GetPolicy(signer.Id)
             ?? throw ServiceException.Conflict($"Signer '{signer.Name}' has no approval policy: members who may sign sign at once");
-        var (count, window) = CheckGrantSize(policy, request.SignatureCount, request.Window, "signature_count", "window");
+        var (count, window) = Grants.CheckSize(policy, request.SignatureCount, request.Window, "signature_count", "window");
         var now = clock.GetUtcNow();
         var record = new SigningRequestRecord(Guid.CreateVersion7().ToString("N"), signer.Id, caller.Principal, request.Justification, count, window,
             SigningRequestState.Pending, now, now + policy.RequestTtl, null);
@@ -168,9 +168,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             }
             else if (policy is null || approvals >= policy.ApprovalsRequired)
             {
-                var grant = new GrantRecord(Guid.CreateVersion7().ToString("N"), signer.Id, request.Requester, request.SignatureCount, 0, now,
-                    now + request.Window, request.Id, caller.Principal, false);
-                session.InsertGrant(grant);
+                var grant = Grants.Create(session, signer.Id, request.Requester, request.SignatureCount, now, request.Window, request.Id, caller.Principal);
                 request = request with { State = SigningRequestState.Approved, GrantId = grant.Id };
                 scope.Details["grant_id"] = grant.Id;
             }
@@ -207,10 +205,8 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
                 $"the approval policy of Signer '{signer.Name}' forbids pre-approving yourself: submit a signing request (csign request create) for another approver",
                 new Dictionary<string, string> { ["signer_id"] = signer.Id });
         }
-        var (count, window) = CheckGrantSize(policy, request.SignaturesAllowed, request.Window, "signatures_allowed", "window");
-        var now = clock.GetUtcNow();
-        var grant = new GrantRecord(Guid.CreateVersion7().ToString("N"), signer.Id, grantee, count, 0, now, now + window, null, caller.Principal, false);
-        session.InsertGrant(grant);
+        var (count, window) = Grants.CheckSize(policy, request.SignaturesAllowed, request.Window, "signatures_allowed", "window");
+        var grant = Grants.Create(session, signer.Id, grantee, count, clock.GetUtcNow(), window, null, caller.Principal);
         scope.Details["grant_id"] = grant.Id;
         scope.Details["signatures_allowed"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (request.Justification.Length > 0)
@@ -225,7 +221,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view grants", scope);
         var now = clock.GetUtcNow();
         var policy = session.GetPolicy(signer.Id);
-        return session.ListGrants(signer.Id).Where(g => includeSpent || (policy is null ? g.IsLive(now) : g.IsLiveUnder(policy, now))).ToList();
+        return session.ListGrants(signer.Id).Where(g => includeSpent || Grants.IsLive(g, policy, now)).ToList();
     });
 
     public GrantRecord RevokeGrant(Caller caller, string grantId) => operations.Change(caller, "grant.revoked", (session, scope) =>
@@ -237,32 +233,9 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             throw SignerAccess.Hidden(ServiceException.NotFound($"grant '{grantId}'"));
         }
         SignerAccess.Require(session, caller, grant.SignerId, Capability.Manage, "revoke grants", scope);
-        session.RevokeGrant(grant.Id);
         scope.Details["grant_id"] = grant.Id;
-        return grant with { Revoked = true };
+        return Grants.Revoke(session, grant);
     });
-
-    private (long Count, TimeSpan Window) CheckGrantSize(PolicyRecord? policy, long count, Google.Protobuf.WellKnownTypes.Duration? window, string countField, string windowField)
-    {
-        if (count < 1)
-        {
-            throw ServiceException.InvalidArgument(countField, $"{countField} must be at least 1");
-        }
-        if (policy is { MaxSignaturesPerGrant: > 0 } && count > policy.MaxSignaturesPerGrant)
-        {
-            throw ServiceException.InvalidArgument(countField, $"{countField} exceeds the policy's cap of {policy.MaxSignaturesPerGrant} signatures per grant");
-        }
-        var span = window?.ToTimeSpan() ?? TimeSpan.Zero;
-        if (span <= TimeSpan.Zero)
-        {
-            throw ServiceException.InvalidArgument(windowField, $"{windowField} must be a positive duration");
-        }
-        if (policy is not null && policy.MaxGrantWindow > TimeSpan.Zero && span > policy.MaxGrantWindow)
-        {
-            throw ServiceException.InvalidArgument(windowField, $"{windowField} exceeds the policy's cap of {policy.MaxGrantWindow}");
-        }
-        return (count, span);
-    }
 
     /// <summary>With its decisions and its progress; without a policy (cleared since) one approval decides.</summary>
     private static SigningRequestView View(IStoreSession session, SigningRequestRecord request, string signerName) =>

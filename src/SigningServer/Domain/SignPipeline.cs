@@ -101,7 +101,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
                 throw ServiceException.Conflict($"Signer '{signer.Name}' got a new key while this signature was made with the old one; sign again");
             }
             // Under the write lock: the grant read above cannot have been spent since.
-            if (grant is not null && !session.TryConsumeGrant(grant.Id))
+            if (grant is not null && !Grants.TryConsume(session, grant, policy!, clock.GetUtcNow()))
             {
                 throw ApprovalRequired(session, caller, signer);
             }
@@ -119,7 +119,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
             created = created with { Details = new(scope.Details, StringComparer.Ordinal) { ["grant_id"] = grant.Id } };
         }
         var record = audit.Append(session, created);
-        return new Outcome(new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : grant.RemainingUnder(policy!) - 1), null);
+        return new Outcome(new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : Grants.Remaining(grant, policy!) - 1), null);
     }
 
     /// <returns>The Signer, the grant to consume and the policy in force when there is one.</returns>
@@ -170,8 +170,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
     /// <summary>A live grant of the caller, held to the caps of the policy in force now (it may have been tightened since the grant).</summary>
     private GrantRecord PickGrant(IStoreSession session, Caller caller, SignerRecord signer, PolicyRecord policy, string requestedGrantId)
     {
-        var now = clock.GetUtcNow();
-        var live = session.ListGrants(signer.Id).Where(g => g.Grantee.Id == caller.Principal.Id && g.IsLiveUnder(policy, now));
+        var live = Grants.LiveFor(session, signer.Id, caller.Principal.Id, policy, clock.GetUtcNow());
         var grant = requestedGrantId.Length > 0
             ? live.FirstOrDefault(g => g.Id == requestedGrantId)
             : live.MinBy(g => g.NotAfter);

@@ -89,8 +89,13 @@ public interface IStoreSession : IDisposable
     void InsertGrant(GrantRecord grant);
     GrantRecord? FindGrant(string id);
     IReadOnlyList<GrantRecord> ListGrants(string signerId);
-    /// <summary>Takes one unit of the grant; false when it has none left.</summary>
-    bool TryConsumeGrant(string id);
+    /// <summary>
+    /// Takes one unit of the grant in a single conditional row update: only while it is not revoked,
+    /// has used fewer than its allowance and <paramref name="usableUnits"/>, and <paramref name="now"/>
+    /// lies from its not-before up to its not-after and <paramref name="deadline"/>. False, and nothing
+    /// changed, otherwise; atomic on its own, without the write lock.
+    /// </summary>
+    bool TryConsumeGrant(string id, long usableUnits, DateTimeOffset now, DateTimeOffset deadline);
     void RevokeGrant(string id);
 
     void InsertWebhook(WebhookRecord webhook);

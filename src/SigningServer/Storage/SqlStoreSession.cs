@@ -351,8 +351,10 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
     public IReadOnlyList<GrantRecord> ListGrants(string signerId) =>
         Query($"SELECT {GrantColumns} FROM grants WHERE signer_id = @s ORDER BY not_after, id", ReadGrant, ("@s", signerId));
 
-    public bool TryConsumeGrant(string id) =>
-        Execute("UPDATE grants SET used = used + 1 WHERE id = @id AND used < allowed AND revoked = FALSE", ("@id", id)) > 0;
+    public bool TryConsumeGrant(string id, long usableUnits, DateTimeOffset now, DateTimeOffset deadline) =>
+        Execute("UPDATE grants SET used = used + 1 WHERE id = @id AND revoked = FALSE AND used < allowed AND used < @usable " +
+                "AND not_before <= @now AND not_after > @now AND @deadline > @now",
+            ("@id", id), ("@usable", usableUnits), ("@now", Time(now)), ("@deadline", Time(deadline))) > 0;
 
     public void RevokeGrant(string id) => Execute("UPDATE grants SET revoked = TRUE WHERE id = @id", ("@id", id));
 
