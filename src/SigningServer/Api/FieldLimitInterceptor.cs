@@ -41,7 +41,7 @@ public sealed class FieldLimitInterceptor(Authenticator authenticator, Operation
         var caller = context.RequestHeaders.GetValue("authorization") is null ? null : authenticator.Authenticate(context);
         var length = violation.Length.ToString(CultureInfo.InvariantCulture);
         var limit = violation.Limit.ToString(CultureInfo.InvariantCulture);
-        var entry = new AuditEntry("request.invalid", AuditOutcome.Denied, caller?.Principal, AuditClient.None, context.RemoteAddress())
+        var entry = new AuditEntry(AuditEventTypes.RequestInvalid, AuditOutcome.Denied, caller?.Principal, AuditClient.None, context.RemoteAddress())
         {
             Reason = ProtoNames.Of(ErrorReason.InvalidArgument),
         };

@@ -3,8 +3,8 @@ using CodeSigning.V1;
 
 namespace CodeSigning.Server.Audit;
 
-/// <summary>What happened, before the log gives it a place in the chain.</summary>
-public sealed record AuditEntry(string Type, AuditOutcome Outcome, Principal? Actor, AuditClient Client, string RemoteAddress)
+/// <summary>What happened, before the log gives it a place in the chain. Its type is one of the catalogue (<see cref="AuditEventTypes"/>).</summary>
+public sealed record AuditEntry(AuditEventType Type, AuditOutcome Outcome, Principal? Actor, AuditClient Client, string RemoteAddress)
 {
     public string SignerId { get; init; } = "";
     public string SignerName { get; init; } = "";

@@ -25,7 +25,7 @@ public sealed class AuditLog(TimeProvider clock, IEnumerable<IAuditObserver> obs
     {
         var last = session.LastAuditEvent();
         var record = new AuditRecord(
-            (last?.Sequence ?? 0) + 1, Guid.CreateVersion7().ToString("N"), clock.GetUtcNow(), entry.Type, entry.Outcome, entry.Actor,
+            (last?.Sequence ?? 0) + 1, Guid.CreateVersion7().ToString("N"), clock.GetUtcNow(), entry.Type.Name, entry.Outcome, entry.Actor,
             entry.SignerId, entry.SignerName, entry.Reason, entry.Client, entry.RemoteAddress,
             new SortedDictionary<string, string>(entry.Details, StringComparer.Ordinal), [], last?.Hash ?? new byte[32]);
         record = record with { Hash = AuditHash.Compute(record) };

@@ -8,14 +8,14 @@ namespace CodeSigning.Server.Domain;
 /// <summary>Approval policies, signing requests and their decisions, and the API of grants, whose life <see cref="Grants"/> owns.</summary>
 public sealed class ApprovalManager(Operations operations, AuditLog audit, ServerSettings settings, TimeProvider clock)
 {
-    public PolicyRecord GetPolicy(Caller caller, string signerRef) => operations.Read(caller, "policy.read", (session, scope) =>
+    public PolicyRecord GetPolicy(Caller caller, string signerRef) => operations.Read(caller, AuditEventTypes.PolicyRead, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view the approval policy", scope);
         return session.GetPolicy(signer.Id) ?? throw ServiceException.NotFound($"an approval policy for Signer '{signer.Name}'");
     });
 
     /// <summary>Creates or edits the policy: what <paramref name="policy"/> leaves unset keeps its current value.</summary>
-    public PolicyRecord SetPolicy(Caller caller, string signerRef, ApprovalPolicy? policy) => operations.Change(caller, "policy.set", (session, scope) =>
+    public PolicyRecord SetPolicy(Caller caller, string signerRef, ApprovalPolicy? policy) => operations.Change(caller, AuditEventTypes.PolicySet, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "edit the approval policy", scope);
         if (policy is null)
@@ -62,7 +62,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         return record;
     });
 
-    public void ClearPolicy(Caller caller, string signerRef) => operations.Change(caller, "policy.cleared", (session, scope) =>
+    public void ClearPolicy(Caller caller, string signerRef) => operations.Change(caller, AuditEventTypes.PolicyCleared, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "edit the approval policy", scope);
         if (!session.DeletePolicy(signer.Id))
@@ -83,7 +83,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         foreach (var request in session.ListSigningRequests([signer.Id]).Select(r => Refresh(session, caller, r)).Where(r => r.State == SigningRequestState.Pending))
         {
             session.UpdateSigningRequest(request.Id, SigningRequestState.Cancelled, null);
-            var entry = Operations.Entry(caller, "request.cancelled", AuditOutcome.Success, new OperationScope(AuditClient.None) { Signer = signer });
+            var entry = Operations.Entry(caller, AuditEventTypes.RequestCancelled, AuditOutcome.Success, new OperationScope(AuditClient.None) { Signer = signer });
             entry.Details["request_id"] = request.Id;
             entry.Details["reason"] = why;
             audit.Append(session, entry);
@@ -92,7 +92,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         scope.Details["requests_cancelled"] = cancelled.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public SigningRequestView CreateRequest(Caller caller, CreateSigningRequestRequest request) => operations.Change(caller, "request.created", (session, scope) =>
+    public SigningRequestView CreateRequest(Caller caller, CreateSigningRequestRequest request) => operations.Change(caller, AuditEventTypes.RequestCreated, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Sign, "submit signing requests", scope);
         var policy = session.GetPolicy(signer.Id)
@@ -111,7 +111,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
     });
 
     public IReadOnlyList<SigningRequestView> ListRequests(Caller caller, string signerRef, IReadOnlyCollection<SigningRequestState> states) =>
-        operations.Read(caller, "request.list", (session, scope) =>
+        operations.Read(caller, AuditEventTypes.RequestList, (session, scope) =>
         {
             // Approvers named by a policy follow its requests even when they are not members.
             IReadOnlyList<SignerRecord> signers = signerRef.Length > 0
@@ -125,14 +125,14 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
                 .ToList();
         });
 
-    public SigningRequestView GetRequest(Caller caller, string requestId) => operations.Read(caller, "request.read", (session, scope) =>
+    public SigningRequestView GetRequest(Caller caller, string requestId) => operations.Read(caller, AuditEventTypes.RequestRead, (session, scope) =>
     {
         var (request, signer) = FindVisibleRequest(session, caller, requestId, scope);
         return View(session, Refresh(session, caller, request), signer.Name);
     });
 
     public SigningRequestView Decide(Caller caller, string requestId, bool approve, string comment) =>
-        operations.Change(caller, approve ? "request.approved" : "request.denied", (session, scope) =>
+        operations.Change(caller, approve ? AuditEventTypes.RequestApproved : AuditEventTypes.RequestDenied, (session, scope) =>
         {
             var request = session.FindSigningRequest(requestId) ?? throw ServiceException.NotFound($"signing request '{requestId}'");
             var signer = session.FindSigner(request.SignerId)!;
@@ -177,7 +177,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             return View(session, request, signer.Name);
         });
 
-    public SigningRequestView Cancel(Caller caller, string requestId) => operations.Change(caller, "request.cancelled", (session, scope) =>
+    public SigningRequestView Cancel(Caller caller, string requestId) => operations.Change(caller, AuditEventTypes.RequestCancelled, (session, scope) =>
     {
         var (request, signer) = FindVisibleRequest(session, caller, requestId, scope);
         if (request.Requester.Id != caller.Principal.Id)
@@ -189,7 +189,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         return View(session, request, signer.Name);
     });
 
-    public GrantRecord CreateGrant(Caller caller, CreateGrantRequest request) => operations.Change(caller, "grant.created", (session, scope) =>
+    public GrantRecord CreateGrant(Caller caller, CreateGrantRequest request) => operations.Change(caller, AuditEventTypes.GrantCreated, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.PreApprove, "pre-approve signing", scope);
         var grantee = PrincipalResolver.Resolve(session, request.Grantee, "grantee", joining: true);
@@ -216,7 +216,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         return grant;
     });
 
-    public IReadOnlyList<GrantRecord> ListGrants(Caller caller, string signerRef, bool includeSpent) => operations.Read(caller, "grant.list", (session, scope) =>
+    public IReadOnlyList<GrantRecord> ListGrants(Caller caller, string signerRef, bool includeSpent) => operations.Read(caller, AuditEventTypes.GrantList, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view grants", scope);
         var now = clock.GetUtcNow();
@@ -224,7 +224,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         return session.ListGrants(signer.Id).Where(g => includeSpent || Grants.IsLive(g, policy, now)).ToList();
     });
 
-    public GrantRecord RevokeGrant(Caller caller, string grantId) => operations.Change(caller, "grant.revoked", (session, scope) =>
+    public GrantRecord RevokeGrant(Caller caller, string grantId) => operations.Change(caller, AuditEventTypes.GrantRevoked, (session, scope) =>
     {
         var grant = session.FindGrant(grantId) ?? throw ServiceException.NotFound($"grant '{grantId}'");
         if (!SignerAccess.IsVisible(session, caller, grant.SignerId))
@@ -284,7 +284,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
             return request;
         }
         session.UpdateSigningRequest(request.Id, SigningRequestState.Expired, null);
-        var entry = new AuditEntry("request.expired", AuditOutcome.Success, null, AuditClient.None, caller.RemoteAddress)
+        var entry = new AuditEntry(AuditEventTypes.RequestExpired, AuditOutcome.Success, null, AuditClient.None, caller.RemoteAddress)
         {
             SignerId = request.SignerId,
             SignerName = session.FindSigner(request.SignerId)?.Name ?? "",

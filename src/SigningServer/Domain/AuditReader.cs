@@ -14,11 +14,11 @@ public sealed class AuditReader(Operations operations, AuditCheckpoints checkpoi
 
     /// <param name="pageSize">1 to <see cref="MaxPageSize"/>.</param>
     public IReadOnlyList<AuditRecord> Query(Caller caller, AuditFilter? filter, long afterSequence, int pageSize) =>
-        operations.Read(caller, "audit.read", (session, scope) =>
+        operations.Read(caller, AuditEventTypes.AuditRead, (session, scope) =>
             session.QueryAuditEvents(BuildQuery(session, caller, filter ?? new AuditFilter(), afterSequence, pageSize, scope)));
 
     /// <param name="supplied">Checkpoint lines the operator kept elsewhere.</param>
-    public VerifyAuditChainResponse Verify(Caller caller, IReadOnlyList<string> supplied) => operations.Change(caller, "audit.verified", (session, scope) =>
+    public VerifyAuditChainResponse Verify(Caller caller, IReadOnlyList<string> supplied) => operations.Change(caller, AuditEventTypes.AuditVerified, (session, scope) =>
     {
         caller.RequireProductAdmin("verify the audit chain");
         var anchors = supplied.Select((line, i) => Parse(line, $"checkpoints[{i}]")).ToList();
@@ -32,7 +32,7 @@ public sealed class AuditReader(Operations operations, AuditCheckpoints checkpoi
         return result;
     });
 
-    public SignedCheckpoint Checkpoint(Caller caller) => operations.Change(caller, "audit.checkpointed", (session, scope) =>
+    public SignedCheckpoint Checkpoint(Caller caller) => operations.Change(caller, AuditEventTypes.AuditCheckpointed, (session, scope) =>
     {
         caller.RequireProductAdmin("checkpoint the audit chain");
         SignedCheckpoint? checkpoint;

@@ -47,7 +47,7 @@ public sealed class AuthFailureLimiter(int failuresPerMinute, Operations operati
         if (lockout.FirstRefusal)
         {
             ServerLog.AuthenticationRateLimited(logger, remoteAddress, limitedBy, claimedId, failuresPerMinute);
-            var entry = new AuditEntry("auth.rate_limited", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = ProtoNames.Of(ErrorReason.RateLimited) };
+            var entry = new AuditEntry(AuditEventTypes.AuthRateLimited, AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = ProtoNames.Of(ErrorReason.RateLimited) };
             entry.Details["failures_per_minute"] = failuresPerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture);
             entry.Details["limited_by"] = limitedBy;
             if (claimedId.Length > 0)

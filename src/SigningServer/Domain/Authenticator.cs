@@ -64,7 +64,7 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
                 throw limited;
             }
             ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
-            var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
+            var entry = new AuditEntry(AuditEventTypes.AuthFailed, AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
             if (credentialId.Length > 0)
             {
                 entry.Details["credential_id"] = credentialId;

@@ -1,3 +1,4 @@
+using CodeSigning.Server.Audit;
 using System.Security.Cryptography;
 using CodeSigning.Server.Auth;
 using CodeSigning.Server.Storage;
@@ -9,7 +10,7 @@ namespace CodeSigning.Server.Domain;
 public sealed class IdentityManager(Operations operations, ServerSettings settings, TimeProvider clock)
 {
     public IReadOnlyList<GroupRecord> GroupsOf(Caller caller) =>
-        operations.Read(caller, "identity.read", (session, _) => session.ListGroupsOf(caller.Principal.Id));
+        operations.Read(caller, AuditEventTypes.IdentityRead, (session, _) => session.ListGroupsOf(caller.Principal.Id));
 
     /// <summary>Used by <c>init</c> too, where there is no caller yet.</summary>
     public static UserRecord InsertUser(IStoreSession session, string name, string displayName, string email, bool productAdmin, DateTimeOffset now)
@@ -37,7 +38,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         return (key, secret.Secret);
     }
 
-    public UserRecord CreateUser(Caller caller, CreateUserRequest request) => operations.Change(caller, "user.created", (session, scope) =>
+    public UserRecord CreateUser(Caller caller, CreateUserRequest request) => operations.Change(caller, AuditEventTypes.UserCreated, (session, scope) =>
     {
         caller.RequireProductAdmin("create users");
         var user = InsertUser(session, request.Name, request.DisplayName, request.Email, request.ProductAdmin, clock.GetUtcNow());
@@ -46,30 +47,30 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         return user;
     });
 
-    public IReadOnlyList<UserRecord> ListUsers(Caller caller) => operations.Read(caller, "user.list", (session, _) =>
+    public IReadOnlyList<UserRecord> ListUsers(Caller caller) => operations.Read(caller, AuditEventTypes.UserList, (session, _) =>
     {
         caller.RequireProductAdmin("list users");
         return session.ListUsers();
     });
 
-    public UserRecord GetUser(Caller caller, string userRef) => operations.Read(caller, "user.read", (session, _) =>
+    public UserRecord GetUser(Caller caller, string userRef) => operations.Read(caller, AuditEventTypes.UserRead, (session, _) =>
     {
         var user = FindUser(session, userRef);
         return user.Id == caller.Principal.Id || caller.ProductAdmin ? user : throw ServiceException.ProductAdminRequired("read other users");
     });
 
     public UserRecord SetProductAdmin(Caller caller, string userRef, bool productAdmin) =>
-        UpdateUser(caller, userRef, productAdmin ? "user.product_admin_granted" : "user.product_admin_revoked", u => u with { ProductAdmin = productAdmin });
+        UpdateUser(caller, userRef, productAdmin ? AuditEventTypes.UserProductAdminGranted : AuditEventTypes.UserProductAdminRevoked, u => u with { ProductAdmin = productAdmin });
 
     public UserRecord SetEnabled(Caller caller, string userRef, bool enabled) =>
-        UpdateUser(caller, userRef, enabled ? "user.enabled" : "user.disabled", u => u with { Enabled = enabled });
+        UpdateUser(caller, userRef, enabled ? AuditEventTypes.UserEnabled : AuditEventTypes.UserDisabled, u => u with { Enabled = enabled });
 
     /// <summary>For good: disabled, API keys revoked, never enabled again; the record stays for the audit log and memberships.</summary>
     public UserRecord ArchiveUser(Caller caller, string userRef) =>
-        UpdateUser(caller, userRef, "user.archived", u => u with { Enabled = false, ArchivedAt = clock.GetUtcNow() });
+        UpdateUser(caller, userRef, AuditEventTypes.UserArchived, u => u with { Enabled = false, ArchivedAt = clock.GetUtcNow() });
 
     public ServiceAccountView ArchiveServiceAccount(Caller caller, string accountRef) =>
-        operations.Change(caller, "service_account.archived", (session, scope) =>
+        operations.Change(caller, AuditEventTypes.ServiceAccountArchived, (session, scope) =>
         {
             caller.RequireProductAdmin("archive service accounts");
             var account = ActiveServiceAccount(session, accountRef, scope);
@@ -79,7 +80,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             return new ServiceAccountView(account, session.ListServiceAccountKeys(account.Id));
         });
 
-    public (ApiKeyRecord Key, string Secret) CreateApiKey(Caller caller, CreateApiKeyRequest request) => operations.Change(caller, "apikey.created", (session, scope) =>
+    public (ApiKeyRecord Key, string Secret) CreateApiKey(Caller caller, CreateApiKeyRequest request) => operations.Change(caller, AuditEventTypes.ApiKeyCreated, (session, scope) =>
     {
         var user = TargetUser(session, caller, request.User, "create API keys for other users");
         PrincipalResolver.RequireActive(user.ArchivedAt, "user", user.Name);
@@ -110,13 +111,13 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         return created;
     });
 
-    public IReadOnlyList<ApiKeyRecord> ListApiKeys(Caller caller, string userRef, bool includeRevoked) => operations.Read(caller, "apikey.list", (session, _) =>
+    public IReadOnlyList<ApiKeyRecord> ListApiKeys(Caller caller, string userRef, bool includeRevoked) => operations.Read(caller, AuditEventTypes.ApiKeyList, (session, _) =>
     {
         var user = TargetUser(session, caller, userRef, "list other users' API keys");
         return session.ListApiKeys(user.Id).Where(k => includeRevoked || !k.Revoked).ToList();
     });
 
-    public ApiKeyRecord RevokeApiKey(Caller caller, string apiKeyId) => operations.Change(caller, "apikey.revoked", (session, scope) =>
+    public ApiKeyRecord RevokeApiKey(Caller caller, string apiKeyId) => operations.Change(caller, AuditEventTypes.ApiKeyRevoked, (session, scope) =>
     {
         var key = session.FindApiKey(apiKeyId) ?? throw ServiceException.NotFound($"API key '{apiKeyId}'");
         if (key.UserId != caller.Principal.Id && !caller.ProductAdmin)
@@ -129,7 +130,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
     });
 
     /// <summary>Revokes every API key of a user (and the keys they created): a user whose keys may be stolen loses them all at once.</summary>
-    public IReadOnlyList<string> RevokeApiKeysOfUser(Caller caller, string userRef) => operations.Change(caller, "apikey.revoked_all", (session, scope) =>
+    public IReadOnlyList<string> RevokeApiKeysOfUser(Caller caller, string userRef) => operations.Change(caller, AuditEventTypes.ApiKeyRevokedAll, (session, scope) =>
     {
         var user = TargetUser(session, caller, userRef, "revoke other users' API keys");
         scope.Details["user"] = user.Name;
@@ -140,7 +141,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
     });
 
     public ServiceAccountView CreateServiceAccount(Caller caller, CreateServiceAccountRequest request) =>
-        operations.Change(caller, "service_account.created", (session, scope) =>
+        operations.Change(caller, AuditEventTypes.ServiceAccountCreated, (session, scope) =>
         {
             caller.RequireProductAdmin("create service accounts");
             var name = Names.Validate(request.Name, "name");
@@ -155,13 +156,13 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             return new ServiceAccountView(account, []);
         });
 
-    public IReadOnlyList<ServiceAccountView> ListServiceAccounts(Caller caller) => operations.Read(caller, "service_account.list", (session, _) =>
+    public IReadOnlyList<ServiceAccountView> ListServiceAccounts(Caller caller) => operations.Read(caller, AuditEventTypes.ServiceAccountList, (session, _) =>
     {
         caller.RequireProductAdmin("list service accounts");
         return session.ListServiceAccounts().Select(a => new ServiceAccountView(a, session.ListServiceAccountKeys(a.Id))).ToList();
     });
 
-    public ServiceAccountView GetServiceAccount(Caller caller, string accountRef) => operations.Read(caller, "service_account.read", (session, _) =>
+    public ServiceAccountView GetServiceAccount(Caller caller, string accountRef) => operations.Read(caller, AuditEventTypes.ServiceAccountRead, (session, _) =>
     {
         var account = FindServiceAccount(session, accountRef);
         if (account.Id != caller.Principal.Id && !caller.ProductAdmin)
@@ -172,7 +173,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
     });
 
     public ServiceAccountView SetServiceAccountEnabled(Caller caller, string accountRef, bool enabled) =>
-        operations.Change(caller, enabled ? "service_account.enabled" : "service_account.disabled", (session, scope) =>
+        operations.Change(caller, enabled ? AuditEventTypes.ServiceAccountEnabled : AuditEventTypes.ServiceAccountDisabled, (session, scope) =>
         {
             caller.RequireProductAdmin("enable or disable service accounts");
             var account = ActiveServiceAccount(session, accountRef, scope);
@@ -186,7 +187,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         });
 
     public ServiceAccountKeyRecord AddServiceAccountKey(Caller caller, string accountRef, byte[] publicKey) =>
-        operations.Change(caller, "service_account.key_added", (session, scope) =>
+        operations.Change(caller, AuditEventTypes.ServiceAccountKeyAdded, (session, scope) =>
         {
             caller.RequireProductAdmin("register service account keys");
             var account = ActiveServiceAccount(session, accountRef, scope);
@@ -205,7 +206,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
         });
 
     public bool RemoveServiceAccountKey(Caller caller, string accountRef, string keyId) =>
-        operations.Change(caller, "service_account.key_removed", (session, scope) =>
+        operations.Change(caller, AuditEventTypes.ServiceAccountKeyRemoved, (session, scope) =>
         {
             caller.RequireProductAdmin("remove service account keys");
             var account = FindServiceAccount(session, accountRef);
@@ -220,7 +221,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
             return true;
         });
 
-    private UserRecord UpdateUser(Caller caller, string userRef, string type, Func<UserRecord, UserRecord> change) =>
+    private UserRecord UpdateUser(Caller caller, string userRef, AuditEventType type, Func<UserRecord, UserRecord> change) =>
         operations.Change(caller, type, (session, scope) =>
         {
             caller.RequireProductAdmin("change users");

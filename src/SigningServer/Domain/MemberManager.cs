@@ -1,3 +1,4 @@
+using CodeSigning.Server.Audit;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 
@@ -6,10 +7,10 @@ namespace CodeSigning.Server.Domain;
 /// <summary>Signer members and server-wide groups.</summary>
 public sealed class MemberManager(Operations operations)
 {
-    public IReadOnlyList<MemberRecord> ListMembers(Caller caller, string signerRef) => operations.Read(caller, "member.list", (session, scope) =>
+    public IReadOnlyList<MemberRecord> ListMembers(Caller caller, string signerRef) => operations.Read(caller, AuditEventTypes.MemberList, (session, scope) =>
         session.ListMembers(SignerAccess.Require(session, caller, signerRef, Capability.View, "view members", scope).Signer.Id));
 
-    public MemberRecord SetMember(Caller caller, SetMemberRequest request) => operations.Change(caller, "member.set", (session, scope) =>
+    public MemberRecord SetMember(Caller caller, SetMemberRequest request) => operations.Change(caller, AuditEventTypes.MemberSet, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "manage members", scope);
         var principal = PrincipalResolver.Resolve(session, request.Principal, "principal", joining: true);
@@ -28,7 +29,7 @@ public sealed class MemberManager(Operations operations)
         return member;
     });
 
-    public void RemoveMember(Caller caller, RemoveMemberRequest request) => operations.Change(caller, "member.removed", (session, scope) =>
+    public void RemoveMember(Caller caller, RemoveMemberRequest request) => operations.Change(caller, AuditEventTypes.MemberRemoved, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "manage members", scope);
         var principal = PrincipalResolver.Resolve(session, request.Principal, "principal");
@@ -37,7 +38,7 @@ public sealed class MemberManager(Operations operations)
         return session.RemoveMember(signer.Id, principal.Id) ? true : throw ServiceException.NotFound($"membership of '{principal.Name}' in Signer '{signer.Name}'");
     });
 
-    public GroupView CreateGroup(Caller caller, CreateGroupRequest request) => operations.Change(caller, "group.created", (session, scope) =>
+    public GroupView CreateGroup(Caller caller, CreateGroupRequest request) => operations.Change(caller, AuditEventTypes.GroupCreated, (session, scope) =>
     {
         caller.RequireProductAdmin("create groups");
         var name = Names.Validate(request.Name, "name");
@@ -51,7 +52,7 @@ public sealed class MemberManager(Operations operations)
         return new GroupView(group, []);
     });
 
-    public void DeleteGroup(Caller caller, string groupRef) => operations.Change(caller, "group.deleted", (session, scope) =>
+    public void DeleteGroup(Caller caller, string groupRef) => operations.Change(caller, AuditEventTypes.GroupDeleted, (session, scope) =>
     {
         caller.RequireProductAdmin("delete groups");
         var group = FindGroup(session, groupRef);
@@ -70,12 +71,12 @@ public sealed class MemberManager(Operations operations)
     });
 
     /// <summary>Product Admins see every group; anyone else only the groups they belong to.</summary>
-    public IReadOnlyList<GroupView> ListGroups(Caller caller) => operations.Read(caller, "group.list", (session, _) =>
+    public IReadOnlyList<GroupView> ListGroups(Caller caller) => operations.Read(caller, AuditEventTypes.GroupList, (session, _) =>
         (caller.ProductAdmin ? session.ListGroups() : session.ListGroupsOf(caller.Principal.Id))
             .Select(g => new GroupView(g, session.ListGroupMembers(g.Id))).ToList());
 
     /// <summary>A group the caller may not see is answered exactly as one that does not exist (the denial is audited).</summary>
-    public GroupView GetGroup(Caller caller, string groupRef) => operations.Read(caller, "group.read", (session, _) =>
+    public GroupView GetGroup(Caller caller, string groupRef) => operations.Read(caller, AuditEventTypes.GroupRead, (session, _) =>
     {
         var group = FindGroup(session, groupRef);
         var members = session.ListGroupMembers(group.Id);
@@ -84,7 +85,7 @@ public sealed class MemberManager(Operations operations)
             : throw GroupNotFound(groupRef);
     });
 
-    public GroupView AddGroupMember(Caller caller, string groupRef, PrincipalRef? member) => operations.Change(caller, "group.member_added", (session, scope) =>
+    public GroupView AddGroupMember(Caller caller, string groupRef, PrincipalRef? member) => operations.Change(caller, AuditEventTypes.GroupMemberAdded, (session, scope) =>
     {
         caller.RequireProductAdmin("change groups");
         var group = FindGroup(session, groupRef);
@@ -99,7 +100,7 @@ public sealed class MemberManager(Operations operations)
         return new GroupView(group, session.ListGroupMembers(group.Id));
     });
 
-    public GroupView RemoveGroupMember(Caller caller, string groupRef, PrincipalRef? member) => operations.Change(caller, "group.member_removed", (session, scope) =>
+    public GroupView RemoveGroupMember(Caller caller, string groupRef, PrincipalRef? member) => operations.Change(caller, AuditEventTypes.GroupMemberRemoved, (session, scope) =>
     {
         caller.RequireProductAdmin("change groups");
         var group = FindGroup(session, groupRef);

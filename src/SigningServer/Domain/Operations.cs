@@ -11,14 +11,14 @@ namespace CodeSigning.Server.Domain;
 public sealed class Operations(IStore store, AuditLog audit)
 {
     /// <summary>A read: nothing to audit on success; a denial is still recorded.</summary>
-    public T Read<T>(Caller caller, string deniedType, Func<IStoreSession, OperationScope, T> action) =>
+    public T Read<T>(Caller caller, AuditEventType deniedType, Func<IStoreSession, OperationScope, T> action) =>
         Run(caller, null, deniedType, action);
 
     /// <summary>A change audited as <paramref name="type"/>, denied or not.</summary>
-    public T Change<T>(Caller caller, string type, Func<IStoreSession, OperationScope, T> action) =>
+    public T Change<T>(Caller caller, AuditEventType type, Func<IStoreSession, OperationScope, T> action) =>
         Run(caller, type, type, action);
 
-    private T Run<T>(Caller caller, string? successType, string deniedType, Func<IStoreSession, OperationScope, T> action)
+    private T Run<T>(Caller caller, AuditEventType? successType, AuditEventType deniedType, Func<IStoreSession, OperationScope, T> action)
     {
         var scope = new OperationScope(AuditClient.None);
         try
@@ -47,7 +47,7 @@ public sealed class Operations(IStore store, AuditLog audit)
         session.Commit();
     }
 
-    internal static AuditEntry Entry(Caller caller, string type, AuditOutcome outcome, OperationScope scope) =>
+    internal static AuditEntry Entry(Caller caller, AuditEventType type, AuditOutcome outcome, OperationScope scope) =>
         new(type, outcome, caller.Principal, scope.Client, caller.RemoteAddress)
         {
             SignerId = scope.Signer?.Id ?? "",

@@ -111,7 +111,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
             audit.Append(session, Refusal(caller, scope, e));
             return new Outcome(null, e);
         }
-        var created = Operations.Entry(caller, "signature.created", AuditOutcome.Success, scope);
+        var created = Operations.Entry(caller, AuditEventTypes.SignatureCreated, AuditOutcome.Success, scope);
         if (grant is not null)
         {
             // On this event only, not in the scope: if the group fails, the unit runs again or its
@@ -164,7 +164,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
     }
 
     private static AuditEntry Refusal(Caller caller, OperationScope scope, ServiceException e) =>
-        Operations.Entry(caller, e.IsDenial ? "signature.denied" : "signature.failed", e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope)
+        Operations.Entry(caller, e.IsDenial ? AuditEventTypes.SignatureDenied : AuditEventTypes.SignatureFailed, e.IsDenial ? AuditOutcome.Denied : AuditOutcome.Failed, scope)
             with { Reason = e.AuditedReasonName };
 
     /// <summary>A live grant of the caller, held to the caps of the policy in force now (it may have been tightened since the grant).</summary>

@@ -1,3 +1,4 @@
+using CodeSigning.Server.Audit;
 using System.Security.Cryptography.X509Certificates;
 using CodeSigning.Server.Ca;
 using CodeSigning.Server.Keys;
@@ -10,14 +11,14 @@ namespace CodeSigning.Server.Domain;
 /// <summary>Signers: creation with their key (generated, or imported from a key file) and certificate, enabling, certificate export, import and renewal.</summary>
 public sealed class SignerManager(Operations operations, KeyVaults vaults, ServerIdentity identity, ServerSettings settings, TimeProvider clock)
 {
-    public IReadOnlyList<SignerView> List(Caller caller) => operations.Read(caller, "signer.list", (session, _) =>
+    public IReadOnlyList<SignerView> List(Caller caller) => operations.Read(caller, AuditEventTypes.SignerList, (session, _) =>
         session.ListSigners()
             .Select(s => (Signer: s, Role: SignerAccess.EffectiveRole(session, caller.Principal, s.Id)))
             .Where(x => caller.ProductAdmin || x.Role != Role.Unspecified)
             .Select(x => SignerView.Of(session, x.Signer, x.Role))
             .ToList());
 
-    public SignerView Get(Caller caller, string signerRef) => operations.Read(caller, "signer.read", (session, scope) =>
+    public SignerView Get(Caller caller, string signerRef) => operations.Read(caller, AuditEventTypes.SignerRead, (session, scope) =>
     {
         var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.View, "view this Signer", scope);
         return SignerView.Of(session, signer, role);
@@ -31,7 +32,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         var key = vault?.Generate(request.KeyAlgorithm, $"codesign signer {request.Name}");
         try
         {
-            return operations.Change(caller, "signer.created", (session, scope) => CreateInTransaction(session, scope, caller, request, key));
+            return operations.Change(caller, AuditEventTypes.SignerCreated, (session, scope) => CreateInTransaction(session, scope, caller, request, key));
         }
         catch when (key is not null)
         {
@@ -113,7 +114,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
     }
 
     public SignerView SetEnabled(Caller caller, string signerRef, bool enabled) =>
-        operations.Change(caller, enabled ? "signer.enabled" : "signer.disabled", (session, scope) =>
+        operations.Change(caller, enabled ? AuditEventTypes.SignerEnabled : AuditEventTypes.SignerDisabled, (session, scope) =>
         {
             var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "enable or disable the Signer", scope);
             signer = signer with { Enabled = enabled };
@@ -122,7 +123,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         });
 
     /// <summary>For good: disabled, and refused (SIGNER_ARCHIVED) for signing and every change from now on. Its key is kept, unused.</summary>
-    public SignerView Archive(Caller caller, string signerRef) => operations.Change(caller, "signer.archived", (session, scope) =>
+    public SignerView Archive(Caller caller, string signerRef) => operations.Change(caller, AuditEventTypes.SignerArchived, (session, scope) =>
     {
         var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "archive the Signer", scope);
         signer = signer with { Enabled = false, ArchivedAt = clock.GetUtcNow() };
@@ -132,21 +133,21 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
 
     /// <returns>The current chain, and the leaf certificates of rotated-out keys (newest first).</returns>
     public (IReadOnlyList<byte[]> Chain, IReadOnlyList<byte[]> Previous) ExportChain(Caller caller, string signerRef) =>
-        operations.Change(caller, "certificate.exported", (session, scope) =>
+        operations.Change(caller, AuditEventTypes.CertificateExported, (session, scope) =>
         {
             var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.View, "export the certificate", scope);
             var previous = session.ListRetiredCertificates(signer.Id);
             return signer.Chain.Count > 0 || previous.Count > 0 ? (signer.Chain, previous) : throw CertificateMissing(signer);
         });
 
-    public string GetCertificateSigningRequest(Caller caller, string signerRef) => operations.Read(caller, "certificate.csr_read", (session, scope) =>
+    public string GetCertificateSigningRequest(Caller caller, string signerRef) => operations.Read(caller, AuditEventTypes.CertificateCsrRead, (session, scope) =>
     {
         var (signer, _) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "read the certificate request", scope);
         return signer.PendingCsr ?? throw ServiceException.Conflict($"Signer '{signer.Name}' has no outstanding certificate request");
     });
 
     public SignerView ImportCertificate(Caller caller, string signerRef, IEnumerable<byte[]> certificates) =>
-        operations.Change(caller, "certificate.imported", (session, scope) =>
+        operations.Change(caller, AuditEventTypes.CertificateImported, (session, scope) =>
         {
             var (signer, role) = SignerAccess.Require(session, caller, signerRef, Capability.Manage, "import a certificate", scope);
             if (signer.PendingCsr is null)
@@ -164,7 +165,7 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
     {
         if (!request.NewKey)
         {
-            return operations.Change(caller, "certificate.renewed", (session, scope) =>
+            return operations.Change(caller, AuditEventTypes.CertificateRenewed, (session, scope) =>
             {
                 var (signer, role) = SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "renew the certificate", scope);
                 return SignerView.Of(session, Certify(session, signer, request.Validity), role);
@@ -172,14 +173,14 @@ public sealed class SignerManager(Operations operations, KeyVaults vaults, Serve
         }
         // Authorized first, so a refused caller costs no key generation; generated outside the
         // write transaction (an RSA 4096 key takes seconds), then checked again inside it.
-        var current = operations.Read(caller, "certificate.renewed", (session, scope) =>
+        var current = operations.Read(caller, AuditEventTypes.CertificateRenewed, (session, scope) =>
             SignerAccess.Require(session, caller, request.Signer, Capability.Manage, "renew the certificate", scope).Signer);
         var vault = vaults.Vault(current.KeyVault);
         var key = vault.Generate(current.KeyAlgorithm, $"codesign signer {current.Name}");
         SignerView renewed;
         try
         {
-            renewed = operations.Change(caller, "certificate.renewed", (session, scope) =>
+            renewed = operations.Change(caller, AuditEventTypes.CertificateRenewed, (session, scope) =>
             {
                 var (signer, role) = SignerAccess.Require(session, caller, current.Id, Capability.Manage, "renew the certificate", scope);
                 if (!signer.PublicKey.AsSpan().SequenceEqual(current.PublicKey))

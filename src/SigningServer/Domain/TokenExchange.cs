@@ -51,7 +51,7 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
             var secret = ApiKeySecrets.Generate(Authenticator.AccessTokenPrefix);
             var expiresAt = now + settings.AccessTokenLifetime;
             session.InsertAccessToken(new AccessTokenRecord(secret.Id, account.Id, secret.Salt, secret.Hash, expiresAt, validated.KeyId, Revoked: false));
-            var entry = new AuditEntry("token.issued", AuditOutcome.Success, actor, AuditClient.None, remoteAddress);
+            var entry = new AuditEntry(AuditEventTypes.TokenIssued, AuditOutcome.Success, actor, AuditClient.None, remoteAddress);
             entry.Details["access_token_id"] = secret.Id;
             entry.Details["key_id"] = validated.KeyId;
             // Ties a later replay attempt (audited with the same jti) to this exchange.
@@ -69,7 +69,7 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
                 throw limited;
             }
             ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
-            var entry = new AuditEntry("auth.failed", AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
+            var entry = new AuditEntry(AuditEventTypes.AuthFailed, AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
             if (claimedClientId.Length > 0)
             {
                 entry.Details["claimed_client_id"] = claimedClientId;

@@ -1,3 +1,4 @@
+using CodeSigning.Server.Audit;
 using System.Text;
 using CodeSigning.Server.Notifications;
 using CodeSigning.Server.Storage;
@@ -12,7 +13,7 @@ public sealed class WebhookManager(Operations operations, TimeProvider clock)
     public const int MinSecretBytes = 32;
     public const int MaxDeliveriesListed = 1000;
 
-    public (WebhookRecord Webhook, string SignerName) Create(Caller caller, CreateWebhookRequest request) => operations.Change(caller, "webhook.created", (session, scope) =>
+    public (WebhookRecord Webhook, string SignerName) Create(Caller caller, CreateWebhookRequest request) => operations.Change(caller, AuditEventTypes.WebhookCreated, (session, scope) =>
     {
         caller.RequireProductAdmin("configure webhooks");
         // The URL's path and query may carry a token (chat incoming webhooks do): only the origin is audited.
@@ -40,13 +41,13 @@ public sealed class WebhookManager(Operations operations, TimeProvider clock)
         return (webhook, signer?.Name ?? "");
     });
 
-    public IReadOnlyList<(WebhookRecord Webhook, string SignerName)> List(Caller caller) => operations.Read(caller, "webhook.list", (session, _) =>
+    public IReadOnlyList<(WebhookRecord Webhook, string SignerName)> List(Caller caller) => operations.Read(caller, AuditEventTypes.WebhookList, (session, _) =>
     {
         caller.RequireProductAdmin("list webhooks");
         return session.ListWebhooks().Select(w => (w, w.SignerId is null ? "" : session.FindSigner(w.SignerId)?.Name ?? "")).ToList();
     });
 
-    public void Delete(Caller caller, string webhookId) => operations.Change(caller, "webhook.deleted", (session, scope) =>
+    public void Delete(Caller caller, string webhookId) => operations.Change(caller, AuditEventTypes.WebhookDeleted, (session, scope) =>
     {
         caller.RequireProductAdmin("delete webhooks");
         scope.Details["webhook_id"] = webhookId;
@@ -54,7 +55,7 @@ public sealed class WebhookManager(Operations operations, TimeProvider clock)
     });
 
     public IReadOnlyList<WebhookDeliveryRecord> ListDeliveries(Caller caller, string webhookId, IReadOnlyCollection<WebhookDeliveryState> states, int limit) =>
-        operations.Read(caller, "webhook.deliveries_read", (session, _) =>
+        operations.Read(caller, AuditEventTypes.WebhookDeliveriesRead, (session, _) =>
         {
             caller.RequireProductAdmin("read webhook deliveries");
             if (webhookId.Length > 0 && session.FindWebhook(webhookId) is null)

@@ -52,8 +52,8 @@ public static class InitCommand
             (var key, secret) = IdentityManager.InsertApiKey(session, admin, "created by init", now + settings.ApiKeyDefaultTtl, createdByKeyId: null, now);
             var audit = new AuditLog(TimeProvider.System, ServerHost.AuditObservers());
             var actor = new Principal(PrincipalKind.User, admin.Id, admin.Name);
-            audit.Append(session, new AuditEntry("server.initialized", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["key_vault"] = vault.Kind, ["kek_id"] = vault.ActiveKeyEncryptionKeyId.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
-            audit.Append(session, new AuditEntry("apikey.created", AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["api_key_id"] = key.Id } });
+            audit.Append(session, new AuditEntry(AuditEventTypes.ServerInitialized, AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["key_vault"] = vault.Kind, ["kek_id"] = vault.ActiveKeyEncryptionKeyId.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+            audit.Append(session, new AuditEntry(AuditEventTypes.ApiKeyCreated, AuditOutcome.Success, actor, AuditClient.None, "local") { Details = { ["api_key_id"] = key.Id } });
             session.Commit();
         }
         using var certificate = ServerCertificate.LoadOrCreate(dataDir);

@@ -36,7 +36,7 @@ public static class RecoverAdminCommand
             }
             (key, secret) = IdentityManager.InsertApiKey(session, user, "created by recover-admin", now + settings.ApiKeyDefaultTtl, createdByKeyId: null, now);
             var actor = new Principal(PrincipalKind.User, user.Id, user.Name);
-            new AuditLog(TimeProvider.System, ServerHost.AuditObservers()).Append(session, new AuditEntry("admin.recovered", AuditOutcome.Success, actor, AuditClient.None, "local")
+            new AuditLog(TimeProvider.System, ServerHost.AuditObservers()).Append(session, new AuditEntry(AuditEventTypes.AdminRecovered, AuditOutcome.Success, actor, AuditClient.None, "local")
             {
                 Details =
                 {

@@ -70,7 +70,7 @@ public static class RekeyCommand
         }
         if (count > 0 || retired.Count > 0)
         {
-            new AuditLog(TimeProvider.System, ServerHost.AuditObservers()).Append(session, new AuditEntry("vault.rekeyed", AuditOutcome.Success, null, AuditClient.None, "local")
+            new AuditLog(TimeProvider.System, ServerHost.AuditObservers()).Append(session, new AuditEntry(AuditEventTypes.VaultRekeyed, AuditOutcome.Success, null, AuditClient.None, "local")
             {
                 Details =
                 {

@@ -153,9 +153,9 @@ public sealed class WebhookDispatcher(IStore store, AuditLog audit, WebhookDeliv
         var entry = new AuditEntry(
             outcome.State switch
             {
-                WebhookDeliveryState.Delivered => "webhook.delivered",
-                WebhookDeliveryState.Failed => "webhook.failed",
-                _ => "webhook.retrying",
+                WebhookDeliveryState.Delivered => AuditEventTypes.WebhookDelivered,
+                WebhookDeliveryState.Failed => AuditEventTypes.WebhookFailed,
+                _ => AuditEventTypes.WebhookRetrying,
             },
             error.Length == 0 ? AuditOutcome.Success : AuditOutcome.Failed, null, AuditClient.None, "")
         {

@@ -17,15 +17,15 @@ public sealed class WebhookOutbox : IAuditObserver
     /// <summary>The events a webhook can subscribe to, with the outcome that is notified.</summary>
     public static readonly IReadOnlyDictionary<string, AuditOutcome> Events = new Dictionary<string, AuditOutcome>(StringComparer.Ordinal)
     {
-        ["request.created"] = AuditOutcome.Success,
-        ["request.approved"] = AuditOutcome.Success,
-        ["request.denied"] = AuditOutcome.Success,
-        ["request.expired"] = AuditOutcome.Success,
-        ["request.cancelled"] = AuditOutcome.Success,
-        ["signature.denied"] = AuditOutcome.Denied,
-        ["signer.disabled"] = AuditOutcome.Success,
-        ["signer.archived"] = AuditOutcome.Success,
-        ["grant.created"] = AuditOutcome.Success,
+        [AuditEventTypes.RequestCreated.Name] = AuditOutcome.Success,
+        [AuditEventTypes.RequestApproved.Name] = AuditOutcome.Success,
+        [AuditEventTypes.RequestDenied.Name] = AuditOutcome.Success,
+        [AuditEventTypes.RequestExpired.Name] = AuditOutcome.Success,
+        [AuditEventTypes.RequestCancelled.Name] = AuditOutcome.Success,
+        [AuditEventTypes.SignatureDenied.Name] = AuditOutcome.Denied,
+        [AuditEventTypes.SignerDisabled.Name] = AuditOutcome.Success,
+        [AuditEventTypes.SignerArchived.Name] = AuditOutcome.Success,
+        [AuditEventTypes.GrantCreated.Name] = AuditOutcome.Success,
     };
 
     /// <summary>Queues one delivery per interested webhook. A dictionary lookup and nothing more for any other event (every signature).</summary>
@@ -90,17 +90,18 @@ public sealed class WebhookOutbox : IAuditObserver
         var signer = $"Signer '{Slack(record.SignerName)}'";
         var actor = record.Actor is null ? "the server" : Slack(record.Actor.Name);
         var request = d.GetValueOrDefault("request_id", "");
-        return record.Type switch
+        var type = record.Type;
+        return type switch
         {
-            "request.created" => $"{actor} asks to sign {d.GetValueOrDefault("signature_count", "?")} time(s) with {signer} (request {request}); approvers: {Slack(d.GetValueOrDefault("approvers", ""))}",
-            "request.approved" => $"{actor} approved request {request} for {signer}: {d.GetValueOrDefault("approvals", "?")} of {d.GetValueOrDefault("approvals_required", "?")} approvals, now {Slack(d.GetValueOrDefault("state", ""))}",
-            "request.denied" => $"{actor} denied request {request} for {signer}",
-            "request.expired" => $"Request {request} for {signer} expired undecided",
-            "request.cancelled" => $"{actor} cancelled request {request} for {signer}",
-            "signature.denied" => $"A signature by {actor} with {signer} was denied: {Slack(record.Reason)}",
-            "signer.disabled" => $"{actor} disabled {signer}",
-            "signer.archived" => $"{actor} archived {signer}",
-            "grant.created" => $"{actor} pre-approved {d.GetValueOrDefault("signatures_allowed", "?")} signature(s) with {signer} for {Slack(d.GetValueOrDefault("grantee", ""))}",
+            _ when type == AuditEventTypes.RequestCreated.Name => $"{actor} asks to sign {d.GetValueOrDefault("signature_count", "?")} time(s) with {signer} (request {request}); approvers: {Slack(d.GetValueOrDefault("approvers", ""))}",
+            _ when type == AuditEventTypes.RequestApproved.Name => $"{actor} approved request {request} for {signer}: {d.GetValueOrDefault("approvals", "?")} of {d.GetValueOrDefault("approvals_required", "?")} approvals, now {Slack(d.GetValueOrDefault("state", ""))}",
+            _ when type == AuditEventTypes.RequestDenied.Name => $"{actor} denied request {request} for {signer}",
+            _ when type == AuditEventTypes.RequestExpired.Name => $"Request {request} for {signer} expired undecided",
+            _ when type == AuditEventTypes.RequestCancelled.Name => $"{actor} cancelled request {request} for {signer}",
+            _ when type == AuditEventTypes.SignatureDenied.Name => $"A signature by {actor} with {signer} was denied: {Slack(record.Reason)}",
+            _ when type == AuditEventTypes.SignerDisabled.Name => $"{actor} disabled {signer}",
+            _ when type == AuditEventTypes.SignerArchived.Name => $"{actor} archived {signer}",
+            _ when type == AuditEventTypes.GrantCreated.Name => $"{actor} pre-approved {d.GetValueOrDefault("signatures_allowed", "?")} signature(s) with {signer} for {Slack(d.GetValueOrDefault("grantee", ""))}",
             _ => $"{record.Type} on {signer} by {actor}",
         };
     }

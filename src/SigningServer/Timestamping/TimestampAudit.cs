@@ -67,7 +67,7 @@ public sealed class TimestampAudit : IDisposable
         if (record)
         {
             var outcome = failure == TimestampFailure.SystemFailure ? AuditOutcome.Failed : AuditOutcome.Denied;
-            TryRecord(new AuditEntry("timestamp.rejected", outcome, null, AuditClient.None, remoteAddress)
+            TryRecord(new AuditEntry(AuditEventTypes.TimestampRejected, outcome, null, AuditClient.None, remoteAddress)
             {
                 Reason = Name(failure),
                 Details = { ["message"] = reason },
@@ -97,7 +97,7 @@ public sealed class TimestampAudit : IDisposable
         {
             return;
         }
-        var entry = new AuditEntry("timestamp.issued", AuditOutcome.Success, null, AuditClient.None, "")
+        var entry = new AuditEntry(AuditEventTypes.TimestampIssued, AuditOutcome.Success, null, AuditClient.None, "")
         {
             Details =
             {
@@ -143,7 +143,7 @@ public sealed class TimestampAudit : IDisposable
         }
         catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
         {
-            ServerLog.TimestampAuditFailed(_logger, entry.Type, e);
+            ServerLog.TimestampAuditFailed(_logger, entry.Type.Name, e);
         }
     }
 

@@ -53,7 +53,7 @@ public sealed record TimestampAuthorityIdentity(byte[] Certificate, byte[] KeyRe
             session.SetSetting(KeySetting, identity.KeyReference);
             session.SetSetting(VaultSetting, System.Text.Encoding.UTF8.GetBytes(identity.VaultKind));
             using var certificate = X509CertificateLoader.LoadCertificate(identity.Certificate);
-            audit.Append(session, new AuditEntry("timestamp.certificate_issued", AuditOutcome.Success, null, AuditClient.None, "local")
+            audit.Append(session, new AuditEntry(AuditEventTypes.TimestampCertificateIssued, AuditOutcome.Success, null, AuditClient.None, "local")
             {
                 Reason = reason,
                 Details =
