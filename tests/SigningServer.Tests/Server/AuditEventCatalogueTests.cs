@@ -11,9 +11,55 @@ namespace CodeSigning.Server.Tests.Server;
 /// (an <see cref="AuditEntry"/> takes an <see cref="AuditEventType"/>, which only the catalogue makes),
 /// and docs/api.md lists exactly that catalogue, field by field.
 /// </summary>
-public sealed partial class AuditEventCatalogueTests
+public sealed partial class AuditEventCatalogueTests(InProcessServer server) : IClassFixture<InProcessServer>
 {
     private const string Heading = "Audit event types";
+
+    [Fact]
+    public async Task Events_written_by_a_working_server_have_the_outcomes_and_only_the_details_their_type_declares()
+    {
+        var (_, operatorClients, _) = await server.CreateUserAsync("operator");
+        var (_, approverClients, _) = await server.CreateUserAsync("approver");
+        await server.CreateSignerAsync("release", KeyAlgorithm.EcP256, ("admin", Role.Administrator), ("operator", Role.Operator));
+        await server.Admin.Approvals.SetApprovalPolicyAsync(new SetApprovalPolicyRequest
+        {
+            Signer = "release", Policy = new ApprovalPolicy { ApprovalsRequired = 1, Approvers = { InProcessServer.UserRef("approver") } },
+        });
+        var request = await operatorClients.Approvals.CreateSigningRequestAsync(new CreateSigningRequestRequest
+        {
+            Signer = "release", Justification = "v1", SignatureCount = 1, Window = InProcessServer.Minutes(10),
+        });
+        await approverClients.Approvals.ApproveSigningRequestAsync(new DecideSigningRequestRequest { RequestId = request.Id });
+        var digest = System.Security.Cryptography.SHA256.HashData("app"u8);
+        await operatorClients.Sign.SignAsync(SignTests.Request("release", SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest));
+        await Rpc.FailsAsync(() => operatorClients.Sign.SignAsync(SignTests.Request("release", SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest)),
+            Grpc.Core.StatusCode.FailedPrecondition, "APPROVAL_REQUIRED");
+        var grant = await server.Admin.Approvals.CreateGrantAsync(new CreateGrantRequest
+        {
+            Signer = "release", Grantee = InProcessServer.UserRef("operator"), SignaturesAllowed = 1, Window = InProcessServer.Minutes(5), Justification = "hotfix",
+        });
+        await server.Admin.Approvals.RevokeGrantAsync(new RevokeGrantRequest { GrantId = grant.Id });
+        await server.Admin.Signers.RenewCertificateAsync(new RenewCertificateRequest { Signer = "release", NewKey = true });
+        await server.Admin.Signers.SetSignerEnabledAsync(new SetSignerEnabledRequest { Signer = "release", Enabled = false });
+        await server.Admin.Members.CreateGroupAsync(new CreateGroupRequest { Name = "team" });
+        await server.Admin.Members.AddGroupMemberAsync(new AddGroupMemberRequest { Group = "team", Principal = InProcessServer.UserRef("operator") });
+        var webhook = await server.Admin.Webhooks.CreateWebhookAsync(new CreateWebhookRequest { Url = "http://127.0.0.1:9/hook", Secret = new string('s', 32) });
+        await server.Admin.Webhooks.DeleteWebhookAsync(new DeleteWebhookRequest { WebhookId = webhook.Id });
+        await Rpc.FailsAsync(() => server.As("csk_0123456789ab_" + new string('A', 43)).Signers.ListSignersAsync(new ListSignersRequest()),
+            Grpc.Core.StatusCode.Unauthenticated, "CREDENTIAL_INVALID");
+        await server.Admin.Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
+
+        var events = (await server.Admin.Audit.QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 })).Events;
+        var byName = AuditEventTypes.All.ToDictionary(t => t.Name);
+        Assert.True(events.Select(e => e.Type).Distinct().Count() >= 15, "the scenario wrote too few types to check: " + string.Join(", ", events.Select(e => e.Type).Distinct()));
+        Assert.All(events, e =>
+        {
+            Assert.True(byName.TryGetValue(e.Type, out var type), $"event type {e.Type} is not in the catalogue");
+            Assert.Contains(e.Outcome, type!.Outcomes);
+            var undeclared = e.Details.Keys.Where(k => !type.Details.Contains(k) && !(k.StartsWith("member.", StringComparison.Ordinal) && type.Details.Any(d => d.StartsWith("member.<", StringComparison.Ordinal))));
+            Assert.True(!undeclared.Any(), $"{e.Type} carries details the catalogue does not declare: {string.Join(", ", undeclared)}");
+        });
+    }
 
     [Fact]
     public void Docs_api_md_lists_exactly_the_catalogue_with_its_outcomes_and_details()
