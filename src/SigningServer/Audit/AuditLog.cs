@@ -11,7 +11,7 @@ public sealed class AuditLog(TimeProvider clock, IEnumerable<IAuditObserver> obs
 
     private readonly IAuditObserver[] _observers = observers.ToArray();
 
-    /// <summary>A log that tells no one (commands run outside the server, tests).</summary>
+    /// <summary>A log that tells no one: for tests of what appends to it.</summary>
     public AuditLog(TimeProvider clock) : this(clock, [])
     {
     }

@@ -1,5 +1,5 @@
-using CodeSigning.Server.Audit;
 using System.Security.Cryptography;
+using CodeSigning.Server.Audit;
 using CodeSigning.Server.Auth;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;

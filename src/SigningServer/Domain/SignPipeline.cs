@@ -100,7 +100,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
             {
                 throw ServiceException.Conflict($"Signer '{signer.Name}' got a new key while this signature was made with the old one; sign again");
             }
-            // Under the write lock: the grant read above cannot have been spent since.
+            // One conditional update: a unit spent, or a grant revoked or expired, since the read above is not taken.
             if (grant is not null && !Grants.TryConsume(session, grant, policy!, clock.GetUtcNow()))
             {
                 throw ApprovalRequired(session, caller, signer);

@@ -1,5 +1,5 @@
-using CodeSigning.Server.Audit;
 using System.Security.Cryptography.X509Certificates;
+using CodeSigning.Server.Audit;
 using CodeSigning.Server.Ca;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;

@@ -1,5 +1,5 @@
-using CodeSigning.Server.Audit;
 using System.Text;
+using CodeSigning.Server.Audit;
 using CodeSigning.Server.Notifications;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;

@@ -235,10 +235,10 @@ public static class ServerHost
         return what;
     }
 
-    /// <summary>Refuses a directory <c>init</c> has not prepared, before anything is written to it.</summary>
     /// <summary>What the audit log tells of each event, for the server and the commands that append offline alike.</summary>
     public static IAuditObserver[] AuditObservers() => [new WebhookOutbox()];
 
+    /// <summary>Refuses a directory <c>init</c> has not prepared, before anything is written to it.</summary>
     public static void RequireInitialized(DatabaseLocation location)
     {
         if (!location.IsInitialized())
