@@ -1,11 +1,11 @@
 using CodeSigning.Server.Audit;
-using CodeSigning.Server.Auth;
+using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
-namespace CodeSigning.Server.Domain;
+namespace CodeSigning.Server.Auth;
 
 /// <summary>
 /// Turns the bearer credential of a call into a <see cref="Caller"/>, reading the store on every
@@ -14,8 +14,6 @@ namespace CodeSigning.Server.Domain;
 /// </summary>
 public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock, ILogger<Authenticator> logger)
 {
-    public const string ApiKeyPrefix = "csk";
-    public const string AccessTokenPrefix = "cst";
     private const string BearerScheme = "Bearer ";
 
     // last_used_at is for humans deciding which keys to revoke: a minute is precise enough, and
@@ -44,8 +42,8 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
             {
                 (caller, touch) = prefix switch
                 {
-                    ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
-                    AccessTokenPrefix => (FromAccessToken(session, presented, credentialId, remoteAddress, now), false),
+                    ApiKeySecrets.ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
+                    ApiKeySecrets.AccessTokenPrefix => (FromAccessToken(session, presented, credentialId, remoteAddress, now), false),
                     _ => throw Invalid("the credential is malformed"),
                 };
             }
