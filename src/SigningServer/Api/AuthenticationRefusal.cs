@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using CodeSigning.Server.Domain;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server;
@@ -17,9 +20,11 @@ namespace CodeSigning.Server.Api;
 /// </summary>
 public static class AuthenticationRefusal
 {
-    /// <summary>The REST body: google.rpc.Status as the JSON transcoding writes it, ErrorInfo included.</summary>
-    private static readonly JsonFormatter JsonFormatter = new(JsonFormatter.Settings.Default.WithTypeRegistry(
-        Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor)));
+    // The REST body as the JSON transcoding writes a method's error: compact, every field (an empty
+    // metadata too), text unescaped but for JSON's own escapes.
+    private static readonly JsonFormatter JsonFormatter = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true)
+        .WithTypeRegistry(Google.Protobuf.Reflection.TypeRegistry.FromMessages(Google.Rpc.ErrorInfo.Descriptor)));
+    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Task WriteAsync(HttpContext context, ServiceException refusal)
     {
@@ -49,7 +54,7 @@ public static class AuthenticationRefusal
             _ => StatusCodes.Status500InternalServerError,
         };
         response.ContentType = "application/json; charset=utf-8";
-        return response.WriteAsync(JsonFormatter.Format(status), context.RequestAborted);
+        return response.WriteAsync(JsonNode.Parse(JsonFormatter.Format(status))!.ToJsonString(CompactJson), context.RequestAborted);
     }
 
     /// <summary>grpc-message's encoding (gRPC over HTTP/2): bytes outside printable ASCII, and '%', as %XX of their UTF-8.</summary>
