@@ -50,7 +50,6 @@ public static class AuthenticationRefusal
         {
             StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
             StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
-            StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
             _ => StatusCodes.Status500InternalServerError,
         };
         response.ContentType = "application/json; charset=utf-8";

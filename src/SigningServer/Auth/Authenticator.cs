@@ -10,7 +10,9 @@ namespace CodeSigning.Server.Auth;
 /// <summary>
 /// Turns the bearer credential of a call into a <see cref="Caller"/>, reading the store on every
 /// call (a revoked key or disabled account is refused at once). Failures are audited and
-/// rate-limited per remote address and per claimed credential id.
+/// rate-limited per remote address and per claimed credential id. The pipeline's
+/// <see cref="CredentialAuthenticationHandler"/> calls it for every call that needs a caller; another
+/// scheme holding a credential (the web console's cookie) calls it the same way.
 /// </summary>
 public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock, ILogger<Authenticator> logger)
 {
