@@ -4,13 +4,13 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Api;
 
-public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : AuditService.AuditServiceBase
+public sealed class AuditApi(AuditReader reader) : AuditService.AuditServiceBase
 {
     private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(500);
 
     public override Task<QueryAuditEventsResponse> QueryAuditEvents(QueryAuditEventsRequest request, ServerCallContext context)
     {
-        var caller = authenticator.Authenticate(context);
+        var caller = context.Caller();
         var pageSize = request.PageSize <= 0 ? 100 : Math.Min(request.PageSize, AuditReader.MaxPageSize);
         var events = reader.Query(caller, request.Filter, request.AfterSequence, pageSize);
         var response = new QueryAuditEventsResponse();
@@ -32,7 +32,7 @@ public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : 
 
     public override async Task FollowAuditEvents(FollowAuditEventsRequest request, IServerStreamWriter<AuditEvent> responseStream, ServerCallContext context)
     {
-        var caller = authenticator.Authenticate(context);
+        var caller = context.Caller();
         var after = request.AfterSequence;
         while (!context.CancellationToken.IsCancellationRequested)
         {
@@ -51,8 +51,8 @@ public sealed class AuditApi(Authenticator authenticator, AuditReader reader) : 
     }
 
     public override Task<VerifyAuditChainResponse> VerifyAuditChain(VerifyAuditChainRequest request, ServerCallContext context) =>
-        Task.FromResult(reader.Verify(authenticator.Authenticate(context), request.Checkpoints));
+        Task.FromResult(reader.Verify(context.Caller(), request.Checkpoints));
 
     public override Task<AuditCheckpoint> CreateAuditCheckpoint(CreateAuditCheckpointRequest request, ServerCallContext context) =>
-        Task.FromResult(reader.Checkpoint(authenticator.Authenticate(context)).ToProto());
+        Task.FromResult(reader.Checkpoint(context.Caller()).ToProto());
 }

@@ -1,3 +1,4 @@
+using CodeSigning.Server.Auth;
 using CodeSigning.Server.Domain;
 using Grpc.Core;
 
@@ -8,7 +9,6 @@ internal static class CallContextExtensions
     public static string RemoteAddress(this ServerCallContext context) =>
         context.GetHttpContext().Connection.RemoteIpAddress?.ToString() ?? context.Peer;
 
-    /// <summary>Authenticates the call from its <c>authorization</c> metadata (an HTTP header under REST).</summary>
-    public static Caller Authenticate(this Authenticator authenticator, ServerCallContext context) =>
-        authenticator.Authenticate(context.RequestHeaders.GetValue("authorization"), context.RemoteAddress());
+    /// <summary>The caller the authentication pipeline authenticated before the method ran (every method but the anonymous ones).</summary>
+    public static Caller Caller(this ServerCallContext context) => context.GetHttpContext().Caller();
 }

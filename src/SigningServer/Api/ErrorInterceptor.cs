@@ -1,7 +1,5 @@
 using CodeSigning.Server.Domain;
-using CodeSigning.Server.Telemetry;
 using CodeSigning.V1;
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
@@ -10,9 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace CodeSigning.Server.Api;
 
 /// <summary>
-/// The one place where errors become gRPC statuses: a <see cref="ServiceException"/> carries its
-/// code and an ErrorInfo (domain codesigning.v1, reason = ErrorReason name); anything else is
-/// INTERNAL with no internals in the message.
+/// Where a method's errors become gRPC statuses (<see cref="ErrorStatus"/>): a
+/// <see cref="ServiceException"/> carries its code and an ErrorInfo; anything else is INTERNAL with
+/// no internals in the message.
 /// </summary>
 public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -44,25 +42,11 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
 
     private RpcException Map(Exception exception, ServerCallContext context)
     {
-        if (exception is not ServiceException error)
+        if (exception is ServiceException error)
         {
-            ServerLog.UnexpectedError(logger, context.Method, exception);
-            error = new ServiceException(StatusCode.Internal, ErrorReason.Unspecified, "internal error; the server log has the details");
+            return ErrorStatus.Refused(logger, context.Method, error).ToRpcException();
         }
-        else
-        {
-            ServerLog.CallRefused(logger, context.Method, error.Status, error.ReasonName);
-            if (error.IsDenial)
-            {
-                ServerMetrics.Denied(error.ReasonName, context.Method);
-            }
-        }
-        var info = new ErrorInfo { Domain = ErrorDomain.Name, Reason = error.ReasonName };
-        foreach (var (key, value) in error.Metadata)
-        {
-            info.Metadata[key] = value;
-        }
-        var status = new Google.Rpc.Status { Code = (int)error.Status, Message = error.Message, Details = { Any.Pack(info) } };
-        return status.ToRpcException();
+        ServerLog.UnexpectedError(logger, context.Method, exception);
+        return ErrorStatus.Of(new ServiceException(StatusCode.Internal, ErrorReason.Unspecified, "internal error; the server log has the details")).ToRpcException();
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CodeSigning.Server.Audit;
+using CodeSigning.Server.Auth;
 using CodeSigning.Server.Storage;
 using CodeSigning.Server.Domain;
 using CodeSigning.V1;
@@ -14,7 +15,7 @@ namespace CodeSigning.Server.Api;
 /// (metadata <c>field</c>) before its handler runs. The refusal is audited as <c>request.invalid</c>
 /// with the field's name and length only, never its value.
 /// </summary>
-public sealed class FieldLimitInterceptor(Authenticator authenticator, Operations operations) : Interceptor
+public sealed class FieldLimitInterceptor(Operations operations) : Interceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -36,9 +37,8 @@ public sealed class FieldLimitInterceptor(Authenticator authenticator, Operation
         {
             return;
         }
-        // Who sent it, when the call carries a credential (token exchange does not): a failed
-        // authentication is refused and audited as such instead.
-        var caller = context.RequestHeaders.GetValue("authorization") is null ? null : authenticator.Authenticate(context);
+        // Who sent it: the pipeline authenticated every call but the anonymous ones (token exchange).
+        var caller = context.GetHttpContext().AuthenticatedCaller();
         var length = violation.Length.ToString(CultureInfo.InvariantCulture);
         var limit = violation.Limit.ToString(CultureInfo.InvariantCulture);
         var entry = new AuditEntry(AuditEventTypes.RequestInvalid, AuditOutcome.Denied, caller?.Principal, AuditClient.None, context.RemoteAddress())

@@ -5,11 +5,11 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Api;
 
-public sealed class IdentityApi(Authenticator authenticator, IdentityManager identities) : IdentityService.IdentityServiceBase
+public sealed class IdentityApi(IdentityManager identities) : IdentityService.IdentityServiceBase
 {
     public override Task<WhoAmIResponse> WhoAmI(Empty request, ServerCallContext context)
     {
-        var caller = authenticator.Authenticate(context);
+        var caller = context.Caller();
         return Task.FromResult(new WhoAmIResponse
         {
             Principal = caller.Principal.ToRef(),
@@ -21,65 +21,65 @@ public sealed class IdentityApi(Authenticator authenticator, IdentityManager ide
     }
 
     public override Task<User> CreateUser(CreateUserRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.CreateUser(authenticator.Authenticate(context), request).ToProto());
+        Task.FromResult(identities.CreateUser(context.Caller(), request).ToProto());
 
     public override Task<ListUsersResponse> ListUsers(ListUsersRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListUsersResponse { Users = { identities.ListUsers(authenticator.Authenticate(context)).Select(u => u.ToProto()) } });
+        Task.FromResult(new ListUsersResponse { Users = { identities.ListUsers(context.Caller()).Select(u => u.ToProto()) } });
 
     public override Task<User> GetUser(GetUserRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.GetUser(authenticator.Authenticate(context), request.User).ToProto());
+        Task.FromResult(identities.GetUser(context.Caller(), request.User).ToProto());
 
     public override Task<User> SetProductAdmin(SetProductAdminRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.SetProductAdmin(authenticator.Authenticate(context), request.User, request.ProductAdmin).ToProto());
+        Task.FromResult(identities.SetProductAdmin(context.Caller(), request.User, request.ProductAdmin).ToProto());
 
     public override Task<User> SetUserEnabled(SetUserEnabledRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.SetEnabled(authenticator.Authenticate(context), request.User, request.Enabled).ToProto());
+        Task.FromResult(identities.SetEnabled(context.Caller(), request.User, request.Enabled).ToProto());
 
     public override Task<CreateApiKeyResponse> CreateApiKey(CreateApiKeyRequest request, ServerCallContext context)
     {
-        var (key, secret) = identities.CreateApiKey(authenticator.Authenticate(context), request);
+        var (key, secret) = identities.CreateApiKey(context.Caller(), request);
         return Task.FromResult(new CreateApiKeyResponse { ApiKey = key.ToProto(), Secret = secret });
     }
 
     public override Task<ListApiKeysResponse> ListApiKeys(ListApiKeysRequest request, ServerCallContext context) =>
         Task.FromResult(new ListApiKeysResponse
         {
-            ApiKeys = { identities.ListApiKeys(authenticator.Authenticate(context), request.User, request.IncludeRevoked).Select(k => k.ToProto()) },
+            ApiKeys = { identities.ListApiKeys(context.Caller(), request.User, request.IncludeRevoked).Select(k => k.ToProto()) },
         });
 
     public override Task<ApiKey> RevokeApiKey(RevokeApiKeyRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.RevokeApiKey(authenticator.Authenticate(context), request.ApiKeyId).ToProto());
+        Task.FromResult(identities.RevokeApiKey(context.Caller(), request.ApiKeyId).ToProto());
 
     public override Task<ServiceAccount> CreateServiceAccount(CreateServiceAccountRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.CreateServiceAccount(authenticator.Authenticate(context), request).ToProto());
+        Task.FromResult(identities.CreateServiceAccount(context.Caller(), request).ToProto());
 
     public override Task<ListServiceAccountsResponse> ListServiceAccounts(ListServiceAccountsRequest request, ServerCallContext context) =>
         Task.FromResult(new ListServiceAccountsResponse
         {
-            ServiceAccounts = { identities.ListServiceAccounts(authenticator.Authenticate(context)).Select(a => a.ToProto()) },
+            ServiceAccounts = { identities.ListServiceAccounts(context.Caller()).Select(a => a.ToProto()) },
         });
 
     public override Task<ServiceAccount> GetServiceAccount(GetServiceAccountRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.GetServiceAccount(authenticator.Authenticate(context), request.ServiceAccount).ToProto());
+        Task.FromResult(identities.GetServiceAccount(context.Caller(), request.ServiceAccount).ToProto());
 
     public override Task<User> ArchiveUser(ArchiveUserRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.ArchiveUser(authenticator.Authenticate(context), request.User).ToProto());
+        Task.FromResult(identities.ArchiveUser(context.Caller(), request.User).ToProto());
 
     public override Task<ServiceAccount> ArchiveServiceAccount(ArchiveServiceAccountRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.ArchiveServiceAccount(authenticator.Authenticate(context), request.ServiceAccount).ToProto());
+        Task.FromResult(identities.ArchiveServiceAccount(context.Caller(), request.ServiceAccount).ToProto());
 
     public override Task<ServiceAccount> SetServiceAccountEnabled(SetServiceAccountEnabledRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.SetServiceAccountEnabled(authenticator.Authenticate(context), request.ServiceAccount, request.Enabled).ToProto());
+        Task.FromResult(identities.SetServiceAccountEnabled(context.Caller(), request.ServiceAccount, request.Enabled).ToProto());
 
     public override Task<ServiceAccountKey> AddServiceAccountKey(AddServiceAccountKeyRequest request, ServerCallContext context) =>
-        Task.FromResult(identities.AddServiceAccountKey(authenticator.Authenticate(context), request.ServiceAccount, request.PublicKey.ToByteArray()).ToProto());
+        Task.FromResult(identities.AddServiceAccountKey(context.Caller(), request.ServiceAccount, request.PublicKey.ToByteArray()).ToProto());
 
     public override Task<Empty> RemoveServiceAccountKey(RemoveServiceAccountKeyRequest request, ServerCallContext context)
     {
-        identities.RemoveServiceAccountKey(authenticator.Authenticate(context), request.ServiceAccount, request.KeyId);
+        identities.RemoveServiceAccountKey(context.Caller(), request.ServiceAccount, request.KeyId);
         return Task.FromResult(new Empty());
     }
 
     public override Task<RevokeUserApiKeysResponse> RevokeUserApiKeys(RevokeUserApiKeysRequest request, ServerCallContext context) =>
-        Task.FromResult(new RevokeUserApiKeysResponse { RevokedApiKeyIds = { identities.RevokeApiKeysOfUser(authenticator.Authenticate(context), request.User) } });
+        Task.FromResult(new RevokeUserApiKeysResponse { RevokedApiKeyIds = { identities.RevokeApiKeysOfUser(context.Caller(), request.User) } });
 }

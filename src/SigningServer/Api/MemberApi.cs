@@ -5,38 +5,38 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Api;
 
-public sealed class MemberApi(Authenticator authenticator, MemberManager members) : MemberService.MemberServiceBase
+public sealed class MemberApi(MemberManager members) : MemberService.MemberServiceBase
 {
     public override Task<ListMembersResponse> ListMembers(ListMembersRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListMembersResponse { Members = { members.ListMembers(authenticator.Authenticate(context), request.Signer).Select(m => m.ToProto()) } });
+        Task.FromResult(new ListMembersResponse { Members = { members.ListMembers(context.Caller(), request.Signer).Select(m => m.ToProto()) } });
 
     public override Task<Member> SetMember(SetMemberRequest request, ServerCallContext context) =>
-        Task.FromResult(members.SetMember(authenticator.Authenticate(context), request).ToProto());
+        Task.FromResult(members.SetMember(context.Caller(), request).ToProto());
 
     public override Task<Empty> RemoveMember(RemoveMemberRequest request, ServerCallContext context)
     {
-        members.RemoveMember(authenticator.Authenticate(context), request);
+        members.RemoveMember(context.Caller(), request);
         return Task.FromResult(new Empty());
     }
 
     public override Task<Group> CreateGroup(CreateGroupRequest request, ServerCallContext context) =>
-        Task.FromResult(members.CreateGroup(authenticator.Authenticate(context), request).ToProto());
+        Task.FromResult(members.CreateGroup(context.Caller(), request).ToProto());
 
     public override Task<Empty> DeleteGroup(DeleteGroupRequest request, ServerCallContext context)
     {
-        members.DeleteGroup(authenticator.Authenticate(context), request.Group);
+        members.DeleteGroup(context.Caller(), request.Group);
         return Task.FromResult(new Empty());
     }
 
     public override Task<ListGroupsResponse> ListGroups(ListGroupsRequest request, ServerCallContext context) =>
-        Task.FromResult(new ListGroupsResponse { Groups = { members.ListGroups(authenticator.Authenticate(context)).Select(g => g.ToProto()) } });
+        Task.FromResult(new ListGroupsResponse { Groups = { members.ListGroups(context.Caller()).Select(g => g.ToProto()) } });
 
     public override Task<Group> GetGroup(GetGroupRequest request, ServerCallContext context) =>
-        Task.FromResult(members.GetGroup(authenticator.Authenticate(context), request.Group).ToProto());
+        Task.FromResult(members.GetGroup(context.Caller(), request.Group).ToProto());
 
     public override Task<Group> AddGroupMember(AddGroupMemberRequest request, ServerCallContext context) =>
-        Task.FromResult(members.AddGroupMember(authenticator.Authenticate(context), request.Group, request.Principal).ToProto());
+        Task.FromResult(members.AddGroupMember(context.Caller(), request.Group, request.Principal).ToProto());
 
     public override Task<Group> RemoveGroupMember(RemoveGroupMemberRequest request, ServerCallContext context) =>
-        Task.FromResult(members.RemoveGroupMember(authenticator.Authenticate(context), request.Group, request.Principal).ToProto());
+        Task.FromResult(members.RemoveGroupMember(context.Caller(), request.Group, request.Principal).ToProto());
 }

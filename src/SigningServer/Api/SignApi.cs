@@ -5,11 +5,11 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Api;
 
-public sealed class SignApi(Authenticator authenticator, SignPipeline pipeline) : SignService.SignServiceBase
+public sealed class SignApi(SignPipeline pipeline) : SignService.SignServiceBase
 {
     public override async Task<SignResponse> Sign(SignRequest request, ServerCallContext context)
     {
-        var result = await pipeline.SignAsync(authenticator.Authenticate(context), request);
+        var result = await pipeline.SignAsync(context.Caller(), request);
         return new SignResponse
         {
             Signature = ByteString.CopyFrom(result.Signature),

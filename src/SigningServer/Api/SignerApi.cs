@@ -7,26 +7,26 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Api;
 
-public sealed class SignerApi(Authenticator authenticator, SignerManager signers) : SignerService.SignerServiceBase
+public sealed class SignerApi(SignerManager signers) : SignerService.SignerServiceBase
 {
     public override Task<ListSignersResponse> ListSigners(ListSignersRequest request, ServerCallContext context)
     {
-        var (page, next) = Paging.Page(signers.List(authenticator.Authenticate(context)), request.PageSize, request.PageToken);
+        var (page, next) = Paging.Page(signers.List(context.Caller()), request.PageSize, request.PageToken);
         return Task.FromResult(new ListSignersResponse { Signers = { page.Select(s => s.ToProto()) }, NextPageToken = next });
     }
 
     public override Task<V1.Signer> GetSigner(GetSignerRequest request, ServerCallContext context) =>
-        Task.FromResult(signers.Get(authenticator.Authenticate(context), request.Signer).ToProto());
+        Task.FromResult(signers.Get(context.Caller(), request.Signer).ToProto());
 
     public override Task<V1.Signer> CreateSigner(CreateSignerRequest request, ServerCallContext context) =>
-        Task.FromResult(signers.Create(authenticator.Authenticate(context), request).ToProto());
+        Task.FromResult(signers.Create(context.Caller(), request).ToProto());
 
     public override Task<V1.Signer> SetSignerEnabled(SetSignerEnabledRequest request, ServerCallContext context) =>
-        Task.FromResult(signers.SetEnabled(authenticator.Authenticate(context), request.Signer, request.Enabled).ToProto());
+        Task.FromResult(signers.SetEnabled(context.Caller(), request.Signer, request.Enabled).ToProto());
 
     public override Task<ExportCertificateChainResponse> ExportCertificateChain(ExportCertificateChainRequest request, ServerCallContext context)
     {
-        var (chain, previous) = signers.ExportChain(authenticator.Authenticate(context), request.Signer);
+        var (chain, previous) = signers.ExportChain(context.Caller(), request.Signer);
         return Task.FromResult(new ExportCertificateChainResponse
         {
             Pem = Pem(chain),
@@ -37,16 +37,16 @@ public sealed class SignerApi(Authenticator authenticator, SignerManager signers
     }
 
     public override Task<GetCertificateSigningRequestResponse> GetCertificateSigningRequest(GetCertificateSigningRequestRequest request, ServerCallContext context) =>
-        Task.FromResult(new GetCertificateSigningRequestResponse { Pem = signers.GetCertificateSigningRequest(authenticator.Authenticate(context), request.Signer) });
+        Task.FromResult(new GetCertificateSigningRequestResponse { Pem = signers.GetCertificateSigningRequest(context.Caller(), request.Signer) });
 
     public override Task<V1.Signer> ImportCertificate(ImportCertificateRequest request, ServerCallContext context) =>
-        Task.FromResult(signers.ImportCertificate(authenticator.Authenticate(context), request.Signer, request.Certificates.Select(c => c.ToByteArray())).ToProto());
+        Task.FromResult(signers.ImportCertificate(context.Caller(), request.Signer, request.Certificates.Select(c => c.ToByteArray())).ToProto());
 
     public override Task<V1.Signer> ArchiveSigner(ArchiveSignerRequest request, ServerCallContext context) =>
-        Task.FromResult(signers.Archive(authenticator.Authenticate(context), request.Signer).ToProto());
+        Task.FromResult(signers.Archive(context.Caller(), request.Signer).ToProto());
 
     public override Task<V1.Signer> RenewCertificate(RenewCertificateRequest request, ServerCallContext context) =>
-        Task.FromResult(signers.Renew(authenticator.Authenticate(context), request).ToProto());
+        Task.FromResult(signers.Renew(context.Caller(), request).ToProto());
 
     private static string Pem(IEnumerable<byte[]> certificates)
     {

@@ -41,30 +41,28 @@ public static class TimestampEndpoint
                 : RateLimitPartition.GetNoLimiter(""));
         });
 
-    public static void MapTimestampAuthority(this WebApplication app)
+    /// <summary>Maps <c>POST /tsa</c>: anonymous, or behind the server's authentication like every API call, per <see cref="TimestampingOptions.Access"/>.</summary>
+    public static void MapTimestampAuthority(this WebApplication app, TimestampingOptions options)
     {
         app.UseRateLimiter();
-        app.MapPost(Path, HandleAsync).RequireRateLimiting(RateLimitPolicy);
+        var endpoint = app.MapPost(Path, HandleAsync).RequireRateLimiting(RateLimitPolicy);
+        if (options.Access == TimestampAccess.Anonymous)
+        {
+            endpoint.AllowAnonymous();
+        }
     }
 
-    private static async Task HandleAsync(HttpContext context, TimestampAuthority authority, Authenticator authenticator, TimestampingOptions options)
+    /// <summary>A refused credential (authenticated mode): 401, or 429 once the caller's failures are rate-limited, with the reason as text.</summary>
+    public static Task WriteRefusalAsync(HttpContext context, ServiceException refusal)
+    {
+        context.Response.StatusCode = refusal.Status == Grpc.Core.StatusCode.ResourceExhausted ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return context.Response.WriteAsync($"{refusal.ReasonName}: {refusal.Message}\n", context.RequestAborted);
+    }
+
+    private static async Task HandleAsync(HttpContext context, TimestampAuthority authority)
     {
         var remoteAddress = context.Connection.RemoteIpAddress?.ToString() ?? "";
-        if (options.Access == TimestampAccess.Authenticated)
-        {
-            try
-            {
-                // Audited and rate-limited per address by the authenticator, like every API call.
-                authenticator.Authenticate(context.Request.Headers.Authorization, remoteAddress);
-            }
-            catch (ServiceException e)
-            {
-                context.Response.StatusCode = e.Status == Grpc.Core.StatusCode.ResourceExhausted ? StatusCodes.Status429TooManyRequests : StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                await context.Response.WriteAsync($"{e.ReasonName}: {e.Message}\n", context.RequestAborted).ConfigureAwait(false);
-                return;
-            }
-        }
         var (body, length, oversized) = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var reply = authority.Respond(body.AsMemory(0, length), oversized, remoteAddress);
         context.Response.ContentType = ReplyContentType;

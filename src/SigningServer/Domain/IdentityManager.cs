@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using CodeSigning.Server.Audit;
-using CodeSigning.Server.Auth;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 
@@ -32,7 +31,7 @@ public sealed class IdentityManager(Operations operations, ServerSettings settin
     public static (ApiKeyRecord Key, string Secret) InsertApiKey(IStoreSession session, UserRecord user, string description, DateTimeOffset expiresAt,
         string? createdByKeyId, DateTimeOffset now)
     {
-        var secret = ApiKeySecrets.Generate(Authenticator.ApiKeyPrefix);
+        var secret = ApiKeySecrets.Generate(ApiKeySecrets.ApiKeyPrefix);
         var key = new ApiKeyRecord(secret.Id, user.Id, user.Name, description, secret.Salt, secret.Hash, now, expiresAt, null, false, createdByKeyId);
         session.InsertApiKey(key);
         return (key, secret.Secret);

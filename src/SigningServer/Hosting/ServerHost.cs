@@ -1,12 +1,14 @@
 using System.Security.Cryptography.X509Certificates;
 using CodeSigning.Server.Api;
 using CodeSigning.Server.Audit;
+using CodeSigning.Server.Auth;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Keys;
 using CodeSigning.Server.Notifications;
 using CodeSigning.Server.Storage;
 using CodeSigning.Server.Timestamping;
 using CodeSigning.Server.Telemetry;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -51,6 +53,8 @@ public static class ServerHost
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Its base class logs every failure and challenge; the Authenticator logs each failure once.
+        builder.Logging.AddFilter(typeof(CredentialAuthenticationHandler).FullName, LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         var listeners = new Listeners();
         var timestamping = options.TimestampingOrDefault;
@@ -125,6 +129,15 @@ public static class ServerHost
         }
         services.AddSingleton<WebhookManager>();
         services.AddHostedService<WebhookDispatcher>();
+        // No default scheme: a credential is read only where an endpoint requires one, so that an
+        // anonymous call's stray header is neither audited nor counted as a failure.
+        services.AddAuthentication()
+            .AddScheme<CredentialAuthenticationOptions, CredentialAuthenticationHandler>(CredentialAuthenticationHandler.SchemeName,
+                credential => credential.WriteRefusal = AuthenticationRefusal.WriteAsync);
+        // Default deny: every endpoint (gRPC method, REST route) requires an authenticated caller
+        // unless marked [AllowAnonymous] / AllowAnonymous().
+        services.AddAuthorization(authorization => authorization.FallbackPolicy =
+            new AuthorizationPolicyBuilder(CredentialAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build());
         // REST errors carry the same google.rpc.Status details as gRPC ones: the JSON writer must know ErrorInfo.
         services.AddGrpc(grpc =>
             {
@@ -169,7 +182,7 @@ public static class ServerHost
         {
             // Made now, not at the first request: the first start creates the TSA key and certificate.
             _ = app.Services.GetRequiredService<TimestampAuthority>();
-            app.MapTimestampAuthority();
+            app.MapTimestampAuthority(timestamping);
         }
         app.MapGrpcService<SignApi>();
         app.MapGrpcService<SignerApi>();
@@ -184,11 +197,15 @@ public static class ServerHost
         app.Use(MetricsForLoopbackOnly);
         app.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsPath);
         app.UseSwagger(swagger => swagger.RouteTemplate = "openapi/{documentName}.json");
-        app.MapGet("/healthz", () => "ok");
+        // /metrics and /openapi/v1.json are answered above, anonymously; everything below is authorized.
+        app.Use(AnswerUnrouted);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGet("/healthz", () => "ok").AllowAnonymous();
         var readinessLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("CodeSigning.Server.Readiness");
         app.MapGet("/readyz", (IStore store, KeyVaults vaults) => Unreachable(store, vaults, readinessLog) is { } what
             ? Results.Text($"{what} unreachable; the server log has the details\n", statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Text("ready"));
+            : Results.Text("ready")).AllowAnonymous();
         return app;
     }
 
@@ -209,6 +226,25 @@ public static class ServerHost
             return context.Response.WriteAsync("metrics are served to loopback callers only\n");
         }
         return next();
+    }
+
+    /// <summary>
+    /// A request that matched no route (404), or none of its route's verbs (routing's 405 endpoint,
+    /// the one without metadata), runs none of the server's code: answered before authorization, as
+    /// without it, instead of as a missing credential.
+    /// </summary>
+    private static Task AnswerUnrouted(HttpContext context, Func<Task> next)
+    {
+        switch (context.GetEndpoint())
+        {
+            case null:
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            case { Metadata.Count: 0, RequestDelegate: { } rejection }:
+                return rejection(context);
+            default:
+                return next();
+        }
     }
 
     /// <summary>For load balancers: one real read from the store and a round trip to each key vault.</summary>

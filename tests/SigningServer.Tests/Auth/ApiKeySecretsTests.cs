@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
-using CodeSigning.Server.Auth;
+using CodeSigning.Server.Domain;
 
 namespace CodeSigning.Server.Tests.Auth;
 

@@ -14,10 +14,10 @@ public sealed partial class ServerLayerTests
     [
         ["Hosting"],
         ["Api"],
-        ["Timestamping"],
+        ["Timestamping", "Auth"],
         ["Domain"],
         ["Notifications"],
-        ["Audit", "Ca", "Auth"],
+        ["Audit", "Ca"],
         ["Storage", "Keys"],
         ["Telemetry"],
     ];

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CodeSigning.Server.Auth;
+namespace CodeSigning.Server.Domain;
 
 /// <summary>
 /// API keys of the form <c>prefix_id_random</c>: the id finds the stored record, the random part
@@ -15,6 +15,12 @@ namespace CodeSigning.Server.Auth;
 /// </remarks>
 public static class ApiKeySecrets
 {
+    /// <summary>The prefix of a user's API key.</summary>
+    public const string ApiKeyPrefix = "csk";
+
+    /// <summary>The prefix of a service account's access token.</summary>
+    public const string AccessTokenPrefix = "cst";
+
     private const int IdBytes = 6;
     private const int IdLength = IdBytes * 2;
     private const int RandomBytes = 32;

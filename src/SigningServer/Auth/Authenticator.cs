@@ -1,21 +1,21 @@
 using CodeSigning.Server.Audit;
-using CodeSigning.Server.Auth;
+using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
-namespace CodeSigning.Server.Domain;
+namespace CodeSigning.Server.Auth;
 
 /// <summary>
 /// Turns the bearer credential of a call into a <see cref="Caller"/>, reading the store on every
 /// call (a revoked key or disabled account is refused at once). Failures are audited and
-/// rate-limited per remote address and per claimed credential id.
+/// rate-limited per remote address and per claimed credential id. The pipeline's
+/// <see cref="CredentialAuthenticationHandler"/> calls it for every call that needs a caller; another
+/// scheme holding a credential (the web console's cookie) calls it the same way.
 /// </summary>
 public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock, ILogger<Authenticator> logger)
 {
-    public const string ApiKeyPrefix = "csk";
-    public const string AccessTokenPrefix = "cst";
     private const string BearerScheme = "Bearer ";
 
     // last_used_at is for humans deciding which keys to revoke: a minute is precise enough, and
@@ -44,8 +44,8 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
             {
                 (caller, touch) = prefix switch
                 {
-                    ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
-                    AccessTokenPrefix => (FromAccessToken(session, presented, credentialId, remoteAddress, now), false),
+                    ApiKeySecrets.ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
+                    ApiKeySecrets.AccessTokenPrefix => (FromAccessToken(session, presented, credentialId, remoteAddress, now), false),
                     _ => throw Invalid("the credential is malformed"),
                 };
             }

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using CodeSigning.Server.Audit;
+using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
-namespace CodeSigning.Server.Domain;
+namespace CodeSigning.Server.Auth;
 
 /// <summary>
 /// Counts failed authentications over a sliding minute, per remote address and per claimed

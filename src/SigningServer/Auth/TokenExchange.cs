@@ -1,11 +1,11 @@
 using CodeSigning.Server.Audit;
-using CodeSigning.Server.Auth;
+using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
-namespace CodeSigning.Server.Domain;
+namespace CodeSigning.Server.Auth;
 
 /// <summary>
 /// A service account trades a signed JWT assertion for a short-lived access token. Each
@@ -48,7 +48,7 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
             {
                 throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.AssertionReplayed, "this assertion (jti) was already used; sign a new one");
             }
-            var secret = ApiKeySecrets.Generate(Authenticator.AccessTokenPrefix);
+            var secret = ApiKeySecrets.Generate(ApiKeySecrets.AccessTokenPrefix);
             var expiresAt = now + settings.AccessTokenLifetime;
             session.InsertAccessToken(new AccessTokenRecord(secret.Id, account.Id, secret.Salt, secret.Hash, expiresAt, validated.KeyId, Revoked: false));
             var entry = new AuditEntry(AuditEventTypes.TokenIssued, AuditOutcome.Success, actor, AuditClient.None, remoteAddress);

@@ -1,4 +1,4 @@
-namespace CodeSigning.Server.Auth;
+namespace CodeSigning.Server.Domain;
 
 /// <summary>A new API key: <paramref name="Secret"/> is shown once to its owner; only the rest is stored.</summary>
 /// <param name="Id">The public part, 12 lowercase hex characters, for lookup and display.</param>
