@@ -1,6 +1,5 @@
 using CodeSigning.Ksp.Cng;
 using CodeSigning.Ksp.Logging;
-using CodeSigning.Pkcs11;
 using CodeSigning.Pkcs11.Configuration;
 using CodeSigning.Pkcs11.Logging;
 using CodeSigning.Pkcs11.Mechanisms;
@@ -82,11 +81,7 @@ public sealed class KeyStorage : IDisposable
     {
         try
         {
-            return signer.Sign(credential.GetBearer(remote), key, input);
-        }
-        catch (Pkcs11Exception ex) when (ex.InnerException is RemoteException failure)
-        {
-            throw KspErrors.From(failure, $"signing with {key.Name} failed");
+            return signer.Sign(credential.GetBearer(remote), key.Id, key.Name, input.Scheme, input.DigestAlgorithm, input.Digest);
         }
         catch (RemoteException ex)
         {

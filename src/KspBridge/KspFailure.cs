@@ -5,8 +5,8 @@ using CodeSigning.Pkcs11.Logging;
 namespace CodeSigning.Ksp;
 
 /// <summary>
-/// The one place an exception becomes a SECURITY_STATUS. Every export of the function table catches
-/// everything and calls this: a managed exception crossing into ncrypt.dll would end the host (signtool).
+/// The one place an exception becomes a SECURITY_STATUS, called by the exception barrier every export
+/// of the function table runs behind: a managed exception crossing into ncrypt.dll would end the host (signtool).
 /// </summary>
 public static class KspFailure
 {

@@ -4,8 +4,8 @@ using CodeSigning.Pkcs11.Logging;
 namespace CodeSigning.Pkcs11;
 
 /// <summary>
-/// The one place an exception becomes a CK_RV. Every C_* export catches everything and calls this:
-/// a managed exception that crossed the C boundary would abort the host process (a JVM, openssl).
+/// The one place an exception becomes a CK_RV, called by the exception barrier every C_* export runs
+/// behind: a managed exception that crossed the C boundary would abort the host process (a JVM, openssl).
 /// </summary>
 public static class CallFailure
 {

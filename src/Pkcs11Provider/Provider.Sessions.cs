@@ -81,7 +81,7 @@ public sealed partial class Provider
         {
             tokens.Open(token, pin);
             return 0;
-        }, duringLogin: true);
+        }, RemoteFailure.During.Login);
         logins[token.SlotId] = pin;
     }
 

@@ -5,8 +5,9 @@ using CodeSigning.Pkcs11.Sessions;
 namespace CodeSigning.Pkcs11;
 
 /// <summary>
-/// Signing on the server and verification with the local public key (C_Sign*, C_Verify*). Any
-/// failure ends the operation, except a size query or CKR_BUFFER_TOO_SMALL (PKCS#11 5.2).
+/// Signing on the server and verification with the local public key (C_Sign*, C_Verify*). Each call
+/// on an active operation is an <see cref="OperationCall"/>, which ends the operation unless the call
+/// continues it (PKCS#11 5.2): any failure, of an argument included, ends it.
 /// </summary>
 public sealed partial class Provider
 {
@@ -26,67 +27,24 @@ public sealed partial class Provider
         }
     }
 
-    public SignatureOutput Sign(ulong handle, ReadOnlySpan<byte> data, int? capacity)
+    public SignatureOutput Sign(ulong handle, CallerInput data, CallerOutput signature)
     {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
-        {
-            var operation = ActiveSign(session);
-            if (operation.IsMultiPart)
-            {
-                session.EndSign();
-                throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE, "C_Sign cannot finish a multi-part signature: call C_SignFinal");
-            }
-
-            return Finish(session, operation, data, capacity);
-        }
+        using var call = OperationCall.Sign(sessions.Get(handle));
+        var capacity = signature.Read();
+        var bytes = data.Read();
+        var operation = call.Operation;
+        return operation.IsMultiPart
+            ? throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE, "C_Sign cannot finish a multi-part signature: call C_SignFinal")
+            : Finish(call, operation, bytes, capacity);
     }
 
-    public void SignUpdate(ulong handle, ReadOnlySpan<byte> part)
-    {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
-        {
-            var operation = ActiveSign(session);
-            try
-            {
-                operation.Update(part);
-            }
-            catch
-            {
-                session.EndSign();
-                throw;
-            }
-        }
-    }
+    public void SignUpdate(ulong handle, CallerInput part) => Update(OperationCall.Sign(sessions.Get(handle)), part);
 
-    public SignatureOutput SignFinal(ulong handle, int? capacity)
+    public SignatureOutput SignFinal(ulong handle, CallerOutput signature)
     {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
-        {
-            return Finish(session, ActiveSign(session), [], capacity);
-        }
-    }
-
-    /// <summary>Ends the signing operation of a C_Sign* call refused for its arguments: only CKR_BUFFER_TOO_SMALL and size queries keep it (PKCS#11 5.2).</summary>
-    public void AbandonSign(ulong handle)
-    {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
-        {
-            session.EndSign();
-        }
-    }
-
-    /// <summary>Ends the verification of a C_Verify* call refused for its arguments.</summary>
-    public void AbandonVerify(ulong handle)
-    {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
-        {
-            session.EndVerify();
-        }
+        using var call = OperationCall.Sign(sessions.Get(handle));
+        var capacity = signature.Read();
+        return Finish(call, call.Operation, [], capacity);
     }
 
     public void VerifyInit(ulong handle, ulong mechanism, PssParameters? pss, ulong keyHandle)
@@ -104,85 +62,55 @@ public sealed partial class Provider
         }
     }
 
-    public void Verify(ulong handle, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    public void Verify(ulong handle, CallerInput data, CallerInput signature)
     {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
+        using var call = OperationCall.Verify(sessions.Get(handle));
+        var bytes = data.Read();
+        var expected = signature.Read();
+        var operation = call.Operation;
+        if (operation.IsMultiPart)
         {
-            var operation = ActiveVerify(session);
-            try
-            {
-                if (operation.IsMultiPart)
-                {
-                    throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE, "C_Verify cannot finish a multi-part verification: call C_VerifyFinal");
-                }
+            throw new Pkcs11Exception(CKR.CKR_OPERATION_ACTIVE, "C_Verify cannot finish a multi-part verification: call C_VerifyFinal");
+        }
 
-                operation.Verify(operation.Complete(data), signature);
-            }
-            finally
-            {
-                session.EndVerify();
-            }
+        operation.Verify(operation.Complete(bytes), expected);
+    }
+
+    public void VerifyUpdate(ulong handle, CallerInput part) => Update(OperationCall.Verify(sessions.Get(handle)), part);
+
+    public void VerifyFinal(ulong handle, CallerInput signature)
+    {
+        using var call = OperationCall.Verify(sessions.Get(handle));
+        var expected = signature.Read();
+        var operation = call.Operation;
+        operation.Verify(operation.Complete([]), expected);
+    }
+
+    /// <summary>C_SignUpdate / C_VerifyUpdate: a part taken continues the operation.</summary>
+    private static void Update(OperationCall call, CallerInput part)
+    {
+        using (call)
+        {
+            var bytes = part.Read();
+            call.Operation.Update(bytes);
+            call.Continue();
         }
     }
 
-    public void VerifyUpdate(ulong handle, ReadOnlySpan<byte> part)
-    {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
-        {
-            try
-            {
-                ActiveVerify(session).Update(part);
-            }
-            catch
-            {
-                session.EndVerify();
-                throw;
-            }
-        }
-    }
-
-    public void VerifyFinal(ulong handle, ReadOnlySpan<byte> signature)
-    {
-        var session = sessions.Get(handle);
-        lock (session.Gate)
-        {
-            var operation = ActiveVerify(session);
-            try
-            {
-                operation.Verify(operation.Complete([]), signature);
-            }
-            finally
-            {
-                session.EndVerify();
-            }
-        }
-    }
-
-    private SignatureOutput Finish(Session session, SignatureOperation operation, ReadOnlySpan<byte> data, int? capacity)
+    private SignatureOutput Finish(OperationCall call, SignatureOperation operation, ReadOnlySpan<byte> data, int? capacity)
     {
         var length = operation.Key.SignatureLength;
-        if (capacity is null)
+        if (capacity is null || capacity < length)
         {
-            return new SignatureOutput(CKR.CKR_OK, null, length);
+            call.Continue();
+            return new SignatureOutput(capacity is null ? CKR.CKR_OK : CKR.CKR_BUFFER_TOO_SMALL, null, length);
         }
 
-        if (capacity < length)
-        {
-            return new SignatureOutput(CKR.CKR_BUFFER_TOO_SMALL, null, length);
-        }
-
-        try
-        {
-            var input = operation.Complete(data);
-            var signature = signer.Sign(BearerFor(operation.Token), operation.Token.Snapshot!, input);
-            return new SignatureOutput(CKR.CKR_OK, signature, signature.Length);
-        }
-        finally
-        {
-            session.EndSign();
-        }
+        var input = operation.Complete(data);
+        var bearer = BearerFor(operation.Token);
+        var snapshot = operation.Token.Snapshot!;
+        var signature = Remote(() => signer.Sign(bearer, snapshot.Id, snapshot.Name, input.Scheme, input.DigestAlgorithm, input.Digest), RemoteFailure.During.Sign);
+        return new SignatureOutput(CKR.CKR_OK, signature, signature.Length);
     }
 
     private Tokens.SignerKey KeyFor(Session session, ulong keyHandle, ulong objectClass, string use)
@@ -197,10 +125,4 @@ public sealed partial class Provider
 
         return session.Token.Snapshot!.Key;
     }
-
-    private static SignatureOperation ActiveSign(Session session) =>
-        session.Sign ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED, "C_SignInit was not called");
-
-    private static SignatureOperation ActiveVerify(Session session) =>
-        session.Verify ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED, "C_VerifyInit was not called");
 }

@@ -1,7 +1,5 @@
 using CodeSigning.Pkcs11.Cryptoki;
-using CodeSigning.Pkcs11.Logging;
 using CodeSigning.Pkcs11.Mechanisms;
-using CodeSigning.Pkcs11.Remote;
 using CodeSigning.Pkcs11.Tokens;
 
 namespace CodeSigning.Pkcs11;
@@ -40,23 +38,5 @@ public sealed partial class Provider
     {
         var key = Remote(() => tokens.Get(slotId)).Snapshot?.Key;
         return MechanismTable.All.Where(m => key is null || m.KeyType == key.KeyType);
-    }
-
-    /// <summary>Runs a call that may reach the server and turns a server failure into its CK_RV.</summary>
-    private static T Remote<T>(Func<T> call, bool duringLogin = false)
-    {
-        try
-        {
-            return call();
-        }
-        catch (RemoteException ex)
-        {
-            if (!ex.IsUnreachable)
-            {
-                ProviderLog.ServerRefused(ProviderLogging.Logger, ex.Reason, ex.Message);
-            }
-
-            throw new Pkcs11Exception(RemoteErrors.ToResult(ex, duringLogin), $"server: {(ex.Reason.Length > 0 ? ex.Reason + ": " : "")}{ex.Message}");
-        }
     }
 }

@@ -141,5 +141,24 @@ public sealed partial class Provider : IDisposable
         (credential as IDisposable)?.Dispose();
     }
 
+    /// <summary>Runs a call that may reach the server and turns a server failure into its CK_RV (<see cref="RemoteFailure"/>).</summary>
+    private static T Remote<T>(Func<T> call, RemoteFailure.During during = RemoteFailure.During.Lookup)
+    {
+        try
+        {
+            return call();
+        }
+        catch (RemoteException ex)
+        {
+            // RemoteSigner has logged a signature's failure, with its correlation id.
+            if (!ex.IsUnreachable && during != RemoteFailure.During.Sign)
+            {
+                ProviderLog.ServerRefused(ProviderLogging.Logger, ex.Cause, ex.Message);
+            }
+
+            throw new Pkcs11Exception(RemoteFailure.ToResult(ex, during), $"server: {ex.Cause}: {ex.Message}", ex);
+        }
+    }
+
     private static Version ModuleVersion => typeof(Provider).Assembly.GetName().Version ?? new Version(1, 0);
 }

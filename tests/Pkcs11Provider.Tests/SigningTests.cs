@@ -182,6 +182,29 @@ public sealed class SigningTests(FakeServerFixture fixture) : ProviderTestBase(f
     }
 
     [Fact]
+    public void An_unusable_argument_fails_the_call_with_arguments_bad_and_ends_the_operation_without_a_server_call()
+    {
+        Initialize();
+        var session = OpenSession(Fixture.P256);
+        var key = PrivateKey(session);
+
+        P.SignInit(session, CKM.CKM_ECDSA_SHA256, null, key);
+        Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Code(() => P.Sign(session, CallerInput.Invalid("NULL buffer"), 64)));
+        Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, Code(() => P.Sign(session, Data, 64)));
+        P.SignInit(session, CKM.CKM_ECDSA_SHA256, null, key);
+        Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Code(() => P.Sign(session, Data, CallerOutput.Invalid("NULL length pointer"))));
+        Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, Code(() => P.SignFinal(session, 64)));
+        P.SignInit(session, CKM.CKM_ECDSA_SHA256, null, key);
+        Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Code(() => P.SignUpdate(session, CallerInput.Invalid("NULL buffer"))));
+        Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, Code(() => P.SignFinal(session, 64)));
+        P.VerifyInit(session, CKM.CKM_ECDSA_SHA256, null, PublicKey(session));
+        Assert.Equal(CKR.CKR_ARGUMENTS_BAD, Code(() => P.VerifyUpdate(session, CallerInput.Invalid("NULL buffer"))));
+        Assert.Equal(CKR.CKR_OPERATION_NOT_INITIALIZED, Code(() => P.VerifyFinal(session, new byte[64])));
+
+        Assert.Empty(Server.SignRequests);
+    }
+
+    [Fact]
     public void Verification_runs_locally_with_the_public_key()
     {
         Initialize();

@@ -15,9 +15,9 @@ internal static class RpcFailure
     public static (int ExitCode, string Message) Describe(RpcException exception, string? server, string? signer)
     {
         var info = exception.GetRpcStatus()?.GetDetail<ErrorInfo>();
-        if (info is not null && info.Domain == ErrorDomain.Name)
+        if (info is not null && ErrorDomain.ReasonOf(info) is { } reason)
         {
-            var hint = Hint(info, signer);
+            var hint = Hint(reason, info, signer);
             var message = $"{exception.Status.Detail} [{info.Reason}]";
             return (ExitCode.ServerRefused, hint is null ? message : $"{message}; {hint}");
         }
@@ -52,25 +52,26 @@ internal static class RpcFailure
         return exception;
     }
 
-    private static string? Hint(ErrorInfo info, string? signer)
+    /// <summary>What to do next; none for a reason without advice, or one this csign does not know (a newer server).</summary>
+    private static string? Hint(ErrorReason reason, ErrorInfo info, string? signer)
     {
         signer ??= info.Metadata.TryGetValue("signer_id", out var id) ? id : "SIGNER";
-        return info.Reason switch
+        return reason switch
         {
-            "APPROVAL_REQUIRED" when info.Metadata.TryGetValue("pending_request_id", out var pending) =>
+            ErrorReason.ApprovalRequired when info.Metadata.TryGetValue("pending_request_id", out var pending) =>
                 $"your request {pending} is waiting for approval: csign request show {pending}",
-            "APPROVAL_REQUIRED" =>
+            ErrorReason.ApprovalRequired =>
                 $"ask for approval with: csign request create --signer {signer} --justification \"...\" --count 1 --window 1h",
-            "CREDENTIAL_INVALID" or "CREDENTIAL_EXPIRED" or "CREDENTIAL_REVOKED" =>
+            ErrorReason.CredentialInvalid or ErrorReason.CredentialExpired or ErrorReason.CredentialRevoked =>
                 "log in again with csign login (or check CODESIGN_API_KEY)",
-            "NOT_A_MEMBER" or "ROLE_FORBIDS" => "ask an Administrator of the Signer for the role you need",
-            "SIGNER_NOT_FOUND" => "csign signer list shows the Signers you are a member of",
-            "PRODUCT_ADMIN_REQUIRED" => "ask a Product Admin",
-            "SIGNER_DISABLED" => "an Administrator can turn it back on with csign signer enable",
-            "CERTIFICATE_MISSING" =>
+            ErrorReason.NotAMember or ErrorReason.RoleForbids => "ask an Administrator of the Signer for the role you need",
+            ErrorReason.SignerNotFound => "csign signer list shows the Signers you are a member of",
+            ErrorReason.ProductAdminRequired => "ask a Product Admin",
+            ErrorReason.SignerDisabled => "an Administrator can turn it back on with csign signer enable",
+            ErrorReason.CertificateMissing =>
                 "get the CSR with csign signer csr, then import the issued certificate with csign signer import-cert",
-            "INVALID_ARGUMENT" when info.Metadata.TryGetValue("field", out var field) => $"check the value of {field}",
-            "RATE_LIMITED" => "too many failed logins from here; wait and retry",
+            ErrorReason.InvalidArgument when info.Metadata.TryGetValue("field", out var field) => $"check the value of {field}",
+            ErrorReason.RateLimited => "too many failed logins from here; wait and retry",
             _ => null,
         };
     }

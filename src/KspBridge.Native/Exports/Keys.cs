@@ -10,33 +10,19 @@ namespace CodeSigning.Ksp.Native.Exports;
 internal static unsafe class Keys
 {
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS OpenKey(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE* phKey, char* pszKeyName, DWORD dwLegacyKeySpec, DWORD dwFlags)
+    public static SECURITY_STATUS OpenKey(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE* phKey, char* pszKeyName, DWORD dwLegacyKeySpec, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
-        {
-            Required(phKey, "phKey");
-            *phKey = KeyStorageProvider.Instance.OpenKey(hProvider, Text(pszKeyName, "pszKeyName"), dwLegacyKeySpec, dwFlags);
-            return ERROR_SUCCESS;
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(OpenKey));
-        }
-    }
+        Required(phKey, "phKey");
+        *phKey = KeyStorageProvider.Instance.OpenKey(hProvider, Text(pszKeyName, "pszKeyName"), dwLegacyKeySpec, dwFlags);
+        return ERROR_SUCCESS;
+    });
 
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS FreeKey(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE hKey)
+    public static SECURITY_STATUS FreeKey(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE hKey) => Barrier.Run(() =>
     {
-        try
-        {
-            KeyStorageProvider.Instance.FreeKey(hProvider, hKey);
-            return ERROR_SUCCESS;
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(FreeKey));
-        }
-    }
+        KeyStorageProvider.Instance.FreeKey(hProvider, hKey);
+        return ERROR_SUCCESS;
+    });
 
     /// <summary>
     /// One NCryptKeyName per call, NTE_NO_MORE_ITEMS after the last. The enumeration state (created on
@@ -44,69 +30,48 @@ internal static unsafe class Keys
     /// pszScope (a smart card reader) has no meaning here and is ignored.
     /// </summary>
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS EnumKeys(NCRYPT_HANDLE hProvider, char* pszScope, NCryptKeyName** ppKeyName, void** ppEnumState, DWORD dwFlags)
+    public static SECURITY_STATUS EnumKeys(NCRYPT_HANDLE hProvider, char* pszScope, NCryptKeyName** ppKeyName, void** ppEnumState, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
+        Required(ppKeyName, "ppKeyName");
+        Required(ppEnumState, "ppEnumState");
+        var provider = KeyStorageProvider.Instance;
+        if (*ppEnumState is null)
         {
-            Required(ppKeyName, "ppKeyName");
-            Required(ppEnumState, "ppEnumState");
-            var provider = KeyStorageProvider.Instance;
-            if (*ppEnumState is null)
+            var state = Allocate(1);
+            try
             {
-                var state = Allocate(1);
-                try
-                {
-                    provider.BeginEnumeration(hProvider, (nuint)state, dwFlags);
-                }
-                catch
-                {
-                    Free(state);
-                    throw;
-                }
-
-                *ppEnumState = state;
+                provider.BeginEnumeration(hProvider, (nuint)state, dwFlags);
+            }
+            catch
+            {
+                Free(state);
+                throw;
             }
 
-            *ppKeyName = KeyName(provider.NextKey(hProvider, (nuint)(*ppEnumState)));
-            return ERROR_SUCCESS;
+            *ppEnumState = state;
         }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(EnumKeys));
-        }
-    }
+
+        *ppKeyName = KeyName(provider.NextKey(hProvider, (nuint)(*ppEnumState)));
+        return ERROR_SUCCESS;
+    });
 
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS GetKeyProperty(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE hKey, char* pszProperty, byte* pbOutput, DWORD cbOutput, DWORD* pcbResult, DWORD dwFlags)
+    public static SECURITY_STATUS GetKeyProperty(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE hKey, char* pszProperty, byte* pbOutput, DWORD cbOutput, DWORD* pcbResult, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
-        {
-            var property = Text(pszProperty, "pszProperty");
-            Required(pcbResult, "pcbResult");
-            return Write(KeyStorageProvider.Instance.GetKeyProperty(hProvider, hKey, property, dwFlags), pbOutput, cbOutput, pcbResult);
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(GetKeyProperty));
-        }
-    }
+        var property = Text(pszProperty, "pszProperty");
+        Required(pcbResult, "pcbResult");
+        return Write(KeyStorageProvider.Instance.GetKeyProperty(hProvider, hKey, property, dwFlags), pbOutput, cbOutput, pcbResult);
+    });
 
     /// <summary>The public blob only; pParameterList (for wrapped or PKCS#8 exports) is not used.</summary>
     [UnmanagedCallersOnly]
     public static SECURITY_STATUS ExportKey(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE hKey, NCRYPT_HANDLE hExportKey, char* pszBlobType, void* pParameterList,
-        byte* pbOutput, DWORD cbOutput, DWORD* pcbResult, DWORD dwFlags)
+        byte* pbOutput, DWORD cbOutput, DWORD* pcbResult, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
-        {
-            var blobType = Text(pszBlobType, "pszBlobType");
-            Required(pcbResult, "pcbResult");
-            return Write(KeyStorageProvider.Instance.ExportPublicKey(hProvider, hKey, hExportKey, blobType, dwFlags), pbOutput, cbOutput, pcbResult);
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(ExportKey));
-        }
-    }
+        var blobType = Text(pszBlobType, "pszBlobType");
+        Required(pcbResult, "pcbResult");
+        return Write(KeyStorageProvider.Instance.ExportPublicKey(hProvider, hKey, hExportKey, blobType, dwFlags), pbOutput, cbOutput, pcbResult);
+    });
 
     /// <summary>One allocation: the NCryptKeyName, then its two NUL-terminated UTF-16 strings.</summary>
     private static NCryptKeyName* KeyName(SignerSnapshot signer)

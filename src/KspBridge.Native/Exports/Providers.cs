@@ -3,84 +3,49 @@ using static CodeSigning.Ksp.Native.Marshalling;
 
 namespace CodeSigning.Ksp.Native.Exports;
 
-/// <summary>The provider functions of the table. Each catches everything: nothing crosses into ncrypt.dll.</summary>
+/// <summary>The provider functions of the table, each behind the <see cref="Barrier"/>: nothing crosses into ncrypt.dll.</summary>
 internal static unsafe class Providers
 {
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS OpenProvider(NCRYPT_HANDLE* phProvider, char* pszProviderName, DWORD dwFlags)
+    public static SECURITY_STATUS OpenProvider(NCRYPT_HANDLE* phProvider, char* pszProviderName, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
-        {
-            Required(phProvider, "phProvider");
-            *phProvider = KeyStorageProvider.Instance.OpenProvider(dwFlags);
-            return ERROR_SUCCESS;
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(OpenProvider));
-        }
-    }
+        Required(phProvider, "phProvider");
+        *phProvider = KeyStorageProvider.Instance.OpenProvider(dwFlags);
+        return ERROR_SUCCESS;
+    });
 
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS FreeProvider(NCRYPT_HANDLE hProvider)
+    public static SECURITY_STATUS FreeProvider(NCRYPT_HANDLE hProvider) => Barrier.Run(() =>
     {
-        try
-        {
-            KeyStorageProvider.Instance.FreeProvider(hProvider);
-            return ERROR_SUCCESS;
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(FreeProvider));
-        }
-    }
+        KeyStorageProvider.Instance.FreeProvider(hProvider);
+        return ERROR_SUCCESS;
+    });
 
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS GetProviderProperty(NCRYPT_HANDLE hProvider, char* pszProperty, byte* pbOutput, DWORD cbOutput, DWORD* pcbResult, DWORD dwFlags)
+    public static SECURITY_STATUS GetProviderProperty(NCRYPT_HANDLE hProvider, char* pszProperty, byte* pbOutput, DWORD cbOutput, DWORD* pcbResult, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
-        {
-            var property = Text(pszProperty, "pszProperty");
-            Required(pcbResult, "pcbResult");
-            return Write(KeyStorageProvider.Instance.GetProviderProperty(hProvider, property, dwFlags), pbOutput, cbOutput, pcbResult);
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(GetProviderProperty));
-        }
-    }
+        var property = Text(pszProperty, "pszProperty");
+        Required(pcbResult, "pcbResult");
+        return Write(KeyStorageProvider.Instance.GetProviderProperty(hProvider, property, dwFlags), pbOutput, cbOutput, pcbResult);
+    });
 
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS IsAlgSupported(NCRYPT_HANDLE hProvider, char* pszAlgId, DWORD dwFlags)
+    public static SECURITY_STATUS IsAlgSupported(NCRYPT_HANDLE hProvider, char* pszAlgId, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
-        {
-            KeyStorageProvider.Instance.IsAlgorithmSupported(hProvider, Text(pszAlgId, "pszAlgId"), dwFlags);
-            return ERROR_SUCCESS;
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(IsAlgSupported));
-        }
-    }
+        KeyStorageProvider.Instance.IsAlgorithmSupported(hProvider, Text(pszAlgId, "pszAlgId"), dwFlags);
+        return ERROR_SUCCESS;
+    });
 
     /// <summary>Frees a key name of NCryptEnumKeys or an enumeration state; any other pointer is NTE_INVALID_PARAMETER.</summary>
     [UnmanagedCallersOnly]
-    public static SECURITY_STATUS FreeBuffer(void* pvInput)
+    public static SECURITY_STATUS FreeBuffer(void* pvInput) => Barrier.Run(() =>
     {
-        try
+        if (!Free(pvInput))
         {
-            if (!Free(pvInput))
-            {
-                return NTE_INVALID_PARAMETER;
-            }
+            return NTE_INVALID_PARAMETER;
+        }
 
-            KeyStorageProvider.Instance.EndEnumeration((nuint)pvInput);
-            return ERROR_SUCCESS;
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, nameof(FreeBuffer));
-        }
-    }
+        KeyStorageProvider.Instance.EndEnumeration((nuint)pvInput);
+        return ERROR_SUCCESS;
+    });
 }

@@ -15,36 +15,29 @@ internal static unsafe class Signing
     /// </summary>
     [UnmanagedCallersOnly]
     public static SECURITY_STATUS SignHash(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE hKey, void* pPaddingInfo, byte* pbHashValue, DWORD cbHashValue,
-        byte* pbSignature, DWORD cbSignature, DWORD* pcbResult, DWORD dwFlags)
+        byte* pbSignature, DWORD cbSignature, DWORD* pcbResult, DWORD dwFlags) => Barrier.Run(() =>
     {
-        try
+        Required(pcbResult, "pcbResult");
+        if (pbHashValue is null && cbHashValue != 0)
         {
-            Required(pcbResult, "pcbResult");
-            if (pbHashValue is null && cbHashValue != 0)
-            {
-                return NTE_INVALID_PARAMETER;
-            }
-
-            var provider = KeyStorageProvider.Instance;
-            var (input, length) = provider.PrepareSignHash(hProvider, hKey, Padding(pPaddingInfo, dwFlags), new ReadOnlySpan<byte>(pbHashValue, (int)cbHashValue), dwFlags);
-            *pcbResult = (DWORD)length;
-            if (pbSignature is null)
-            {
-                return ERROR_SUCCESS;
-            }
-
-            if (cbSignature < length)
-            {
-                return NTE_BUFFER_TOO_SMALL;
-            }
-
-            return Write(provider.SignHash(hProvider, hKey, input), pbSignature, cbSignature, pcbResult);
+            return NTE_INVALID_PARAMETER;
         }
-        catch (Exception ex)
+
+        var provider = KeyStorageProvider.Instance;
+        var (input, length) = provider.PrepareSignHash(hProvider, hKey, Padding(pPaddingInfo, dwFlags), new ReadOnlySpan<byte>(pbHashValue, (int)cbHashValue), dwFlags);
+        *pcbResult = (DWORD)length;
+        if (pbSignature is null)
         {
-            return KspFailure.ToStatus(ex, nameof(SignHash));
+            return ERROR_SUCCESS;
         }
-    }
+
+        if (cbSignature < length)
+        {
+            return NTE_BUFFER_TOO_SMALL;
+        }
+
+        return Write(provider.SignHash(hProvider, hKey, input), pbSignature, cbSignature, pcbResult);
+    });
 
     private static PaddingInfo? Padding(void* pPaddingInfo, DWORD dwFlags)
     {

@@ -64,15 +64,6 @@ internal static unsafe class Unsupported
     [UnmanagedCallersOnly]
     public static SECURITY_STATUS VerifyClaim(NCRYPT_HANDLE hProvider, NCRYPT_HANDLE hSubjectKey, NCRYPT_HANDLE hAuthorityKey, DWORD dwClaimType, void* pParameterList, byte* pbClaimBlob, DWORD cbClaimBlob, void* pOutput, DWORD dwFlags) => Refuse(hProvider, nameof(VerifyClaim));
 
-    private static SECURITY_STATUS Refuse(NCRYPT_HANDLE hProvider, string function)
-    {
-        try
-        {
-            return KspFailure.ToStatus(KeyStorageProvider.Instance.NotSupported(hProvider, function), function);
-        }
-        catch (Exception ex)
-        {
-            return KspFailure.ToStatus(ex, function);
-        }
-    }
+    private static SECURITY_STATUS Refuse(NCRYPT_HANDLE hProvider, string function) =>
+        Barrier.Run(() => throw KeyStorageProvider.Instance.NotSupported(hProvider, function), function);
 }

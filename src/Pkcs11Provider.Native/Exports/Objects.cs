@@ -22,128 +22,86 @@ internal static unsafe class Objects
     public static CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject) => Refuse(hSession, nameof(C_DestroyObject));
 
     [UnmanagedCallersOnly(EntryPoint = "C_GetObjectSize", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ULONG* pulSize)
+    public static CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, CK_ULONG* pulSize) => Barrier.Run(() =>
     {
-        try
+        var provider = Provider.Current;
+        if (pulSize is null)
         {
-            var provider = Provider.Current;
-            if (pulSize is null)
-            {
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
+            return CKR.CKR_ARGUMENTS_BAD;
+        }
 
-            *pulSize = (CK_ULONG)provider.GetObjectSize((ulong)hSession, (ulong)hObject);
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_GetObjectSize)));
-        }
-    }
+        *pulSize = (CK_ULONG)provider.GetObjectSize((ulong)hSession, (ulong)hObject);
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_GetAttributeValue", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, void* pTemplate, CK_ULONG ulCount)
+    public static CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, void* pTemplate, CK_ULONG ulCount) => Barrier.Run(() =>
     {
-        try
+        var provider = Provider.Current;
+        var template = (CK_ATTRIBUTE*)pTemplate;
+        if (template is null && (ulong)ulCount != 0)
         {
-            var provider = Provider.Current;
-            var template = (CK_ATTRIBUTE*)pTemplate;
-            if (template is null && (ulong)ulCount != 0)
-            {
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            var requests = new AttributeRead[(int)Math.Min((ulong)ulCount, int.MaxValue)];
-            for (var i = 0; i < requests.Length; i++)
-            {
-                var capacity = template[i].pValue is null ? (int?)null : (int)Math.Min((ulong)template[i].ulValueLen, int.MaxValue);
-                requests[i] = new AttributeRead((ulong)template[i].type, capacity);
-            }
-
-            var result = provider.GetAttributeValue((ulong)hSession, (ulong)hObject, requests);
-            for (var i = 0; i < requests.Length; i++)
-            {
-                requests[i].Value?.CopyTo(new Span<byte>(template[i].pValue, requests[i].Value!.Length));
-                template[i].ulValueLen = (CK_ULONG)requests[i].Length;
-            }
-
-            return Rv(result);
+            return CKR.CKR_ARGUMENTS_BAD;
         }
-        catch (Exception ex)
+
+        var requests = new AttributeRead[(int)Math.Min((ulong)ulCount, int.MaxValue)];
+        for (var i = 0; i < requests.Length; i++)
         {
-            return Rv(CallFailure.ToResult(ex, nameof(C_GetAttributeValue)));
+            var capacity = template[i].pValue is null ? (int?)null : (int)Math.Min((ulong)template[i].ulValueLen, int.MaxValue);
+            requests[i] = new AttributeRead((ulong)template[i].type, capacity);
         }
-    }
+
+        var result = provider.GetAttributeValue((ulong)hSession, (ulong)hObject, requests);
+        for (var i = 0; i < requests.Length; i++)
+        {
+            requests[i].Value?.CopyTo(new Span<byte>(template[i].pValue, requests[i].Value!.Length));
+            template[i].ulValueLen = (CK_ULONG)requests[i].Length;
+        }
+
+        return result;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_SetAttributeValue", CallConvs = [typeof(CallConvCdecl)])]
     public static CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject, void* pTemplate, CK_ULONG ulCount) =>
         Refuse(hSession, nameof(C_SetAttributeValue));
 
     [UnmanagedCallersOnly(EntryPoint = "C_FindObjectsInit", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, void* pTemplate, CK_ULONG ulCount)
+    public static CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, void* pTemplate, CK_ULONG ulCount) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            provider.FindObjectsInit((ulong)hSession, ReadTemplate((CK_ATTRIBUTE*)pTemplate, ulCount));
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_FindObjectsInit)));
-        }
-    }
+        var provider = Provider.Current;
+        provider.FindObjectsInit((ulong)hSession, ReadTemplate((CK_ATTRIBUTE*)pTemplate, ulCount));
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_FindObjects", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE* phObject, CK_ULONG ulMaxObjectCount, CK_ULONG* pulObjectCount)
+    public static CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE* phObject, CK_ULONG ulMaxObjectCount, CK_ULONG* pulObjectCount) => Barrier.Run(() =>
     {
-        try
+        var provider = Provider.Current;
+        if (phObject is null || pulObjectCount is null)
         {
-            var provider = Provider.Current;
-            if (phObject is null || pulObjectCount is null)
-            {
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            var found = provider.FindObjects((ulong)hSession, (int)Math.Min((ulong)ulMaxObjectCount, int.MaxValue));
-            for (var i = 0; i < found.Length; i++)
-            {
-                phObject[i] = (CK_OBJECT_HANDLE)found[i];
-            }
-
-            *pulObjectCount = (CK_ULONG)(ulong)found.Length;
-            return Rv(CKR.CKR_OK);
+            return CKR.CKR_ARGUMENTS_BAD;
         }
-        catch (Exception ex)
+
+        var found = provider.FindObjects((ulong)hSession, (int)Math.Min((ulong)ulMaxObjectCount, int.MaxValue));
+        for (var i = 0; i < found.Length; i++)
         {
-            return Rv(CallFailure.ToResult(ex, nameof(C_FindObjects)));
+            phObject[i] = (CK_OBJECT_HANDLE)found[i];
         }
-    }
+
+        *pulObjectCount = (CK_ULONG)(ulong)found.Length;
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_FindObjectsFinal", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
+    public static CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession) => Barrier.Run(() =>
     {
-        try
-        {
-            Provider.Current.FindObjectsFinal((ulong)hSession);
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_FindObjectsFinal)));
-        }
-    }
+        Provider.Current.FindObjectsFinal((ulong)hSession);
+        return CKR.CKR_OK;
+    });
 
-    private static CK_RV Refuse(CK_SESSION_HANDLE hSession, string function)
+    private static CK_RV Refuse(CK_SESSION_HANDLE hSession, string function) => Barrier.Run(() =>
     {
-        try
-        {
-            Provider.Current.RefuseModification((ulong)hSession, function);
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, function));
-        }
-    }
+        Provider.Current.RefuseModification((ulong)hSession, function);
+        return CKR.CKR_OK;
+    }, function);
 }

@@ -10,82 +10,28 @@ namespace CodeSigning.Pkcs11.Native.Exports;
 internal static unsafe class Signing
 {
     [UnmanagedCallersOnly(EntryPoint = "C_SignInit", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SignInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey)
+    public static CK_RV C_SignInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            var (type, pss) = ReadMechanism((CK_MECHANISM*)pMechanism);
-            provider.SignInit((ulong)hSession, type, pss, (ulong)hKey);
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_SignInit)));
-        }
-    }
+        var provider = Provider.Current;
+        var (type, pss) = ReadMechanism((CK_MECHANISM*)pMechanism);
+        provider.SignInit((ulong)hSession, type, pss, (ulong)hKey);
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_Sign", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_Sign(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pSignature, CK_ULONG* pulSignatureLen)
-    {
-        try
-        {
-            var provider = Provider.Current;
-            if (pulSignatureLen is null || !IsInput(pData, ulDataLen))
-            {
-                provider.AbandonSign((ulong)hSession);
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            var output = provider.Sign((ulong)hSession, Input(pData, ulDataLen), Capacity(pSignature, pulSignatureLen));
-            return WriteOutput(output, pSignature, pulSignatureLen);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_Sign)));
-        }
-    }
+    public static CK_RV C_Sign(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pSignature, CK_ULONG* pulSignatureLen) => Barrier.Run(() =>
+        WriteOutput(Provider.Current.Sign((ulong)hSession, Input(pData, ulDataLen), Output(pSignature, pulSignatureLen)), pSignature, pulSignatureLen));
 
     [UnmanagedCallersOnly(EntryPoint = "C_SignUpdate", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, byte* pPart, CK_ULONG ulPartLen)
+    public static CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, byte* pPart, CK_ULONG ulPartLen) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            if (!IsInput(pPart, ulPartLen))
-            {
-                provider.AbandonSign((ulong)hSession);
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            provider.SignUpdate((ulong)hSession, Input(pPart, ulPartLen));
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_SignUpdate)));
-        }
-    }
+        Provider.Current.SignUpdate((ulong)hSession, Input(pPart, ulPartLen));
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_SignFinal", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, byte* pSignature, CK_ULONG* pulSignatureLen)
-    {
-        try
-        {
-            var provider = Provider.Current;
-            if (pulSignatureLen is null)
-            {
-                provider.AbandonSign((ulong)hSession);
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            return WriteOutput(provider.SignFinal((ulong)hSession, Capacity(pSignature, pulSignatureLen)), pSignature, pulSignatureLen);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_SignFinal)));
-        }
-    }
+    public static CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, byte* pSignature, CK_ULONG* pulSignatureLen) => Barrier.Run(() =>
+        WriteOutput(Provider.Current.SignFinal((ulong)hSession, Output(pSignature, pulSignatureLen)), pSignature, pulSignatureLen));
 
     /// <summary>No mechanism recovers data from a signature.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_SignRecoverInit", CallConvs = [typeof(CallConvCdecl)])]

@@ -10,163 +10,107 @@ namespace CodeSigning.Pkcs11.Native.Exports;
 internal static unsafe class SlotAndToken
 {
     [UnmanagedCallersOnly(EntryPoint = "C_GetSlotList", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID* pSlotList, CK_ULONG* pulCount)
+    public static CK_RV C_GetSlotList(CK_BBOOL tokenPresent, CK_SLOT_ID* pSlotList, CK_ULONG* pulCount) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            return pulCount is null ? Rv(CKR.CKR_ARGUMENTS_BAD) : WriteList(provider.GetSlotList(), pSlotList, pulCount);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_GetSlotList)));
-        }
-    }
+        var provider = Provider.Current;
+        return pulCount is null ? CKR.CKR_ARGUMENTS_BAD : WriteList(provider.GetSlotList(), pSlotList, pulCount);
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_GetSlotInfo", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, void* pInfo)
+    public static CK_RV C_GetSlotInfo(CK_SLOT_ID slotID, void* pInfo) => Barrier.Run(() =>
     {
-        try
+        var provider = Provider.Current;
+        if (pInfo is null)
         {
-            var provider = Provider.Current;
-            if (pInfo is null)
-            {
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
+            return CKR.CKR_ARGUMENTS_BAD;
+        }
 
-            var slot = provider.GetSlotInfo((ulong)slotID);
-            var info = (CK_SLOT_INFO*)pInfo;
-            *info = default;
-            BlankPadded.Write(info->slotDescription, slot.Description);
-            BlankPadded.Write(info->manufacturerID, slot.Manufacturer);
-            info->flags = (CK_FLAGS)slot.Flags;
-            info->hardwareVersion = new CK_VERSION { major = 1 };
-            info->firmwareVersion = new CK_VERSION { major = 1 };
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_GetSlotInfo)));
-        }
-    }
+        var slot = provider.GetSlotInfo((ulong)slotID);
+        var info = (CK_SLOT_INFO*)pInfo;
+        *info = default;
+        BlankPadded.Write(info->slotDescription, slot.Description);
+        BlankPadded.Write(info->manufacturerID, slot.Manufacturer);
+        info->flags = (CK_FLAGS)slot.Flags;
+        info->hardwareVersion = new CK_VERSION { major = 1 };
+        info->firmwareVersion = new CK_VERSION { major = 1 };
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_GetTokenInfo", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, void* pInfo)
+    public static CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, void* pInfo) => Barrier.Run(() =>
     {
-        try
+        var provider = Provider.Current;
+        if (pInfo is null)
         {
-            var provider = Provider.Current;
-            if (pInfo is null)
-            {
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
+            return CKR.CKR_ARGUMENTS_BAD;
+        }
 
-            var token = provider.GetTokenInfo((ulong)slotID);
-            var info = (CK_TOKEN_INFO*)pInfo;
-            *info = default;
-            BlankPadded.Write(info->label, token.Label);
-            BlankPadded.Write(info->manufacturerID, token.Manufacturer);
-            BlankPadded.Write(info->model, token.Model);
-            BlankPadded.Write(info->serialNumber, token.Serial);
-            BlankPadded.Write(info->utcTime, "");
-            info->flags = (CK_FLAGS)token.Flags;
-            var unavailable = unchecked((CK_ULONG)CkUlong.CK_UNAVAILABLE_INFORMATION);
-            info->ulMaxSessionCount = 0; // CK_EFFECTIVELY_INFINITE
-            info->ulSessionCount = (CK_ULONG)token.SessionCount;
-            info->ulMaxRwSessionCount = 0;
-            info->ulRwSessionCount = 0;
-            info->ulMaxPinLen = 256;
-            info->ulMinPinLen = 0;
-            info->ulTotalPublicMemory = unavailable;
-            info->ulFreePublicMemory = unavailable;
-            info->ulTotalPrivateMemory = unavailable;
-            info->ulFreePrivateMemory = unavailable;
-            info->hardwareVersion = new CK_VERSION { major = 1 };
-            info->firmwareVersion = new CK_VERSION { major = 1 };
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_GetTokenInfo)));
-        }
-    }
+        var token = provider.GetTokenInfo((ulong)slotID);
+        var info = (CK_TOKEN_INFO*)pInfo;
+        *info = default;
+        BlankPadded.Write(info->label, token.Label);
+        BlankPadded.Write(info->manufacturerID, token.Manufacturer);
+        BlankPadded.Write(info->model, token.Model);
+        BlankPadded.Write(info->serialNumber, token.Serial);
+        BlankPadded.Write(info->utcTime, "");
+        info->flags = (CK_FLAGS)token.Flags;
+        var unavailable = unchecked((CK_ULONG)CkUlong.CK_UNAVAILABLE_INFORMATION);
+        info->ulMaxSessionCount = 0; // CK_EFFECTIVELY_INFINITE
+        info->ulSessionCount = (CK_ULONG)token.SessionCount;
+        info->ulMaxRwSessionCount = 0;
+        info->ulRwSessionCount = 0;
+        info->ulMaxPinLen = 256;
+        info->ulMinPinLen = 0;
+        info->ulTotalPublicMemory = unavailable;
+        info->ulFreePublicMemory = unavailable;
+        info->ulTotalPrivateMemory = unavailable;
+        info->ulFreePrivateMemory = unavailable;
+        info->hardwareVersion = new CK_VERSION { major = 1 };
+        info->firmwareVersion = new CK_VERSION { major = 1 };
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_GetMechanismList", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE* pMechanismList, CK_ULONG* pulCount)
+    public static CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE* pMechanismList, CK_ULONG* pulCount) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            return pulCount is null ? Rv(CKR.CKR_ARGUMENTS_BAD) : WriteList(provider.GetMechanismList((ulong)slotID), pMechanismList, pulCount);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_GetMechanismList)));
-        }
-    }
+        var provider = Provider.Current;
+        return pulCount is null ? CKR.CKR_ARGUMENTS_BAD : WriteList(provider.GetMechanismList((ulong)slotID), pMechanismList, pulCount);
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_GetMechanismInfo", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, void* pInfo)
+    public static CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type, void* pInfo) => Barrier.Run(() =>
     {
-        try
+        var provider = Provider.Current;
+        if (pInfo is null)
         {
-            var provider = Provider.Current;
-            if (pInfo is null)
-            {
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
+            return CKR.CKR_ARGUMENTS_BAD;
+        }
 
-            var (min, max, flags) = provider.GetMechanismInfo((ulong)slotID, (ulong)type);
-            *(CK_MECHANISM_INFO*)pInfo = new CK_MECHANISM_INFO { ulMinKeySize = (CK_ULONG)min, ulMaxKeySize = (CK_ULONG)max, flags = (CK_FLAGS)flags };
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_GetMechanismInfo)));
-        }
-    }
+        var (min, max, flags) = provider.GetMechanismInfo((ulong)slotID, (ulong)type);
+        *(CK_MECHANISM_INFO*)pInfo = new CK_MECHANISM_INFO { ulMinKeySize = (CK_ULONG)min, ulMaxKeySize = (CK_ULONG)max, flags = (CK_FLAGS)flags };
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_InitToken", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_InitToken(CK_SLOT_ID slotID, byte* pPin, CK_ULONG ulPinLen, byte* pLabel)
+    public static CK_RV C_InitToken(CK_SLOT_ID slotID, byte* pPin, CK_ULONG ulPinLen, byte* pLabel) => Barrier.Run(() =>
     {
-        try
-        {
-            Provider.Current.RefuseInitToken((ulong)slotID);
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_InitToken)));
-        }
-    }
+        Provider.Current.RefuseInitToken((ulong)slotID);
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_InitPIN", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, byte* pPin, CK_ULONG ulPinLen)
+    public static CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, byte* pPin, CK_ULONG ulPinLen) => Barrier.Run(() =>
     {
-        try
-        {
-            Provider.Current.RefuseModification((ulong)hSession, nameof(C_InitPIN));
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_InitPIN)));
-        }
-    }
+        Provider.Current.RefuseModification((ulong)hSession, nameof(C_InitPIN));
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_SetPIN", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, byte* pOldPin, CK_ULONG ulOldLen, byte* pNewPin, CK_ULONG ulNewLen)
+    public static CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, byte* pOldPin, CK_ULONG ulOldLen, byte* pNewPin, CK_ULONG ulNewLen) => Barrier.Run(() =>
     {
-        try
-        {
-            Provider.Current.RefuseModification((ulong)hSession, nameof(C_SetPIN));
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_SetPIN)));
-        }
-    }
+        Provider.Current.RefuseModification((ulong)hSession, nameof(C_SetPIN));
+        return CKR.CKR_OK;
+    });
 
     /// <summary>Slots only change when the Signer list does; there is no event to wait for.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_WaitForSlotEvent", CallConvs = [typeof(CallConvCdecl)])]

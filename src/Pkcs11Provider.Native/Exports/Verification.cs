@@ -10,83 +10,34 @@ namespace CodeSigning.Pkcs11.Native.Exports;
 internal static unsafe class Verification
 {
     [UnmanagedCallersOnly(EntryPoint = "C_VerifyInit", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey)
+    public static CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, void* pMechanism, CK_OBJECT_HANDLE hKey) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            var (type, pss) = ReadMechanism((CK_MECHANISM*)pMechanism);
-            provider.VerifyInit((ulong)hSession, type, pss, (ulong)hKey);
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_VerifyInit)));
-        }
-    }
+        var provider = Provider.Current;
+        var (type, pss) = ReadMechanism((CK_MECHANISM*)pMechanism);
+        provider.VerifyInit((ulong)hSession, type, pss, (ulong)hKey);
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_Verify", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_Verify(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pSignature, CK_ULONG ulSignatureLen)
+    public static CK_RV C_Verify(CK_SESSION_HANDLE hSession, byte* pData, CK_ULONG ulDataLen, byte* pSignature, CK_ULONG ulSignatureLen) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            if (!IsInput(pData, ulDataLen) || !IsInput(pSignature, ulSignatureLen))
-            {
-                provider.AbandonVerify((ulong)hSession);
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            provider.Verify((ulong)hSession, Input(pData, ulDataLen), Input(pSignature, ulSignatureLen));
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_Verify)));
-        }
-    }
+        Provider.Current.Verify((ulong)hSession, Input(pData, ulDataLen), Input(pSignature, ulSignatureLen));
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_VerifyUpdate", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, byte* pPart, CK_ULONG ulPartLen)
+    public static CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, byte* pPart, CK_ULONG ulPartLen) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            if (!IsInput(pPart, ulPartLen))
-            {
-                provider.AbandonVerify((ulong)hSession);
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            provider.VerifyUpdate((ulong)hSession, Input(pPart, ulPartLen));
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_VerifyUpdate)));
-        }
-    }
+        Provider.Current.VerifyUpdate((ulong)hSession, Input(pPart, ulPartLen));
+        return CKR.CKR_OK;
+    });
 
     [UnmanagedCallersOnly(EntryPoint = "C_VerifyFinal", CallConvs = [typeof(CallConvCdecl)])]
-    public static CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, byte* pSignature, CK_ULONG ulSignatureLen)
+    public static CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, byte* pSignature, CK_ULONG ulSignatureLen) => Barrier.Run(() =>
     {
-        try
-        {
-            var provider = Provider.Current;
-            if (!IsInput(pSignature, ulSignatureLen))
-            {
-                provider.AbandonVerify((ulong)hSession);
-                return Rv(CKR.CKR_ARGUMENTS_BAD);
-            }
-
-            provider.VerifyFinal((ulong)hSession, Input(pSignature, ulSignatureLen));
-            return Rv(CKR.CKR_OK);
-        }
-        catch (Exception ex)
-        {
-            return Rv(CallFailure.ToResult(ex, nameof(C_VerifyFinal)));
-        }
-    }
+        Provider.Current.VerifyFinal((ulong)hSession, Input(pSignature, ulSignatureLen));
+        return CKR.CKR_OK;
+    });
 
     /// <summary>No mechanism recovers data from a signature.</summary>
     [UnmanagedCallersOnly(EntryPoint = "C_VerifyRecoverInit", CallConvs = [typeof(CallConvCdecl)])]

@@ -16,33 +16,41 @@ internal static unsafe class Marshalling
     public static CK_RV Unsupported(CKR answer = CKR.CKR_FUNCTION_NOT_SUPPORTED) =>
         Rv(Provider.IsInitialized ? answer : CKR.CKR_CRYPTOKI_NOT_INITIALIZED);
 
-    /// <summary>The caller's buffer; CKR_ARGUMENTS_BAD for a NULL pointer with a length.</summary>
-    public static ReadOnlySpan<byte> Input(byte* data, CK_ULONG length) =>
-        !IsInput(data, length) ? throw new Pkcs11Exception(CKR.CKR_ARGUMENTS_BAD, "NULL buffer or length out of range")
-        : data is null ? [] : new ReadOnlySpan<byte>(data, (int)(ulong)length);
+    /// <summary>
+    /// The caller's buffer: a pointer, or NULL with length 0, and a length that fits a span; anything
+    /// else is CKR_ARGUMENTS_BAD when read.
+    /// </summary>
+    public static CallerInput Input(byte* data, CK_ULONG length) =>
+        (ulong)length > int.MaxValue || (data is null && (ulong)length != 0) ? CallerInput.Invalid("NULL buffer or length out of range")
+        : data is null ? default : new CallerInput(new ReadOnlySpan<byte>(data, (int)(ulong)length));
 
-    /// <summary>Whether <see cref="Input"/> accepts the buffer: a pointer, or NULL with length 0, and a length that fits a span.</summary>
-    public static bool IsInput(byte* data, CK_ULONG length) => (ulong)length <= int.MaxValue && (data is not null || (ulong)length == 0);
+    /// <summary>
+    /// A C_Sign-style output buffer: its capacity, none for a size query (NULL buffer); a NULL length
+    /// pointer is CKR_ARGUMENTS_BAD when read.
+    /// </summary>
+    public static CallerOutput Output(byte* buffer, CK_ULONG* length) =>
+        length is null ? CallerOutput.Invalid("NULL length pointer")
+        : buffer is null ? new CallerOutput(null) : new CallerOutput((int)Math.Min((ulong)*length, int.MaxValue));
 
     /// <summary>The length-query convention for a CK_ULONG list: NULL list = count only; too small = CKR_BUFFER_TOO_SMALL.</summary>
-    public static CK_RV WriteList(ulong[] values, CK_ULONG* list, CK_ULONG* count)
+    public static CKR WriteList(ulong[] values, CK_ULONG* list, CK_ULONG* count)
     {
         if (count is null)
         {
-            return Rv(CKR.CKR_ARGUMENTS_BAD);
+            return CKR.CKR_ARGUMENTS_BAD;
         }
 
         if (list is null)
         {
             *count = (CK_ULONG)(ulong)values.Length;
-            return Rv(CKR.CKR_OK);
+            return CKR.CKR_OK;
         }
 
         var capacity = (ulong)*count;
         *count = (CK_ULONG)(ulong)values.Length;
         if (capacity < (ulong)values.Length)
         {
-            return Rv(CKR.CKR_BUFFER_TOO_SMALL);
+            return CKR.CKR_BUFFER_TOO_SMALL;
         }
 
         for (var i = 0; i < values.Length; i++)
@@ -50,11 +58,11 @@ internal static unsafe class Marshalling
             list[i] = (CK_ULONG)values[i];
         }
 
-        return Rv(CKR.CKR_OK);
+        return CKR.CKR_OK;
     }
 
-    /// <summary>Writes a signature (or only its length) following the C_Sign conventions.</summary>
-    public static CK_RV WriteOutput(SignatureOutput output, byte* buffer, CK_ULONG* length)
+    /// <summary>Writes a signature (or only its length) following the C_Sign conventions; <paramref name="length"/> was checked by <see cref="Output"/>.</summary>
+    public static CKR WriteOutput(SignatureOutput output, byte* buffer, CK_ULONG* length)
     {
         *length = (CK_ULONG)(ulong)output.Length;
         if (output.Signature is not null)
@@ -62,12 +70,8 @@ internal static unsafe class Marshalling
             output.Signature.CopyTo(new Span<byte>(buffer, output.Signature.Length));
         }
 
-        return Rv(output.Result);
+        return output.Result;
     }
-
-    /// <summary>The capacity of an output buffer, or null for a size query (NULL buffer).</summary>
-    public static int? Capacity(byte* buffer, CK_ULONG* length) =>
-        buffer is null ? null : (int)Math.Min((ulong)*length, int.MaxValue);
 
     public static List<TemplateAttribute> ReadTemplate(CK_ATTRIBUTE* template, CK_ULONG count)
     {
@@ -80,7 +84,7 @@ internal static unsafe class Marshalling
         for (ulong i = 0; i < (ulong)count; i++)
         {
             var attribute = template[i];
-            attributes.Add(new TemplateAttribute((ulong)attribute.type, Input((byte*)attribute.pValue, attribute.ulValueLen).ToArray()));
+            attributes.Add(new TemplateAttribute((ulong)attribute.type, Input((byte*)attribute.pValue, attribute.ulValueLen).Read().ToArray()));
         }
 
         return attributes;

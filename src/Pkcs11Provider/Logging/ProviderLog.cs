@@ -54,8 +54,8 @@ internal static partial class ProviderLog
     [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Signer {Signer} refused to sign: {Reason}: {Detail} (correlation id {CorrelationId})")]
     public static partial void SignRejected(ILogger logger, string signer, string reason, string detail, string correlationId);
 
-    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "signing with {Signer} failed ({Result}): {Reason} {Detail} (correlation id {CorrelationId})")]
-    public static partial void SignFailed(ILogger logger, string signer, CKR result, string reason, string detail, string correlationId);
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "signing with {Signer} failed: {Status}: {Detail} (correlation id {CorrelationId})")]
+    public static partial void SignFailed(ILogger logger, string signer, StatusCode status, string detail, string correlationId);
 
     [LoggerMessage(EventId = 24, Level = LogLevel.Warning, Message = "Signer {Signer} needs an approval: waiting up to {Seconds} s for signing request {RequestId} (correlation id {CorrelationId})")]
     public static partial void WaitingForApproval(ILogger logger, string signer, string requestId, int seconds, string correlationId);

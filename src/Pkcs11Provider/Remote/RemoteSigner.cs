@@ -1,7 +1,4 @@
-using CodeSigning.Pkcs11.Cryptoki;
 using CodeSigning.Pkcs11.Logging;
-using CodeSigning.Pkcs11.Mechanisms;
-using CodeSigning.Pkcs11.Tokens;
 using CodeSigning.V1;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -11,7 +8,8 @@ namespace CodeSigning.Pkcs11.Remote;
 /// <summary>
 /// One signature from the server: the digest travels with a correlation id that appears in the
 /// module's log and in the server's audit event. An approval missing is explained with the csign
-/// command to run, or, with `approval_wait_seconds`, requested and waited for.
+/// command to run, or, with `approval_wait_seconds`, requested and waited for. A failure is logged
+/// with the correlation id and thrown as the server's <see cref="RemoteException"/>.
 /// </summary>
 /// <param name="client">The client name the audit log shows (ClientContext.client); the PKCS#11 module's by default.</param>
 public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, TimeProvider time, ILogger logger, string? client = null)
@@ -22,15 +20,16 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
     private static readonly TimeSpan GrantWindow = TimeSpan.FromHours(1);
     private static readonly string ClientName = $"libcodesign-pkcs11/{typeof(RemoteSigner).Assembly.GetName().Version?.ToString(2)}";
 
-    public byte[] Sign(string bearer, SignerSnapshot signer, SignatureInput input)
+    /// <param name="signerName">The Signer's name, for the log and the csign command it suggests.</param>
+    public byte[] Sign(string bearer, string signerId, string signerName, SignatureScheme scheme, DigestAlgorithm digestAlgorithm, byte[] digest)
     {
         var correlationId = Guid.NewGuid().ToString("N");
         var request = new SignRequest
         {
-            Signer = signer.Id,
-            Scheme = input.Scheme,
-            DigestAlgorithm = input.DigestAlgorithm,
-            Digest = ByteString.CopyFrom(input.Digest),
+            Signer = signerId,
+            Scheme = scheme,
+            DigestAlgorithm = digestAlgorithm,
+            Digest = ByteString.CopyFrom(digest),
             Client = new ClientContext
             {
                 Host = ProcessIdentity.Host,
@@ -45,43 +44,42 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
         {
             try
             {
-                return Signed(remote.Sign(bearer, request), signer, correlationId);
+                return Signed(remote.Sign(bearer, request), signerName, correlationId);
             }
-            catch (RemoteException ex) when (ex.Reason == "APPROVAL_REQUIRED" && approvalWait > TimeSpan.Zero)
+            catch (RemoteException ex) when (ex.Reason == ErrorReason.ApprovalRequired && approvalWait > TimeSpan.Zero)
             {
-                request.GrantId = WaitForGrant(bearer, signer, ex, correlationId);
-                return Signed(remote.Sign(bearer, request), signer, correlationId);
+                request.GrantId = WaitForGrant(bearer, signerId, signerName, ex, correlationId);
+                return Signed(remote.Sign(bearer, request), signerName, correlationId);
             }
         }
         catch (RemoteException ex)
         {
-            var result = RemoteErrors.ToResult(ex, duringSign: true);
-            if (ex.Reason == "APPROVAL_REQUIRED")
+            if (ex.Reason == ErrorReason.ApprovalRequired)
             {
-                ProviderLog.ApprovalRequired(logger, signer.Name, ex.Message, correlationId, signer.Name);
+                ProviderLog.ApprovalRequired(logger, signerName, ex.Message, correlationId, signerName);
             }
-            else if (result == CKR.CKR_FUNCTION_REJECTED)
+            else if (ex.Reason is not null)
             {
-                ProviderLog.SignRejected(logger, signer.Name, ex.Reason, ex.Message, correlationId);
+                ProviderLog.SignRejected(logger, signerName, ex.ReasonName, ex.Message, correlationId);
             }
             else
             {
-                ProviderLog.SignFailed(logger, signer.Name, result, ex.Reason, ex.Message, correlationId);
+                ProviderLog.SignFailed(logger, signerName, ex.Status, ex.Message, correlationId);
             }
 
-            throw new Pkcs11Exception(result, $"signing with {signer.Name} failed: {(ex.Reason.Length > 0 ? ex.Reason : ex.Status.ToString())} (correlation id {correlationId})", ex);
+            throw;
         }
     }
 
-    private byte[] Signed(SignResponse response, SignerSnapshot signer, string correlationId)
+    private byte[] Signed(SignResponse response, string signerName, string correlationId)
     {
-        ProviderLog.Signed(logger, signer.Name, correlationId, response.AuditEventId);
+        ProviderLog.Signed(logger, signerName, correlationId, response.AuditEventId);
         ModuleCounters.Signed();
         return response.Signature.ToByteArray();
     }
 
     /// <summary>Files a signing request (or follows the pending one) and polls until it is decided or the wait is over.</summary>
-    private string WaitForGrant(string bearer, SignerSnapshot signer, RemoteException approvalRequired, string correlationId)
+    private string WaitForGrant(string bearer, string signerId, string signerName, RemoteException approvalRequired, string correlationId)
     {
         var deadline = time.GetUtcNow() + approvalWait;
         var requestId = approvalRequired.Metadata.GetValueOrDefault("pending_request_id");
@@ -89,14 +87,14 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
         {
             requestId = remote.CreateSigningRequest(bearer, new CreateSigningRequestRequest
             {
-                Signer = signer.Id,
+                Signer = signerId,
                 SignatureCount = 1,
                 Window = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(GrantWindow),
                 Justification = $"PKCS#11 signature by {ProcessIdentity.Process} on {ProcessIdentity.Host} (correlation id {correlationId})",
             }).Id;
         }
 
-        ProviderLog.WaitingForApproval(logger, signer.Name, requestId, (int)approvalWait.TotalSeconds, correlationId);
+        ProviderLog.WaitingForApproval(logger, signerName, requestId, (int)approvalWait.TotalSeconds, correlationId);
         while (true)
         {
             var request = remote.GetSigningRequest(bearer, requestId);
@@ -108,10 +106,10 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
                     Thread.Sleep(PollInterval);
                     continue;
                 case SigningRequestState.Pending:
-                    throw new RemoteException(Grpc.Core.StatusCode.FailedPrecondition, "APPROVAL_REQUIRED", approvalRequired.Metadata,
+                    throw new RemoteException(Grpc.Core.StatusCode.FailedPrecondition, ErrorReason.ApprovalRequired, approvalRequired.Metadata,
                         $"signing request {requestId} is still pending after {approvalWait.TotalSeconds:0} s");
                 default:
-                    throw new RemoteException(Grpc.Core.StatusCode.FailedPrecondition, "APPROVAL_REQUIRED", approvalRequired.Metadata,
+                    throw new RemoteException(Grpc.Core.StatusCode.FailedPrecondition, ErrorReason.ApprovalRequired, approvalRequired.Metadata,
                         $"signing request {requestId} ended {request.State}");
             }
         }
