@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
@@ -19,15 +20,13 @@ internal static class GroupCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "group", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["delete"] = DeleteAsync,
-        ["list"] = ListAsync,
-        ["show"] = ShowAsync,
-        ["add-member"] = AddMemberAsync,
-        ["remove-member"] = RemoveMemberAsync,
-    });
+    public static Noun Command() => new("group", "groups of users and service accounts", Usage,
+        new Verb("create", "create a group (Product Admin)", CreateAsync, Flags.Positional("GROUP", "the group name"), Flags.Text("description", "what the group is for", "TEXT")),
+        new Verb("delete", "delete a group (Product Admin)", DeleteAsync, Flags.Positional("GROUP", "the group name")),
+        new Verb("list", "every group", ListAsync),
+        new Verb("show", "a group and its members", ShowAsync, Flags.Positional("GROUP", "the group name")),
+        new Verb("add-member", "add a user or service account (Product Admin)", AddMemberAsync, Flags.Positional("GROUP", "the group name"), Flags.Positional("PRINCIPAL", "user:NAME or service-account:NAME (sa:NAME)")),
+        new Verb("remove-member", "remove a user or service account (Product Admin)", RemoveMemberAsync, Flags.Positional("GROUP", "the group name"), Flags.Positional("PRINCIPAL", "user:NAME or service-account:NAME (sa:NAME)")));
 
     private static async Task CreateAsync(Invocation invocation)
     {
