@@ -32,20 +32,27 @@ internal static class CliApp
         // `csign help [COMMAND...]` is `csign [COMMAND...] --help`.
         string[] words = args.Count == 0 ? ["--help"] : args[0] == "help" ? [.. args.Skip(1), "--help"] : [.. args];
         var parsed = root.Parse(words, Parsing);
-        if (parsed.Action is HelpAction)
+        // Help for what was asked, unless the command or verb asked about does not exist.
+        if (parsed.Action is HelpAction && !(parsed.UnmatchedTokens.Count > 0 && parsed.CommandResult.Command.Subcommands.Count > 0))
         {
             return Help(parsed, context);
         }
 
+        // "--json=yes": the parser splits off the value of an option that takes none, as if it were a word of its own.
+        if (words.Select(w => w.Split('=', 2)).FirstOrDefault(w => w.Length == 2 && FindSwitch(parsed.CommandResult, w[0]) is not null) is [var flag, _])
+        {
+            return Fail(context, ExitCode.Usage, $"option {flag} takes no value");
+        }
+
+        if (words is [CommandTree.Version])
+        {
+            context.Out.WriteLine($"csign {typeof(CliApp).Assembly.GetName().Version?.ToString(3)}");
+            return ExitCode.Ok;
+        }
+
         if (parsed.Errors.Count > 0 || parsed.CommandResult.Command is not Verb verb)
         {
-            if (parsed.CommandResult.Command == root && parsed.Errors.Count == 0 && parsed.GetValue(CommandTree.Version))
-            {
-                context.Out.WriteLine($"csign {typeof(CliApp).Assembly.GetName().Version?.ToString(3)}");
-                return ExitCode.Ok;
-            }
-
-            return Fail(context, ExitCode.Usage, UsageError(parsed, words));
+            return Fail(context, ExitCode.Usage, UsageError(parsed));
         }
 
         Invocation? invocation = null;
@@ -84,17 +91,10 @@ internal static class CliApp
     }
 
     /// <summary>The first thing wrong with the words, naming the command, verb or option concerned.</summary>
-    private static string UsageError(ParseResult parsed, IReadOnlyList<string> words)
+    private static string UsageError(ParseResult parsed)
     {
         var command = parsed.CommandResult.Command;
         var path = CommandTree.Path(parsed.CommandResult);
-        // "--json=yes": the parser drops the value of an option that takes none; say so.
-        var flagWithValue = words.Select(w => w.Split('=', 2)).FirstOrDefault(w => w.Length == 2 && FindSwitch(parsed.CommandResult, w[0]) is not null);
-        if (flagWithValue is not null)
-        {
-            return $"option {flagWithValue[0]} takes no value";
-        }
-
         var unmatched = parsed.UnmatchedTokens.FirstOrDefault();
         if (command.Subcommands.Count > 0)
         {
@@ -109,10 +109,16 @@ internal static class CliApp
                 : $"unknown verb \"{unmatched}\" for {path}; one of: {choices}";
         }
 
+        // An unknown --option a positional took (Flags.Positional), before a word left over after it.
+        if (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith(Flags.UnknownOption, StringComparison.Ordinal)) is { } unknownOption)
+        {
+            return unknownOption.Message;
+        }
+
         if (unmatched is not null)
         {
             return unmatched.StartsWith("--", StringComparison.Ordinal)
-                ? $"unknown option {unmatched}"
+                ? $"{Flags.UnknownOption}{unmatched}"
                 : $"unexpected argument \"{unmatched}\"";
         }
 

@@ -2,20 +2,19 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using CodeSigning.Cli.Commands;
-using CodeSigning.Cli.Parsing;
 
 namespace CodeSigning.Cli;
 
 /// <summary>Every csign command, verb and option: what the parser, <c>--help</c> and shell completion read.</summary>
 internal static class CommandTree
 {
-    public static Option<bool> Version { get; } = new("--version") { Description = "print csign's version", Arity = ArgumentArity.Zero };
+    public const string Version = "--version";
 
     public static Command Build()
     {
         var root = new Command("csign", "the CodeSigning command line: Signers, members, approvals, signing and the audit log");
         root.Options.Add(new HelpOption { Recursive = true, Action = new HelpAction { MaxWidth = 110 } });
-        root.Options.Add(Version);
+        root.Options.Add(new Option<bool>(Version) { Description = "print csign's version", Arity = ArgumentArity.Zero });
         root.Options.Add(new Option<bool>("--json") { Description = "machine-readable output: the server's response as JSON", Arity = ArgumentArity.Zero, Recursive = true });
         foreach (var command in (Command[])
         [

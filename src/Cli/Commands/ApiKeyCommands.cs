@@ -24,10 +24,12 @@ internal static class ApiKeyCommands
 
     public static Noun Command() => new("api-key", "API keys: create, list, revoke", Usage,
         new Verb("create", "create an API key; prints it once: api-key: csk_...", CreateAsync,
-            Flags.Text("user", "another user's keys (Product Admin); default: your own", "NAME"), Flags.Text("description", "what the key is for", "TEXT"), Flags.Duration("ttl", "how long it is valid, e.g. 90d")),
-        new Verb("list", "API keys", ListAsync, Flags.Text("user", "another user's keys (Product Admin); default: your own", "NAME"), Flags.Switch("include-revoked", "list revoked keys too")),
+            UserOption(), Flags.Text("description", "what the key is for", "TEXT"), Flags.Duration("ttl", "how long it is valid, e.g. 90d")),
+        new Verb("list", "API keys", ListAsync, UserOption(), Flags.Switch("include-revoked", "list revoked keys too")),
         new Verb("revoke", "revoke a key, and every key created with it", RevokeAsync, Flags.Positional("KEY_ID", "the API key id")),
-        new Verb("revoke-all", "revoke every key of the user (and keys created with them)", RevokeAllAsync, Flags.Text("user", "another user's keys (Product Admin); default: your own", "NAME")));
+        new Verb("revoke-all", "revoke every key of the user (and keys created with them)", RevokeAllAsync, UserOption()));
+
+    private static Symbol UserOption() => Flags.Text("user", "another user's keys (Product Admin); default: your own", "NAME");
 
     private static async Task CreateAsync(Invocation invocation)
     {

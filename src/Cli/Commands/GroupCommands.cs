@@ -21,12 +21,16 @@ internal static class GroupCommands
         """;
 
     public static Noun Command() => new("group", "groups of users and service accounts", Usage,
-        new Verb("create", "create a group (Product Admin)", CreateAsync, Flags.Positional("GROUP", "the group name"), Flags.Text("description", "what the group is for", "TEXT")),
-        new Verb("delete", "delete a group (Product Admin)", DeleteAsync, Flags.Positional("GROUP", "the group name")),
+        new Verb("create", "create a group (Product Admin)", CreateAsync, GroupArgument(), Flags.Text("description", "what the group is for", "TEXT")),
+        new Verb("delete", "delete a group (Product Admin)", DeleteAsync, GroupArgument()),
         new Verb("list", "every group", ListAsync),
-        new Verb("show", "a group and its members", ShowAsync, Flags.Positional("GROUP", "the group name")),
-        new Verb("add-member", "add a user or service account (Product Admin)", AddMemberAsync, Flags.Positional("GROUP", "the group name"), Flags.Positional("PRINCIPAL", "user:NAME or service-account:NAME (sa:NAME)")),
-        new Verb("remove-member", "remove a user or service account (Product Admin)", RemoveMemberAsync, Flags.Positional("GROUP", "the group name"), Flags.Positional("PRINCIPAL", "user:NAME or service-account:NAME (sa:NAME)")));
+        new Verb("show", "a group and its members", ShowAsync, GroupArgument()),
+        new Verb("add-member", "add a user or service account (Product Admin)", AddMemberAsync, GroupArgument(), MemberArgument()),
+        new Verb("remove-member", "remove a user or service account (Product Admin)", RemoveMemberAsync, GroupArgument(), MemberArgument()));
+
+    private static Symbol GroupArgument() => Flags.Positional("GROUP", "the group name");
+
+    private static Symbol MemberArgument() => Flags.Positional("PRINCIPAL", "user:NAME or service-account:NAME (sa:NAME)");
 
     private static async Task CreateAsync(Invocation invocation)
     {

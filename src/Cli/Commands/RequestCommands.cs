@@ -32,10 +32,14 @@ internal static class RequestCommands
         new Verb("list", "signing requests you may see", ListAsync,
             Flags.Text("signer", "only this Signer's requests", "SIGNER"),
             Flags.Choices<SigningRequestState>("state", "only requests in this state")),
-        new Verb("show", "one request and its decisions", ShowAsync, Flags.Positional("REQUEST_ID", "the request id")),
-        new Verb("approve", "approve a request (an approver named by the policy, not the requester)", i => DecideAsync(i, approve: true), Flags.Positional("REQUEST_ID", "the request id"), Flags.Text("comment", "a note kept with the decision", "TEXT")),
-        new Verb("deny", "deny a request; one denial ends it", i => DecideAsync(i, approve: false), Flags.Positional("REQUEST_ID", "the request id"), Flags.Text("comment", "a note kept with the decision", "TEXT")),
-        new Verb("cancel", "cancel your own pending request", CancelAsync, Flags.Positional("REQUEST_ID", "the request id")));
+        new Verb("show", "one request and its decisions", ShowAsync, RequestIdArgument()),
+        new Verb("approve", "approve a request (an approver named by the policy, not the requester)", i => DecideAsync(i, approve: true), RequestIdArgument(), CommentOption()),
+        new Verb("deny", "deny a request; one denial ends it", i => DecideAsync(i, approve: false), RequestIdArgument(), CommentOption()),
+        new Verb("cancel", "cancel your own pending request", CancelAsync, RequestIdArgument()));
+
+    private static Symbol RequestIdArgument() => Flags.Positional("REQUEST_ID", "the request id");
+
+    private static Symbol CommentOption() => Flags.Text("comment", "a note kept with the decision", "TEXT");
 
     private static async Task CreateAsync(Invocation invocation)
     {

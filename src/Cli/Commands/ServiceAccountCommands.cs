@@ -35,15 +35,21 @@ internal static class ServiceAccountCommands
 
     public static Noun Command() => new("service-account", "machine identities and their keys", Usage,
         new Verb("create", "create a service account and its first key pair", CreateAsync,
-            Flags.Positional("NAME", "the service account name"), Flags.Text("description", "what the account is for", "TEXT"), Flags.Text("key-algorithm", "the new key pair: ec-p256 (default), ec-p384, rsa-2048, rsa-3072 or rsa-4096", "ALGORITHM"), Flags.Text("private-key-out", "where to write the private key (default ./NAME.key.pem; never overwritten)", "FILE")),
+            NameArgument(), Flags.Text("description", "what the account is for", "TEXT"), KeyAlgorithmOption(), PrivateKeyOutOption()),
         new Verb("add-key", "a new key pair (rotation), or register an existing public key", AddKeyAsync,
-            Flags.Positional("NAME", "the service account name"), Flags.Text("key-algorithm", "the new key pair: ec-p256 (default), ec-p384, rsa-2048, rsa-3072 or rsa-4096", "ALGORITHM"), Flags.Text("private-key-out", "where to write the private key (default ./NAME.key.pem; never overwritten)", "FILE"), Flags.Text("public-key", "register this public key (PEM or DER) instead of making a key pair", "FILE")),
-        new Verb("remove-key", "remove one of the account's keys", RemoveKeyAsync, Flags.Positional("NAME", "the service account name"), Flags.Positional("KEY_ID", "the key id")),
+            NameArgument(), KeyAlgorithmOption(), PrivateKeyOutOption(), Flags.Text("public-key", "register this public key (PEM or DER) instead of making a key pair", "FILE")),
+        new Verb("remove-key", "remove one of the account's keys", RemoveKeyAsync, NameArgument(), Flags.Positional("KEY_ID", "the key id")),
         new Verb("list", "every service account", ListAsync),
-        new Verb("show", "one service account and its keys", ShowAsync, Flags.Positional("NAME", "the service account name")),
-        new Verb("enable", "let the account in again", i => SetEnabledAsync(i, true), Flags.Positional("NAME", "the service account name")),
-        new Verb("disable", "shut the account out", i => SetEnabledAsync(i, false), Flags.Positional("NAME", "the service account name")),
-        new Verb("archive", "remove for good: its tokens die on the next call, never enabled again", ArchiveAsync, Flags.Positional("NAME", "the service account name")));
+        new Verb("show", "one service account and its keys", ShowAsync, NameArgument()),
+        new Verb("enable", "let the account in again", i => SetEnabledAsync(i, true), NameArgument()),
+        new Verb("disable", "shut the account out", i => SetEnabledAsync(i, false), NameArgument()),
+        new Verb("archive", "remove for good: its tokens die on the next call, never enabled again", ArchiveAsync, NameArgument()));
+
+    private static Symbol NameArgument() => Flags.Positional("NAME", "the service account name");
+
+    private static Symbol KeyAlgorithmOption() => Flags.Text("key-algorithm", "the new key pair: ec-p256 (default), ec-p384, rsa-2048, rsa-3072 or rsa-4096", "ALGORITHM");
+
+    private static Symbol PrivateKeyOutOption() => Flags.Text("private-key-out", "where to write the private key (default ./NAME.key.pem; never overwritten)", "FILE");
 
     private static async Task CreateAsync(Invocation invocation)
     {

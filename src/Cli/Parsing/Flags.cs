@@ -11,6 +11,8 @@ namespace CodeSigning.Cli.Parsing;
 /// </summary>
 internal static class Flags
 {
+    public const string UnknownOption = "unknown option ";
+
     /// <summary>An option taking one value; given twice, the last one counts.</summary>
     public static Option<string> Text(string name, string description, string? valueName = null) =>
         new($"--{name}") { Description = description, HelpName = valueName ?? "VALUE" };
@@ -58,7 +60,7 @@ internal static class Flags
         {
             if (result.Tokens is [{ Value: ['-', _, ..] value }])
             {
-                result.AddError($"unknown option {value}");
+                result.AddError(UnknownOption + value);
             }
         });
         return argument;
