@@ -219,6 +219,8 @@ public static partial class CommandLine
         {
             root.Options.Add(option);
         }
+        // Serving is the root command's own work: run by RunAsync once the words parse.
+        root.SetAction(_ => 0);
         root.Subcommands.Add(Command("init", "create the data directory, database, CA and TLS certificate; print the first Product Admin's API key (valid 90 days)",
             DataDir(), Database(), Text("--admin-name", "NAME", "the first Product Admin's user name (default admin)")));
         root.Subcommands.Add(Command("rekey", "rotate the software vault's key-encryption key",
@@ -248,7 +250,7 @@ public static partial class CommandLine
     private static Dictionary<string, string?> Values(ParseResult parsed)
     {
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
-        foreach (var option in parsed.CommandResult.Children.OfType<OptionResult>())
+        foreach (var option in parsed.CommandResult.Children.OfType<OptionResult>().Where(o => !o.Implicit))
         {
             options[option.Option.Name] = option.Option is Option<string> text ? parsed.GetValue(text) : null;
         }
