@@ -39,7 +39,7 @@ internal static class CliApp
         }
 
         // "--json=yes": the parser splits off the value of an option that takes none, as if it were a word of its own.
-        if (words.Select(w => w.Split('=', 2)).FirstOrDefault(w => w.Length == 2 && FindSwitch(parsed.CommandResult, w[0]) is not null) is [var flag, _])
+        if (words.Select(w => w.Split('=', 2)).FirstOrDefault(w => w.Length == 2 && Arguments.Find(parsed.CommandResult, w[0]) is { Arity.MaximumNumberOfValues: 0 }) is [var flag, _])
         {
             return Fail(context, ExitCode.Usage, $"option {flag} takes no value");
         }
@@ -124,19 +124,6 @@ internal static class CliApp
 
         // Bad values (Flags' checks) and an option without its value, e.g. "Required argument missing for option: '--count'."
         return parsed.Errors[0].Message;
-    }
-
-    private static Option? FindSwitch(CommandResult command, string name)
-    {
-        for (SymbolResult? current = command; current is CommandResult parsed; current = current.Parent)
-        {
-            if (parsed.Command.Options.FirstOrDefault(o => o.Name == name && o.Arity.MaximumNumberOfValues == 0 && (parsed == command || o.Recursive)) is { } option)
-            {
-                return option;
-            }
-        }
-
-        return null;
     }
 
     private static int Help(ParseResult parsed, CliContext context)

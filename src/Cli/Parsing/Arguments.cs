@@ -48,13 +48,12 @@ internal sealed class Arguments(ParseResult result)
     public string PositionalOrOption(string name, string what) =>
         NextPositional() ?? Option(name) ?? throw CliException.Usage($"missing {what}");
 
-    /// <summary>The verb's own option by that name, or one a parent command shares with it (<c>--json</c>).</summary>
-    private Option? Find(string name)
+    /// <summary>The verb's own option by that name (<c>--name</c>), or one a parent command shares with it (<c>--json</c>).</summary>
+    public static Option? Find(CommandResult verb, string name)
     {
-        var fullName = $"--{name}";
-        for (SymbolResult? command = result.CommandResult; command is CommandResult parsed; command = command.Parent)
+        for (SymbolResult? command = verb; command is CommandResult parsed; command = command.Parent)
         {
-            var option = parsed.Command.Options.FirstOrDefault(o => o.Name == fullName && (parsed == result.CommandResult || o.Recursive));
+            var option = parsed.Command.Options.FirstOrDefault(o => o.Name == name && (parsed == verb || o.Recursive));
             if (option is not null)
             {
                 return option;
@@ -63,6 +62,8 @@ internal sealed class Arguments(ParseResult result)
 
         return null;
     }
+
+    private Option? Find(string name) => Find(result.CommandResult, $"--{name}");
 
     private InvalidOperationException Undeclared(string name) =>
         new($"csign {result.CommandResult.Command.Name} reads --{name}, which it does not declare as that kind of option");

@@ -15,7 +15,14 @@ internal static class Flags
 
     /// <summary>An option taking one value; given twice, the last one counts.</summary>
     public static Option<string> Text(string name, string description, string? valueName = null) =>
-        new($"--{name}") { Description = description, HelpName = valueName ?? "VALUE" };
+        new($"--{name}")
+        {
+            Description = description,
+            HelpName = valueName ?? "VALUE",
+            // One value per --name (the parser's default), any number of times: the last one counts, as scripts that add to a default line expect.
+            Arity = ArgumentArity.OneOrMore,
+            CustomParser = result => result.Tokens is [.., var last] ? last.Value : null,
+        };
 
     /// <summary>An option that may be given several times (<c>--approver a --approver b</c>).</summary>
     public static Option<string[]> Repeated(string name, string description, string? valueName = null) =>
