@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Text.Json;
 using CodeSigning.Cli.Commands;
 using CodeSigning.Cli.Connection;
@@ -6,58 +9,57 @@ using Grpc.Core;
 
 namespace CodeSigning.Cli;
 
-/// <summary>csign's entry point: picks the command for the first word and maps every failure to one stderr line and an exit code.</summary>
+/// <summary>
+/// csign's entry point: System.CommandLine parses the words into a verb and its options; the verb
+/// runs; every failure becomes one stderr line and an exit code.
+/// </summary>
 internal static class CliApp
 {
-    private static readonly IReadOnlyList<(string Noun, string Summary, Func<Invocation, Task> Run, string Usage)> Commands =
-    [
-        ("login", "store the server and credential csign uses", LoginCommand.RunAsync, LoginCommand.Usage),
-        ("whoami", "show who the server thinks you are", WhoAmICommand.RunAsync, WhoAmICommand.Usage),
-        ("signer", "create, list, show, enable/disable Signers; certificates", SignerCommands.RunAsync, SignerCommands.Usage),
-        ("member", "a Signer's members and their roles", MemberCommands.RunAsync, MemberCommands.Usage),
-        ("user", "users (Product Admin)", UserCommands.RunAsync, UserCommands.Usage),
-        ("group", "groups of users and service accounts", GroupCommands.RunAsync, GroupCommands.Usage),
-        ("service-account", "machine identities and their keys", ServiceAccountCommands.RunAsync, ServiceAccountCommands.Usage),
-        ("api-key", "API keys: create, list, revoke", ApiKeyCommands.RunAsync, ApiKeyCommands.Usage),
-        ("policy", "a Signer's approval policy", PolicyCommands.RunAsync, PolicyCommands.Usage),
-        ("request", "signing requests: create, list, approve, deny, cancel", RequestCommands.RunAsync, RequestCommands.Usage),
-        ("grant", "pre-approve signing; list and revoke grants", GrantCommands.RunAsync, GrantCommands.Usage),
-        ("audit", "query, follow, export and verify the audit log", AuditCommands.RunAsync, AuditCommands.Usage),
-        ("sign", "sign a file or a digest through the Sign API", SignCommand.RunAsync, SignCommand.Usage),
-        ("webhook", "notify a URL of requests, denials and more (Product Admin)", WebhookCommands.RunAsync, WebhookCommands.Usage),
-        ("pkcs11", "write a PKCS#11 module configuration for a Signer", Pkcs11Commands.RunAsync, Pkcs11Commands.Usage),
-    ];
+    private static readonly ParserConfiguration Parsing = new()
+    {
+        // A value such as @file.txt is a file name, not a response file to expand.
+        ResponseFileTokenReplacer = null,
+    };
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, CliContext context, CancellationToken cancellationToken = default)
     {
-        if (args.Count == 0 || args[0] is "help" or "--help" or "-h")
+        var root = CommandTree.Build();
+        if (args is [var directive, ..] && directive.StartsWith("[suggest", StringComparison.Ordinal))
         {
-            return Help(context, args.Count > 1 ? args[1] : null);
+            return Completion.Suggest(root, Parsing, directive, args.Count > 1 ? args[1] : string.Empty, context.Out);
         }
 
-        if (args[0] == "--version")
+        // `csign help [COMMAND...]` is `csign [COMMAND...] --help`.
+        string[] words = args.Count == 0 ? ["--help"] : args[0] == "help" ? [.. args.Skip(1), "--help"] : [.. args];
+        var parsed = root.Parse(words, Parsing);
+        // Help for what was asked, unless the command or verb asked about does not exist.
+        if (parsed.Action is HelpAction && !(parsed.UnmatchedTokens.Count > 0 && parsed.CommandResult.Command.Subcommands.Count > 0))
+        {
+            return Help(parsed, context);
+        }
+
+        // "--json=yes": the parser splits off the value of an option that takes none, as if it were a word of its own.
+        if (words.Select(w => w.Split('=', 2)).FirstOrDefault(w => w.Length == 2 && Arguments.Find(parsed.CommandResult, w[0]) is { Arity.MaximumNumberOfValues: 0 }) is [var flag, _])
+        {
+            return Fail(context, ExitCode.Usage, $"option {flag} takes no value");
+        }
+
+        if (words is [CommandTree.Version])
         {
             context.Out.WriteLine($"csign {typeof(CliApp).Assembly.GetName().Version?.ToString(3)}");
             return ExitCode.Ok;
         }
 
-        var command = Commands.FirstOrDefault(c => c.Noun == args[0]);
-        if (command.Noun is null)
+        if (parsed.Errors.Count > 0 || parsed.CommandResult.Command is not Verb verb)
         {
-            context.Error.WriteLine($"csign: unknown command \"{args[0]}\"; run csign help");
-            return ExitCode.Usage;
-        }
-
-        if (args.Skip(1).Any(a => a is "--help" or "-h"))
-        {
-            return Help(context, command.Noun);
+            return Fail(context, ExitCode.Usage, UsageError(parsed));
         }
 
         Invocation? invocation = null;
         try
         {
-            invocation = new Invocation(context, Arguments.Parse(args.Skip(1).ToArray()), cancellationToken);
-            await command.Run(invocation).ConfigureAwait(false);
+            invocation = new Invocation(context, new Arguments(parsed), cancellationToken);
+            await verb.Run(invocation).ConfigureAwait(false);
             return ExitCode.Ok;
         }
         catch (CliException e)
@@ -72,8 +74,8 @@ internal static class CliApp
         }
         catch (RpcException e)
         {
-            var (exitCode, message) = RpcFailure.Describe(e, invocation?.Server, invocation?.Args.Option("signer"));
-            return Fail(context, exitCode, message);
+            var (exitCode, message) = RpcFailure.Describe(e, invocation?.Server, invocation?.Args.OptionIfDeclared("signer"));
+            return Fail(context, exitCode, ContractFields.InFlagTerms(e, message, verb));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -88,25 +90,64 @@ internal static class CliApp
         return exitCode;
     }
 
-    private static int Help(CliContext context, string? noun)
+    /// <summary>The first thing wrong with the words, naming the command, verb or option concerned.</summary>
+    private static string UsageError(ParseResult parsed)
     {
-        var command = Commands.FirstOrDefault(c => c.Noun == noun);
-        if (command.Noun is not null)
+        var command = parsed.CommandResult.Command;
+        var path = CommandTree.Path(parsed.CommandResult);
+        var unmatched = parsed.UnmatchedTokens.FirstOrDefault();
+        if (command.Subcommands.Count > 0)
         {
-            context.Out.Write(command.Usage);
-            return ExitCode.Ok;
+            var choices = string.Join(", ", command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            if (command is not Noun)
+            {
+                return unmatched is null ? "csign needs a command; run csign help" : $"unknown command \"{unmatched}\"; run csign help";
+            }
+
+            return unmatched is null || unmatched.StartsWith('-')
+                ? $"{path} needs a verb: {choices}"
+                : $"unknown verb \"{unmatched}\" for {path}; one of: {choices}";
         }
 
-        context.Out.WriteLine("usage: csign <command> [<verb>] [options]   (csign help <command> for details)");
-        context.Out.WriteLine();
-        foreach (var (name, summary, _, _) in Commands)
+        // An unknown --option a positional took (Flags.Positional), before a word left over after it.
+        if (parsed.Errors.FirstOrDefault(e => e.Message.StartsWith(Flags.UnknownOption, StringComparison.Ordinal)) is { } unknownOption)
         {
-            context.Out.WriteLine($"  {name,-16} {summary}");
+            return unknownOption.Message;
         }
 
-        context.Out.WriteLine();
-        context.Out.WriteLine("Every command takes --json for machine-readable output.");
-        context.Out.WriteLine("Exit codes: 0 ok, 1 the server refused, 2 usage error, 3 server unreachable or TLS failure, 4 local file error.");
-        return noun is null ? ExitCode.Ok : Fail(context, ExitCode.Usage, $"unknown command \"{noun}\"");
+        if (unmatched is not null)
+        {
+            return unmatched.StartsWith("--", StringComparison.Ordinal)
+                ? $"{Flags.UnknownOption}{unmatched}"
+                : $"unexpected argument \"{unmatched}\"";
+        }
+
+        // Bad values (Flags' checks) and an option without its value, e.g. "Required argument missing for option: '--count'."
+        return parsed.Errors[0].Message;
+    }
+
+    private static int Help(ParseResult parsed, CliContext context)
+    {
+        switch (parsed.CommandResult.Command)
+        {
+            case Noun noun:
+                context.Out.Write(noun.Usage);
+                context.Out.WriteLine($"{CommandTree.Path(parsed.CommandResult)} VERB --help describes each verb's options.");
+                break;
+            case Verb verb:
+                parsed.Invoke(new InvocationConfiguration { Output = context.Out, Error = context.Error });
+                if (verb.Details is not null)
+                {
+                    context.Out.WriteLine();
+                    context.Out.Write(verb.Details);
+                }
+
+                break;
+            default:
+                CommandTree.WriteOverview(parsed.CommandResult.Command, context.Out);
+                break;
+        }
+
+        return ExitCode.Ok;
     }
 }

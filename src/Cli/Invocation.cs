@@ -21,13 +21,11 @@ internal sealed class Invocation(CliContext context, Arguments arguments, Cancel
 
     public Printer Printer => _printer ??= new Printer(Context.Out, Args.Flag("json"));
 
-    /// <summary>Validates the arguments (nothing unknown left over), then connects with the stored configuration.</summary>
+    /// <summary>Connects with the stored configuration.</summary>
     public Task<ServerConnection> ConnectAsync() => ConnectAsync(ConfigurationStore.Load(Context));
 
     public async Task<ServerConnection> ConnectAsync(CliConfiguration configuration)
     {
-        _ = Printer; // reads --json, so that it counts as used below
-        Args.EnsureAllUsed();
         Server = configuration.Server;
         return await ServerConnection.OpenAsync(configuration, CancellationToken).ConfigureAwait(false);
     }

@@ -102,6 +102,36 @@ public sealed class ApprovalTests(ServerFixture fixture) : IDisposable
         Assert.Equal(2, (await fixture.Admin.RunAsync("policy", "set", signer)).ExitCode);
     }
 
+    [Fact]
+    public async Task Lists_for_people_show_human_state_and_role_names_and_json_keeps_the_contract_names()
+    {
+        var (signer, operatorName, operatorCsign, _, approverCsign) = await PolicySignerAsync();
+        var denied = Id(await operatorCsign.OkAsync("request", "create", "--signer", signer, "--justification", "names", "--json"));
+        await approverCsign.OkAsync("request", "deny", denied);
+
+        var list = await approverCsign.OkAsync("request", "list", "--signer", signer, "--state", "denied");
+        Assert.Matches($"{denied} .* denied ", list);
+        Assert.DoesNotContain("SIGNING_REQUEST_STATE", list, StringComparison.Ordinal);
+        Assert.Contains("\"SIGNING_REQUEST_STATE_DENIED\"", await approverCsign.OkAsync("request", "list", "--signer", signer, "--state", "denied", "--json"), StringComparison.Ordinal);
+
+        var members = await fixture.Admin.OkAsync("member", "list", signer);
+        Assert.Matches($"user:{operatorName} +operator", members);
+        Assert.DoesNotContain("ROLE_", members, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_count_over_the_policys_cap_is_refused_naming_the_count_option_and_no_grant_is_made()
+    {
+        var (signer, operatorName, _, _, _) = await PolicySignerAsync();
+        await fixture.Admin.OkAsync("policy", "set", signer, "--max-signatures", "2");
+
+        var run = await fixture.Admin.RunAsync("grant", "create", "--signer", signer, "--grantee", $"user:{operatorName}", "--count", "3");
+
+        Refusal.Assert(run, "INVALID_ARGUMENT");
+        Assert.EndsWith($"; check the value of --count{Environment.NewLine}", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(operatorName, await fixture.Admin.OkAsync("grant", "list", signer, "--include-spent"), StringComparison.Ordinal);
+    }
+
     /// <summary>A Signer whose policy needs one approval from a dedicated approver, and an Operator.</summary>
     private async Task<(string Signer, string OperatorName, CliRunner Operator, string ApproverName, CliRunner Approver)> PolicySignerAsync()
     {

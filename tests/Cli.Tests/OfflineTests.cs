@@ -46,7 +46,7 @@ public sealed class OfflineTests : IDisposable
     [InlineData(new[] { "signer", "list", "--colour", "blue" }, "csign: unknown option --colour")]
     [InlineData(new[] { "signer", "list", "extra" }, "csign: unexpected argument \"extra\"")]
     [InlineData(new[] { "signer", "create" }, "csign: missing --name (the new Signer's name)")]
-    [InlineData(new[] { "signer", "create", "--name", "s", "--algorithm", "rsa-1024" }, "csign: the key algorithm must be one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384, ec-p521, not \"rsa-1024\"")]
+    [InlineData(new[] { "signer", "create", "--name", "s", "--algorithm", "rsa-1024" }, "csign: --algorithm must be one of rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384, ec-p521, not \"rsa-1024\"")]
     [InlineData(new[] { "signer", "create", "--name", "s", "--ca", "external", "--validity", "30d" }, "csign: --validity applies to the internal CA only; an external CA decides it")]
     [InlineData(new[] { "signer", "create", "--name", "s", "--approvals-required", "2" }, "csign: an approval policy needs at least one --approver")]
     [InlineData(new[] { "member", "set", "s", "robot:x", "--role", "operator" }, "csign: principal kind must be user, service-account (sa) or group, not \"robot\"")]

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using CodeSigning.Cli.Parsing;
 using CodeSigning.Cli.Output;
 using CodeSigning.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -20,13 +22,14 @@ internal static class ApiKeyCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "api-key", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["list"] = ListAsync,
-        ["revoke"] = RevokeAsync,
-        ["revoke-all"] = RevokeAllAsync,
-    });
+    public static Noun Command() => new("api-key", "API keys: create, list, revoke", Usage,
+        new Verb("create", "create an API key; prints it once: api-key: csk_...", CreateAsync,
+            UserOption(), Flags.Text("description", "what the key is for", "TEXT"), Flags.Duration("ttl", "how long it is valid, e.g. 90d")),
+        new Verb("list", "API keys", ListAsync, UserOption(), Flags.Switch("include-revoked", "list revoked keys too")),
+        new Verb("revoke", "revoke a key, and every key created with it", RevokeAsync, Flags.Positional("KEY_ID", "the API key id")),
+        new Verb("revoke-all", "revoke every key of the user (and keys created with them)", RevokeAllAsync, UserOption()));
+
+    private static Symbol UserOption() => Flags.Text("user", "another user's keys (Product Admin); default: your own", "NAME");
 
     private static async Task CreateAsync(Invocation invocation)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
@@ -30,14 +31,18 @@ internal static class AuditCommands
     private static readonly string[] CsvHeader =
         ["sequence", "id", "time", "type", "outcome", "actor", "signer", "reason", "remote_address", "client", "details", "hash", "previous_hash"];
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "audit", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["query"] = QueryAsync,
-        ["follow"] = FollowAsync,
-        ["export"] = ExportAsync,
-        ["verify"] = VerifyAsync,
-        ["checkpoint"] = invocation => Verbs.RunAsync(invocation, "audit checkpoint", new Dictionary<string, Func<Invocation, Task>> { ["export"] = ExportCheckpointAsync }),
-    });
+    public static Noun Command() => new("audit", "query, follow, export and verify the audit log", Usage,
+        new Verb("query", "the oldest matching events first (use --since to start later)", QueryAsync,
+            [.. Filters(), Flags.Number("limit", "at most this many events (default 100)", minimum: 1)]),
+        new Verb("follow", "matching events as they are committed, until Ctrl+C", FollowAsync,
+            [.. Filters(), Flags.Number("after", "start after this sequence number")]),
+        new Verb("export", "every matching event, as JSON lines or RFC 4180 CSV", ExportAsync,
+            [.. Filters(), Flags.OneOf("format", "the file format", "jsonl", "csv"), Flags.Text("out", "write to FILE instead of stdout", "FILE")]),
+        new Verb("verify", "recompute the hash chain and check it against the server's latest checkpoint and those in FILE (Product Admin)", VerifyAsync,
+            Flags.Text("checkpoints", "a file of checkpoints kept away from the server", "FILE")),
+        new Noun("checkpoint", "signed checkpoints of the chain's head", Usage,
+            new Verb("export", "sign a checkpoint of the chain's head now and append it to FILE, or print it (Product Admin)", ExportCheckpointAsync,
+                Flags.Text("out", "the file to append the checkpoint to", "FILE"))));
 
     private static async Task QueryAsync(Invocation invocation)
     {
@@ -205,6 +210,17 @@ internal static class AuditCommands
         }
         while (request.AfterSequence != 0);
     }
+
+    /// <summary>The options that pick events, shared by query, follow and export.</summary>
+    private static Symbol[] Filters() =>
+    [
+        Flags.Text("signer", "only this Signer's events", "SIGNER"),
+        Flags.Text("actor", "only events of this principal", "NAME"),
+        Flags.Repeated("type", "an event type, exact or a prefix ending in '.', e.g. signature.", "TYPE"),
+        Flags.Text("since", "events from this time: RFC 3339 (2026-01-31T12:00:00Z) or a duration ago (15m, 8h, 7d)", "TIME"),
+        Flags.Text("until", "events up to this time, as --since", "TIME"),
+        Flags.Choice<AuditOutcome>("outcome", "only events with this outcome"),
+    ];
 
     private static AuditFilter Filter(Arguments args)
     {

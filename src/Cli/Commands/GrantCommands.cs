@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
@@ -19,12 +20,15 @@ internal static class GrantCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "grant", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["list"] = ListAsync,
-        ["revoke"] = RevokeAsync,
-    });
+    public static Noun Command() => new("grant", "pre-approve signing; list and revoke grants", Usage,
+        new Verb("create", "pre-approve signatures for a user or service account (Administrator)", CreateAsync,
+            Flags.Text("signer", "the Signer", "SIGNER"),
+            Flags.Text("grantee", "who may sign: user:NAME or service-account:NAME (sa:NAME)", "PRINCIPAL"),
+            Flags.Number("count", "how many signatures", minimum: 1),
+            Flags.Duration("window", "how long the grant lasts (default 1h)"),
+            Flags.Text("justification", "why", "TEXT")),
+        new Verb("list", "a Signer's grants", ListAsync, [.. Verbs.SignerSymbols(), Flags.Switch("include-spent", "list used-up and expired grants too")]),
+        new Verb("revoke", "revoke a grant; unused signatures are dropped (Administrator)", RevokeAsync, Flags.Positional("GRANT_ID", "the grant id")));
 
     private static async Task CreateAsync(Invocation invocation)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
@@ -19,15 +20,17 @@ internal static class GroupCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "group", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["delete"] = DeleteAsync,
-        ["list"] = ListAsync,
-        ["show"] = ShowAsync,
-        ["add-member"] = AddMemberAsync,
-        ["remove-member"] = RemoveMemberAsync,
-    });
+    public static Noun Command() => new("group", "groups of users and service accounts", Usage,
+        new Verb("create", "create a group (Product Admin)", CreateAsync, GroupArgument(), Flags.Text("description", "what the group is for", "TEXT")),
+        new Verb("delete", "delete a group (Product Admin)", DeleteAsync, GroupArgument()),
+        new Verb("list", "every group", ListAsync),
+        new Verb("show", "a group and its members", ShowAsync, GroupArgument()),
+        new Verb("add-member", "add a user or service account (Product Admin)", AddMemberAsync, GroupArgument(), MemberArgument()),
+        new Verb("remove-member", "remove a user or service account (Product Admin)", RemoveMemberAsync, GroupArgument(), MemberArgument()));
+
+    private static Symbol GroupArgument() => Flags.Positional("GROUP", "the group name");
+
+    private static Symbol MemberArgument() => Flags.Positional("PRINCIPAL", "user:NAME or service-account:NAME (sa:NAME)");
 
     private static async Task CreateAsync(Invocation invocation)
     {

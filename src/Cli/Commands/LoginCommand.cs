@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Configuration;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
@@ -8,17 +9,26 @@ namespace CodeSigning.Cli.Commands;
 /// <summary><c>csign login</c>: checks the credential against the server, then stores it (0600).</summary>
 internal static class LoginCommand
 {
-    public const string Usage = """
-        usage: csign login --server URL (--api-key KEY | --api-key-file FILE |
-                           --service-account CLIENT_ID --private-key FILE [--key-id ID]) [--ca-file PEM]
-
+    private const string Details = """
         Checks the credential with the server (WhoAmI), then writes it to ~/.config/codesign/csign.json
         (or $CODESIGN_CLI_CONFIG) readable by you only. --ca-file names the PEM certificate the server's
         TLS certificate chains to (for a server with a self-signed certificate: that certificate).
 
         """;
 
-    public static async Task RunAsync(Invocation invocation)
+    public static Command Command() => new Verb("login", "store the server and credential csign uses", RunAsync,
+        Flags.Text("server", "the server URL, e.g. https://signing.example.com:8443", "URL"),
+        Flags.Text("api-key", "an API key (csk_...)", "KEY"),
+        Flags.Text("api-key-file", "a file holding the API key", "FILE"),
+        Flags.Text("service-account", "log in as this service account (its client id), with --private-key", "CLIENT_ID"),
+        Flags.Text("private-key", "the service account's private key, PEM", "FILE"),
+        Flags.Text("key-id", "which of the service account's keys --private-key is", "ID"),
+        Flags.Text("ca-file", "the PEM certificate the server's TLS certificate chains to", "PEM"))
+    {
+        Details = Details,
+    };
+
+    private static async Task RunAsync(Invocation invocation)
     {
         var args = invocation.Args;
         var server = args.Required("server", "the server URL, e.g. https://signing.example.com:8443");

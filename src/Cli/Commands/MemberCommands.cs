@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
@@ -18,12 +19,13 @@ internal static class MemberCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "member", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["list"] = ListAsync,
-        ["set"] = SetAsync,
-        ["remove"] = RemoveAsync,
-    });
+    public static Noun Command() => new("member", "a Signer's members and their roles", Usage,
+        new Verb("list", "the Signer's members and their roles", ListAsync, Verbs.SignerSymbols()),
+        new Verb("set", "add a member or change its role", SetAsync,
+            [.. Verbs.SignerSymbols(), Flags.Positional("PRINCIPAL", "user:NAME, service-account:NAME (sa:NAME) or group:NAME; a bare NAME is a user"),
+             Flags.Choice<Role>("role", "the member's role")]),
+        new Verb("remove", "remove a member (the last Administrator cannot be removed)", RemoveAsync,
+            [.. Verbs.SignerSymbols(), Flags.Positional("PRINCIPAL", "user:NAME, service-account:NAME (sa:NAME) or group:NAME")]));
 
     private static async Task ListAsync(Invocation invocation)
     {

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using CodeSigning.Cli.Parsing;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using CodeSigning.Cli.Configuration;
@@ -38,10 +40,14 @@ internal static class Pkcs11Commands
     private const string ModuleFileName = "libcodesign-pkcs11";
     private static readonly string[] Tools = ["gpg", "openssl", "p11-kit"];
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "pkcs11", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["setup"] = SetupAsync,
-    });
+    public static Noun Command() => new("pkcs11", "write a PKCS#11 module configuration for a Signer", Usage,
+        new Verb("setup", "write the module configuration, SunPKCS11 file and chain for a Signer, and print each tool's command line", SetupAsync,
+            Flags.Text("signer", "the Signer the tools will use", "SIGNER"),
+            Flags.Text("dir", "where to write (default ./codesign-SIGNER)", "DIR"),
+            Flags.Text("module", "the PKCS#11 module (default $CODESIGN_PKCS11_MODULE, else the one beside csign)", "PATH"),
+            Flags.Text("tsa-url", "the timestamp authority the tool lines name (default SERVER/tsa)", "URL"),
+            Flags.Repeated("tool", "also write this tool's files: gpg, openssl or p11-kit", "TOOL"),
+            Flags.Switch("p11-kit", "the same as --tool p11-kit")));
 
     private static async Task SetupAsync(Invocation invocation)
     {

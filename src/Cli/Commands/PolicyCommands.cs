@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -27,12 +28,17 @@ internal static class PolicyCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "policy", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["show"] = ShowAsync,
-        ["set"] = SetAsync,
-        ["clear"] = ClearAsync,
-    });
+    public static Noun Command() => new("policy", "a Signer's approval policy", Usage,
+        new Verb("show", "the Signer's approval policy", ShowAsync, Verbs.SignerSymbols()),
+        new Verb("set", "create the policy, or change only the settings named; pending requests are cancelled", SetAsync,
+            [.. Verbs.SignerSymbols(),
+             Flags.Repeated("approver", "who may approve: user:NAME, service-account:NAME (sa:NAME) or group:NAME", "PRINCIPAL"),
+             Flags.Number("approvals-required", "approvals a request needs (default 1)", minimum: 1),
+             Flags.Number("max-signatures", "the most signatures one grant may allow; 0 removes the cap"),
+             Flags.Duration("max-window", "the longest window a grant may have, e.g. 8h"),
+             Flags.Duration("request-ttl", "how long a request waits for decisions, e.g. 24h"),
+             Flags.OneOf("self-preapproval", "whether an Administrator may grant themselves signatures", "allow", "forbid")]),
+        new Verb("clear", "remove the policy: members who may sign then sign without approval", ClearAsync, Verbs.SignerSymbols()));
 
     /// <summary>The policy the options describe, or null when they name no approver.</summary>
     public static ApprovalPolicy? Build(IReadOnlyList<string> approvers, int? required, int? maxSignatures, TimeSpan? maxWindow, TimeSpan? requestTtl)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
@@ -22,15 +23,23 @@ internal static class RequestCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "request", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["list"] = ListAsync,
-        ["show"] = ShowAsync,
-        ["approve"] = i => DecideAsync(i, approve: true),
-        ["deny"] = i => DecideAsync(i, approve: false),
-        ["cancel"] = CancelAsync,
-    });
+    public static Noun Command() => new("request", "signing requests: create, list, approve, deny, cancel", Usage,
+        new Verb("create", "ask for approval to sign; once approved, the grant allows --count signatures within --window", CreateAsync,
+            Flags.Text("signer", "the Signer", "SIGNER"),
+            Flags.Text("justification", "why these signatures are needed", "TEXT"),
+            Flags.Number("count", "how many signatures (default 1)", minimum: 1),
+            Flags.Duration("window", "how long the grant lasts once approved (default 1h)")),
+        new Verb("list", "signing requests you may see", ListAsync,
+            Flags.Text("signer", "only this Signer's requests", "SIGNER"),
+            Flags.Choices<SigningRequestState>("state", "only requests in this state")),
+        new Verb("show", "one request and its decisions", ShowAsync, RequestIdArgument()),
+        new Verb("approve", "approve a request (an approver named by the policy, not the requester)", i => DecideAsync(i, approve: true), RequestIdArgument(), CommentOption()),
+        new Verb("deny", "deny a request; one denial ends it", i => DecideAsync(i, approve: false), RequestIdArgument(), CommentOption()),
+        new Verb("cancel", "cancel your own pending request", CancelAsync, RequestIdArgument()));
+
+    private static Symbol RequestIdArgument() => Flags.Positional("REQUEST_ID", "the request id");
+
+    private static Symbol CommentOption() => Flags.Text("comment", "a note kept with the decision", "TEXT");
 
     private static async Task CreateAsync(Invocation invocation)
     {

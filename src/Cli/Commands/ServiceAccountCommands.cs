@@ -1,3 +1,5 @@
+using System.CommandLine;
+using CodeSigning.Cli.Parsing;
 using System.Security.Cryptography;
 using System.Text;
 using CodeSigning.Cli.Configuration;
@@ -31,17 +33,23 @@ internal static class ServiceAccountCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "service-account", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["add-key"] = AddKeyAsync,
-        ["remove-key"] = RemoveKeyAsync,
-        ["list"] = ListAsync,
-        ["show"] = ShowAsync,
-        ["enable"] = i => SetEnabledAsync(i, true),
-        ["disable"] = i => SetEnabledAsync(i, false),
-        ["archive"] = ArchiveAsync,
-    });
+    public static Noun Command() => new("service-account", "machine identities and their keys", Usage,
+        new Verb("create", "create a service account and its first key pair", CreateAsync,
+            NameArgument(), Flags.Text("description", "what the account is for", "TEXT"), KeyAlgorithmOption(), PrivateKeyOutOption()),
+        new Verb("add-key", "a new key pair (rotation), or register an existing public key", AddKeyAsync,
+            NameArgument(), KeyAlgorithmOption(), PrivateKeyOutOption(), Flags.Text("public-key", "register this public key (PEM or DER) instead of making a key pair", "FILE")),
+        new Verb("remove-key", "remove one of the account's keys", RemoveKeyAsync, NameArgument(), Flags.Positional("KEY_ID", "the key id")),
+        new Verb("list", "every service account", ListAsync),
+        new Verb("show", "one service account and its keys", ShowAsync, NameArgument()),
+        new Verb("enable", "let the account in again", i => SetEnabledAsync(i, true), NameArgument()),
+        new Verb("disable", "shut the account out", i => SetEnabledAsync(i, false), NameArgument()),
+        new Verb("archive", "remove for good: its tokens die on the next call, never enabled again", ArchiveAsync, NameArgument()));
+
+    private static Symbol NameArgument() => Flags.Positional("NAME", "the service account name");
+
+    private static Symbol KeyAlgorithmOption() => Flags.Text("key-algorithm", "the new key pair: ec-p256 (default), ec-p384, rsa-2048, rsa-3072 or rsa-4096", "ALGORITHM");
+
+    private static Symbol PrivateKeyOutOption() => Flags.Text("private-key-out", "where to write the private key (default ./NAME.key.pem; never overwritten)", "FILE");
 
     private static async Task CreateAsync(Invocation invocation)
     {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using CodeSigning.Cli.Output;
@@ -13,10 +14,7 @@ namespace CodeSigning.Cli.Commands;
 /// </summary>
 internal static class SignCommand
 {
-    public const string Usage = """
-        usage: csign sign --signer SIGNER --in FILE [--out SIG] [--digest sha256|sha384|sha512]
-                          [--scheme rsa-pkcs1-v1-5|rsa-pss|ecdsa] [--digest-only]
-
+    private const string Details = """
         Writes a detached signature to SIG (default FILE.sig), in the format openssl expects:
           RSA PKCS#1 v1.5 / PSS: the raw signature block (PSS: MGF1 with the same digest, salt = digest length);
           ECDSA: DER Ecdsa-Sig-Value (SEQUENCE of r and s).
@@ -29,7 +27,18 @@ internal static class SignCommand
 
         """;
 
-    public static async Task RunAsync(Invocation invocation)
+    public static Command Command() => new Verb("sign", "sign a file or a digest through the Sign API", RunAsync,
+        Flags.Text("signer", "the Signer to sign with", "SIGNER"),
+        Flags.Text("in", "the file to sign", "FILE"),
+        Flags.Text("out", "where to write the detached signature (default FILE.sig)", "SIG"),
+        Flags.Choice<DigestAlgorithm>("digest", "the digest algorithm (default from the key)"),
+        Flags.Choice<SignatureScheme>("scheme", "the signature scheme (default from the key)"),
+        Flags.Switch("digest-only", "FILE already holds the digest (raw bytes or hex), computed elsewhere"))
+    {
+        Details = Details,
+    };
+
+    private static async Task RunAsync(Invocation invocation)
     {
         var args = invocation.Args;
         var signerName = args.Required("signer", "the Signer to sign with");

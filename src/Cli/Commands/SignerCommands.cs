@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
@@ -37,19 +38,41 @@ internal static class SignerCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "signer", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["list"] = ListAsync,
-        ["show"] = ShowAsync,
-        ["enable"] = i => SetEnabledAsync(i, true),
-        ["disable"] = i => SetEnabledAsync(i, false),
-        ["export-chain"] = ExportChainAsync,
-        ["csr"] = CsrAsync,
-        ["import-cert"] = ImportCertificateAsync,
-        ["renew"] = RenewAsync,
-        ["archive"] = ArchiveAsync,
-    });
+    public static Noun Command() => new("signer", "create, list, show, enable/disable Signers; certificates", Usage,
+        new Verb("create", "create a Signer: by flags, or asked step by step (--interactive)", CreateAsync,
+            Flags.Text("name", "the new Signer's name", "NAME"),
+            Flags.Switch("interactive", "ask the four steps: name and key, CA, members, approval policy"),
+            Flags.Choice<KeyAlgorithm>("algorithm", "the key algorithm (default rsa-3072)"),
+            Flags.Choice<CertificateAuthorityKind>("ca", "who issues the certificate (default internal)"),
+            Flags.Text("subject", "the certificate's subject DN (default CN=NAME)", "DN"),
+            Flags.Duration("validity", "the certificate's lifetime, e.g. 365d (internal CA only)"),
+            Flags.Text("description", "what the Signer is for", "TEXT"),
+            Flags.Repeated("admin", "an Administrator (default: you)", "PRINCIPAL"),
+            Flags.Repeated("operator", "an Operator, who may sign", "PRINCIPAL"),
+            Flags.Repeated("auditor", "an Auditor, who may read the audit log", "PRINCIPAL"),
+            Flags.Repeated("approver", "an approver; signing then needs approval", "PRINCIPAL"),
+            Flags.Number("approvals-required", "approvals a request needs (default 1)", minimum: 1),
+            Flags.Text("csr-out", "write the PKCS#10 request to FILE (with --ca external)", "FILE"),
+            Flags.Text("key-vault", "where the key lives: software or pkcs11 (default: the server's)", "VAULT"),
+            Flags.Text("import-key", "bring an existing private key (PEM: PKCS#8, encrypted PKCS#8, RSA or EC) into the software vault", "KEY.pem"),
+            Flags.Text("key-password-file", "the password of an encrypted --import-key (or CODESIGN_KEY_PASSWORD)", "FILE"),
+            Flags.Text("certificate", "the existing certificate chain of --import-key, leaf first", "CHAIN.pem")),
+        new Verb("list", "the Signers you are a member of", ListAsync),
+        new Verb("show", "one Signer, its certificates and your role", ShowAsync, Verbs.SignerSymbols()),
+        new Verb("enable", "allow signing again", i => SetEnabledAsync(i, true), Verbs.SignerSymbols()),
+        new Verb("disable", "stop all signing with the Signer", i => SetEnabledAsync(i, false), Verbs.SignerSymbols()),
+        new Verb("export-chain", "the certificate chain as PEM, leaf first (Administrator)", ExportChainAsync,
+            [.. Verbs.SignerSymbols(), Flags.Text("out", "write to FILE instead of stdout", "FILE"),
+             Flags.Switch("previous", "the certificates of rotated-out keys instead")]),
+        new Verb("csr", "the pending PKCS#10 request (external CA)", CsrAsync,
+            [.. Verbs.SignerSymbols(), Flags.Text("out", "write to FILE instead of stdout", "FILE")]),
+        new Verb("import-cert", "the certificate the external CA issued", ImportCertificateAsync,
+            [.. Verbs.SignerSymbols(), Flags.Text("cert", "the issued certificate, PEM or DER", "FILE"),
+             Flags.Repeated("chain", "an issuer certificate, PEM or DER", "FILE")]),
+        new Verb("renew", "a new certificate, optionally for a new key", RenewAsync,
+            [.. Verbs.SignerSymbols(), Flags.Duration("validity", "the new certificate's lifetime, e.g. 365d"),
+             Flags.Switch("new-key", "rotate to a new key; the old one is destroyed")]),
+        new Verb("archive", "retire it for good: no more signing or changes; audit and certificates kept", ArchiveAsync, Verbs.SignerSymbols()));
 
     private static async Task CreateAsync(Invocation invocation)
     {

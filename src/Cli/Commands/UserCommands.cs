@@ -1,3 +1,5 @@
+using System.CommandLine;
+using CodeSigning.Cli.Parsing;
 using CodeSigning.Cli.Output;
 using CodeSigning.V1;
 
@@ -20,16 +22,21 @@ internal static class UserCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "user", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["list"] = ListAsync,
-        ["show"] = ShowAsync,
-        ["enable"] = i => SetEnabledAsync(i, true),
-        ["disable"] = i => SetEnabledAsync(i, false),
-        ["set-admin"] = SetAdminAsync,
-        ["archive"] = ArchiveAsync,
-    });
+    public static Noun Command() => new("user", "users (Product Admin)", Usage,
+        new Verb("create", "create a user (no API key yet: csign api-key create --user NAME)", CreateAsync,
+            NameArgument(),
+            Flags.Text("display-name", "the name shown to people", "TEXT"),
+            Flags.Text("email", "the user's e-mail address", "ADDRESS"),
+            Flags.Switch("product-admin", "make the user a Product Admin")),
+        new Verb("list", "every user", ListAsync),
+        new Verb("show", "one user", ShowAsync, NameArgument()),
+        new Verb("enable", "let the user in again", i => SetEnabledAsync(i, true), NameArgument()),
+        new Verb("disable", "shut the user out; revokes every API key of the user at once", i => SetEnabledAsync(i, false), NameArgument()),
+        new Verb("set-admin", "turn the server-wide Product Admin flag on or off", SetAdminAsync,
+            NameArgument(), Flags.Positional("ON_OFF", "on or off")),
+        new Verb("archive", "remove for good: keys revoked, never enabled again, history kept", ArchiveAsync, NameArgument()));
+
+    private static Symbol NameArgument() => Flags.Positional("NAME", "the user name");
 
     private static async Task CreateAsync(Invocation invocation)
     {

@@ -1,17 +1,17 @@
+using System.CommandLine;
+using CodeSigning.Cli.Parsing;
+
 namespace CodeSigning.Cli.Commands;
 
-/// <summary>Runs the verb named by the first positional of a noun's arguments.</summary>
+/// <summary>What many verbs share: the Signer they act on.</summary>
 internal static class Verbs
 {
-    public static Task RunAsync(Invocation invocation, string noun, IReadOnlyDictionary<string, Func<Invocation, Task>> verbs)
-    {
-        var choices = string.Join(", ", verbs.Keys);
-        var verb = invocation.Args.NextPositional()
-            ?? throw CliException.Usage($"csign {noun} needs a verb: {choices}");
-        return verbs.TryGetValue(verb, out var run)
-            ? run(invocation)
-            : throw CliException.Usage($"unknown verb \"{verb}\" for csign {noun}; one of: {choices}");
-    }
+    /// <summary>The Signer as the positional SIGNER or as <c>--signer</c>; read it with <see cref="Signer"/>.</summary>
+    public static Symbol[] SignerSymbols() =>
+    [
+        Flags.Positional("SIGNER", "the Signer, by name or id"),
+        Flags.Text("signer", "the Signer, by name or id (instead of SIGNER)", "SIGNER"),
+    ];
 
     /// <summary>The Signer a command acts on: the next positional or <c>--signer</c>.</summary>
     public static string Signer(Invocation invocation) =>

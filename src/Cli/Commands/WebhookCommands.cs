@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
 using CodeSigning.V1;
@@ -23,13 +24,18 @@ internal static class WebhookCommands
 
         """;
 
-    public static Task RunAsync(Invocation invocation) => Verbs.RunAsync(invocation, "webhook", new Dictionary<string, Func<Invocation, Task>>
-    {
-        ["create"] = CreateAsync,
-        ["list"] = ListAsync,
-        ["delete"] = DeleteAsync,
-        ["deliveries"] = DeliveriesAsync,
-    });
+    public static Noun Command() => new("webhook", "notify a URL of requests, denials and more (Product Admin)", Usage,
+        new Verb("create", "send events to a URL", CreateAsync,
+            Flags.Text("url", "where to POST the events", "URL"),
+            Flags.Text("secret-file", "the file holding the shared secret (at least 32 bytes)", "FILE"),
+            Flags.Repeated("event", "an event type to send; default: every notified event", "TYPE"),
+            Flags.Text("signer", "only this Signer's events", "SIGNER")),
+        new Verb("list", "every webhook", ListAsync),
+        new Verb("delete", "delete a webhook; its pending deliveries are dropped", DeleteAsync, Flags.Positional("WEBHOOK_ID", "the webhook id")),
+        new Verb("deliveries", "recent deliveries and their state", DeliveriesAsync,
+            Flags.Positional("WEBHOOK_ID", "only this webhook's deliveries"),
+            Flags.Choices<WebhookDeliveryState>("state", "only deliveries in this state"),
+            Flags.Number("limit", "at most this many (default 100)", minimum: 1)));
 
     private static async Task CreateAsync(Invocation invocation)
     {

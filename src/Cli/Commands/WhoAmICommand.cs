@@ -1,3 +1,4 @@
+using System.CommandLine;
 using CodeSigning.Cli.Output;
 using CodeSigning.Cli.Parsing;
 using Google.Protobuf.WellKnownTypes;
@@ -7,14 +8,14 @@ namespace CodeSigning.Cli.Commands;
 /// <summary><c>csign whoami</c>: the principal behind the configured credential.</summary>
 internal static class WhoAmICommand
 {
-    public const string Usage = """
-        usage: csign whoami
-
+    private const string Details = """
         Shows the principal the server sees for the configured credential, its groups, and the credential in use.
 
         """;
 
-    public static async Task RunAsync(Invocation invocation)
+    public static Command Command() => new Verb("whoami", "show who the server thinks you are", RunAsync) { Details = Details };
+
+    private static async Task RunAsync(Invocation invocation)
     {
         using var connection = await invocation.ConnectAsync().ConfigureAwait(false);
         var me = await connection.Identity.WhoAmIAsync(new Empty(), cancellationToken: invocation.CancellationToken).ConfigureAwait(false);

@@ -1,127 +1,45 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace CodeSigning.Cli.Parsing;
 
 /// <summary>
-/// The words after the command's verb: positionals and <c>--name value</c>, <c>--name=value</c>
-/// or bare <c>--flag</c> options. A command reads what it understands; <see cref="EnsureAllUsed"/>
-/// then turns anything left over into a usage error instead of silently ignoring it.
+/// The options and positionals of the verb System.CommandLine parsed. The parser has already
+/// refused unknown options, extra words and bad numbers, durations and choices; a command reads the
+/// values it declared (see <see cref="Flags"/>) and says what is missing in its own words.
 /// </summary>
-internal sealed class Arguments
+internal sealed class Arguments(ParseResult result)
 {
-    // Options that never take a value; every other option consumes the next word.
-    private static readonly HashSet<string> FlagNames = new(StringComparer.Ordinal)
-    {
-        "json", "digest-only", "interactive", "include-revoked", "include-spent", "product-admin", "help", "p11-kit", "new-key", "previous",
-    };
-
-    private readonly List<string> _positionals = [];
-    private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly IList<Argument> _positionals = result.CommandResult.Command.Arguments;
     private int _positionalsUsed;
 
-    private Arguments()
+    public bool Flag(string name) => Find(name) is Option<bool> flag ? result.GetValue(flag) : throw Undeclared(name);
+
+    public string? Option(string name) => Find(name) switch
     {
-    }
+        Option<string> single => result.GetValue(single),
+        Option<string[]> repeated => result.GetValue(repeated) is [.., var last] ? last : null,
+        _ => throw Undeclared(name),
+    };
 
-    public static Arguments Parse(IReadOnlyList<string> words)
-    {
-        var result = new Arguments();
-        for (var i = 0; i < words.Count; i++)
-        {
-            var word = words[i];
-            if (word == "--")
-            {
-                result._positionals.AddRange(words.Skip(i + 1));
-                break;
-            }
+    public IReadOnlyList<string> Options(string name) =>
+        Find(name) is Option<string[]> repeated ? result.GetValue(repeated) ?? [] : throw Undeclared(name);
 
-            if (!word.StartsWith("--", StringComparison.Ordinal) || word.Length == 2)
-            {
-                result._positionals.Add(word);
-                continue;
-            }
-
-            var name = word[2..];
-            string value;
-            var equals = name.IndexOf('=', StringComparison.Ordinal);
-            if (equals >= 0)
-            {
-                value = name[(equals + 1)..];
-                name = name[..equals];
-            }
-            else if (FlagNames.Contains(name))
-            {
-                value = "true";
-            }
-            else if (i + 1 < words.Count)
-            {
-                value = words[++i];
-            }
-            else
-            {
-                throw CliException.Usage($"option --{name} needs a value");
-            }
-
-            if (!result._options.TryGetValue(name, out var values))
-            {
-                result._options[name] = values = [];
-            }
-
-            values.Add(value);
-        }
-
-        return result;
-    }
-
-    public bool Flag(string name)
-    {
-        var value = Option(name);
-        return value switch
-        {
-            null or "false" => false,
-            "true" => true,
-            _ => throw CliException.Usage($"option --{name} takes no value"),
-        };
-    }
-
-    public string? Option(string name)
-    {
-        _used.Add(name);
-        return _options.TryGetValue(name, out var values) ? values[^1] : null;
-    }
-
-    public IReadOnlyList<string> Options(string name)
-    {
-        _used.Add(name);
-        return _options.TryGetValue(name, out var values) ? values : [];
-    }
+    /// <summary>The option's value when the verb has such an option, else null: for error hints that apply to some verbs only.</summary>
+    public string? OptionIfDeclared(string name) => Find(name) is Option<string> ? Option(name) : null;
 
     public string Required(string name, string what) =>
         Option(name) ?? throw CliException.Usage($"missing --{name} ({what})");
 
-    public int? Int(string name)
-    {
-        var text = Option(name);
-        if (text is null)
-        {
-            return null;
-        }
+    /// <summary>A number option; <see cref="Flags.Number"/> checked it while parsing.</summary>
+    public int? Int(string name) => Option(name) is { } text ? int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture) : null;
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw CliException.Usage($"--{name} must be a whole number, not \"{text}\"");
-    }
-
-    public TimeSpan? Duration(string name)
-    {
-        var text = Option(name);
-        return text is null ? null : DurationText.Parse(text, $"--{name}");
-    }
+    public TimeSpan? Duration(string name) => Option(name) is { } text ? DurationText.Parse(text, $"--{name}") : null;
 
     /// <summary>The next positional word, or null when there is none.</summary>
     public string? NextPositional() =>
-        _positionalsUsed < _positionals.Count ? _positionals[_positionalsUsed++] : null;
+        _positionalsUsed < _positionals.Count && _positionals[_positionalsUsed++] is Argument<string> positional ? result.GetValue(positional) : null;
 
     public string RequiredPositional(string what) =>
         NextPositional() ?? throw CliException.Usage($"missing {what}");
@@ -130,17 +48,23 @@ internal sealed class Arguments
     public string PositionalOrOption(string name, string what) =>
         NextPositional() ?? Option(name) ?? throw CliException.Usage($"missing {what}");
 
-    public void EnsureAllUsed()
+    /// <summary>The verb's own option by that name (<c>--name</c>), or one a parent command shares with it (<c>--json</c>).</summary>
+    public static Option? Find(CommandResult verb, string name)
     {
-        var unknown = _options.Keys.FirstOrDefault(name => !_used.Contains(name));
-        if (unknown is not null)
+        for (SymbolResult? command = verb; command is CommandResult parsed; command = command.Parent)
         {
-            throw CliException.Usage($"unknown option --{unknown}");
+            var option = parsed.Command.Options.FirstOrDefault(o => o.Name == name && (parsed == verb || o.Recursive));
+            if (option is not null)
+            {
+                return option;
+            }
         }
 
-        if (_positionalsUsed < _positionals.Count)
-        {
-            throw CliException.Usage($"unexpected argument \"{_positionals[_positionalsUsed]}\"");
-        }
+        return null;
     }
+
+    private Option? Find(string name) => Find(result.CommandResult, $"--{name}");
+
+    private InvalidOperationException Undeclared(string name) =>
+        new($"csign {result.CommandResult.Command.Name} reads --{name}, which it does not declare as that kind of option");
 }

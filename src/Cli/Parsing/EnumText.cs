@@ -11,13 +11,13 @@ namespace CodeSigning.Cli.Parsing;
 internal static class EnumText<T>
     where T : struct, Enum
 {
-    private static readonly IReadOnlyDictionary<T, string> Names = Build();
+    private static readonly IReadOnlyDictionary<T, string> ByValue = Build();
 
-    public static string Format(T value) => Names.TryGetValue(value, out var name) ? name : value.ToString();
+    public static string Format(T value) => ByValue.TryGetValue(value, out var name) ? name : value.ToString();
 
     public static T Parse(string text, string what)
     {
-        foreach (var (value, name) in Names)
+        foreach (var (value, name) in ByValue)
         {
             if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
             {
@@ -28,7 +28,10 @@ internal static class EnumText<T>
         throw CliException.Usage($"{what} must be one of {Choices}, not \"{text}\"");
     }
 
-    public static string Choices => string.Join(", ", Names.Values);
+    public static string Choices => string.Join(", ", ByValue.Values);
+
+    /// <summary>Every value's name, in declaration order: help and shell completion offer them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. ByValue.Values];
 
     private static Dictionary<T, string> Build()
     {

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Net;
 using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
@@ -37,30 +40,25 @@ public static partial class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Any(arg => arg is "--help" or "-h") || args is ["help", ..])
+        var root = CommandTree();
+        // `codesign-server help` is `codesign-server --help`.
+        var parsed = root.Parse(args is ["help", .. var rest] ? [.. rest, "--help"] : args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Action is HelpAction)
         {
             await Console.Out.WriteAsync(Usage).ConfigureAwait(false);
+            await Console.Out.WriteLineAsync().ConfigureAwait(false);
+            parsed.Invoke(new InvocationConfiguration { Output = Console.Out });
             return 0;
         }
-        var command = args.Length > 0 && args[0] is "init" or "rekey" or "recover-admin" or "tsa-rotate" ? args[0] : "serve";
-        Dictionary<string, string?> options;
-        try
+        if (parsed.Errors.Count > 0)
         {
-            options = command switch
-            {
-                "init" => Parse(args[1..], ["--data-dir", "--database", "--admin-name"], []),
-                "rekey" => Parse(args[1..], ["--data-dir", "--database"], ["--stage"]),
-                "recover-admin" => Parse(args[1..], ["--data-dir", "--database", "--user"], []),
-                "tsa-rotate" => Parse(args[1..], ["--data-dir", "--database", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], []),
-                _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file",
-                    "--tsa", "--tsa-listen", "--tsa-policy", "--tsa-rate-limit", "--tsa-audit-interval", "--audit-checkpoint-interval"], ["--plaintext"]),
-            };
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync($"codesign-server: {e.Message}\n{Usage}").ConfigureAwait(false);
+            var error = parsed.UnmatchedTokens is [var unknown, ..] ? $"unknown argument '{unknown}'" : parsed.Errors[0].Message;
+            var words = parsed.CommandResult.Command == root ? "codesign-server" : $"codesign-server {parsed.CommandResult.Command.Name}";
+            await Console.Error.WriteLineAsync($"codesign-server: {error}; {words} --help lists the options").ConfigureAwait(false);
             return 2;
         }
+        var command = parsed.CommandResult.Command == root ? "serve" : parsed.CommandResult.Command.Name;
+        var options = Values(parsed);
         if (options.GetValueOrDefault("--data-dir") is not { Length: > 0 } dataDir)
         {
             await Console.Error.WriteLineAsync($"codesign-server: --data-dir is required\n{Usage}").ConfigureAwait(false);
@@ -187,24 +185,74 @@ public static partial class CommandLine
     [System.Text.RegularExpressions.GeneratedRegex(@"^[0-2](\.(0|[1-9][0-9]*))+$")]
     private static partial System.Text.RegularExpressions.Regex ObjectIdentifier();
 
-    private static Dictionary<string, string?> Parse(string[] args, string[] valued, string[] flags)
+    /// <summary>
+    /// The commands and their options, for parsing and <c>--help</c>. Values stay text: the code
+    /// above checks them with messages that name the option.
+    /// </summary>
+    internal static RootCommand CommandTree()
+    {
+        Option DataDir() => Text("--data-dir", "DIR", "the data directory: database (SQLite), vault, CA, TLS certificate (required)");
+        Option Database() => Text("--database", "URL", "a PostgreSQL database (postgres://...) instead of SQLite in the data directory");
+        Option[] Hsm() =>
+        [
+            Text("--key-vault", "software|pkcs11", "the vault of keys made without naming one (default software)"),
+            Text("--hsm-module", "PATH", "the HSM's PKCS#11 module"),
+            Text("--hsm-token", "LABEL", "the HSM token's label"),
+            Text("--hsm-pin-file", "FILE", $"a file holding the token's user PIN (else ${HsmPinVariable})"),
+        ];
+        var root = new RootCommand("The CodeSigning server: serves the signing API (with no command), or initializes and maintains its data directory.");
+        foreach (var option in (Option[])
+        [
+            DataDir(), Database(),
+            Text("--listen", "HOST:PORT", $"where to serve (default {ServerOptions.DefaultListen})"),
+            Switch("--plaintext", "serve without TLS (loopback addresses only)"),
+            Text("--tls-cert", "PEM", "the TLS certificate (default: the one init made in the data directory)"),
+            Text("--tls-key", "PEM", "the TLS certificate's private key"),
+            .. Hsm(),
+            Text("--tsa", "off|anonymous|authenticated", "who may use the timestamp authority (default anonymous)"),
+            Text("--tsa-listen", "HOST:PORT", "also serve the timestamp authority alone over plain HTTP here"),
+            Text("--tsa-policy", "OID", "the TSA policy OID in its tokens"),
+            Text("--tsa-rate-limit", "PER_MINUTE", "timestamp requests per minute per client (0: no limit)"),
+            Text("--tsa-audit-interval", "SECONDS", "how often timestamp counts are summarised in the audit log"),
+            Text("--audit-checkpoint-interval", "SECONDS", "how often the audit chain's head is signed (1 to 86400)"),
+        ])
+        {
+            root.Options.Add(option);
+        }
+        // Serving is the root command's own work: run by RunAsync once the words parse.
+        root.SetAction(_ => 0);
+        root.Subcommands.Add(Command("init", "create the data directory, database, CA and TLS certificate; print the first Product Admin's API key (valid 90 days)",
+            DataDir(), Database(), Text("--admin-name", "NAME", "the first Product Admin's user name (default admin)")));
+        root.Subcommands.Add(Command("rekey", "rotate the software vault's key-encryption key",
+            DataDir(), Database(), Switch("--stage", "add the new key without using it yet (for servers sharing a database)")));
+        root.Subcommands.Add(Command("recover-admin", "print a new API key (90 days) for a Product Admin, making the user if the name is new; audited",
+            DataDir(), Database(), Text("--user", "NAME", "the Product Admin (required)")));
+        root.Subcommands.Add(Command("tsa-rotate", "give the timestamp authority a new key and certificate (docs/tsa.md)",
+            [DataDir(), Database(), .. Hsm()]));
+        return root;
+    }
+
+    private static Command Command(string name, string description, params Option[] options)
+    {
+        var command = new Command(name, description);
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+        return command;
+    }
+
+    private static Option<string> Text(string name, string valueName, string description) => new(name) { HelpName = valueName, Description = description };
+
+    private static Option<bool> Switch(string name, string description) => new(name) { Description = description, Arity = ArgumentArity.Zero };
+
+    /// <summary>The options given, by name; a switch maps to null, as the code above reads them.</summary>
+    private static Dictionary<string, string?> Values(ParseResult parsed)
     {
         var options = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
+        foreach (var option in parsed.CommandResult.Children.OfType<OptionResult>().Where(o => !o.Implicit))
         {
-            var arg = args[i];
-            if (flags.Contains(arg))
-            {
-                options[arg] = null;
-            }
-            else if (valued.Contains(arg))
-            {
-                options[arg] = i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value");
-            }
-            else
-            {
-                throw new ArgumentException($"unknown argument '{arg}'");
-            }
+            options[option.Option.Name] = option.Option is Option<string> text ? parsed.GetValue(text) : null;
         }
         return options;
     }

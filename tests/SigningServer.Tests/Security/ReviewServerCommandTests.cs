@@ -68,6 +68,53 @@ public sealed class ReviewServerCommandTests : IAsyncLifetime
         Assert.DoesNotContain("unknown argument", output, StringComparison.Ordinal);
     }
 
+    /// <summary>Serving (no command) and every command of the parser's own tree.</summary>
+    public static TheoryData<string> Commands()
+    {
+        var data = new TheoryData<string> { string.Empty };
+        foreach (var command in CodeSigning.Server.Hosting.CommandLine.CommandTree().Subcommands)
+        {
+            data.Add(command.Name);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public async Task Help_on_every_command_exits_zero_and_describes_each_of_its_options(string command)
+    {
+        var root = CodeSigning.Server.Hosting.CommandLine.CommandTree();
+        var options = command.Length == 0 ? root.Options : root.Subcommands.Single(c => c.Name == command).Options;
+
+        var (exitCode, output) = await _server.RunCommandAsync(command.Length == 0 ? ["--help"] : [command, "--help"]);
+
+        Assert.Equal(0, exitCode);
+        var text = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        foreach (var option in options.Where(o => o.Name != "--version"))
+        {
+            Assert.Contains(option.Name, output, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrWhiteSpace(option.Description), option.Name);
+            Assert.Contains(System.Text.RegularExpressions.Regex.Replace(option.Description!, @"\s+", " "), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData(new[] { "init", "--data-dir", "{dir}", "--admin", "root" }, "codesign-server: unknown argument '--admin'; codesign-server init --help lists the options")]
+    [InlineData(new[] { "init", "--data-dir" }, "codesign-server: Required argument missing for option: '--data-dir'.")]
+    [InlineData(new[] { "--data-dir", "{dir}", "--listn", "127.0.0.1:0" }, "codesign-server: unknown argument '--listn'; codesign-server --help lists the options")]
+    [InlineData(new[] { "--data-dir", "{dir}", "--audit-checkpoint-interval", "soon" }, "codesign-server: --audit-checkpoint-interval is a number of seconds, 1 to 86400")]
+    public async Task A_bad_command_line_names_the_option_exits_2_and_creates_nothing(string[] arguments, string message)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"codesign-bad-args-{Guid.NewGuid():N}");
+
+        var (exitCode, output) = await _server.RunCommandAsync([.. arguments.Select(a => a.Replace("{dir}", directory, StringComparison.Ordinal))]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory));
+    }
+
     [Fact]
     public async Task Init_says_when_the_first_admin_key_expires_and_how_to_keep_access()
     {
