@@ -36,34 +36,19 @@ public static class PerformanceDoc
         Row(s, ".NET", m.Dotnet);
         Row(s, "OpenSSL", m.Openssl);
         Row(s, "SoftHSM2", m.SoftHsm2);
+        Row(s, "load average at the start (1 / 5 / 15 min)", m.LoadAverage);
         s.AppendLine();
 
         s.AppendLine("### Targets");
         s.AppendLine();
-        s.AppendLine("| target | wanted | measured | reference / limit | ratio | met |");
-        s.AppendLine("|---|---|---|---|---|---|");
-        foreach (var t in r.Targets)
-        {
-            var wanted = t.AtLeast ? $"ratio ≥ {t.RequiredRatio:0.##}" : "ratio ≤ 1";
-            Row(s, t.Name, $"{t.Target} ({wanted})", $"{t.Measured:0.###} {t.Unit}", $"{t.Reference:0.###} {t.Unit}", $"{t.Ratio:F3}", t.Met ? "**met**" : "**missed**");
-        }
+        TargetTable(s, r.Targets);
         s.AppendLine();
 
         s.AppendLine("### Throughput and latency (C_Sign of a SHA-256 digest)");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"![throughput against threads](../bench/results/{plotName})");
         s.AppendLine();
-        s.AppendLine("Signatures/s, then p50 / p99 latency in ms.");
-        s.AppendLine();
-        s.AppendLine("| key | threads | our library | SoftHSM2 | raw in-process | Sign API over gRPC |");
-        s.AppendLine("|---|---|---|---|---|---|");
-        foreach (var group in r.Throughput.GroupBy(t => (t.Algorithm, t.Threads)))
-        {
-            var cells = Paths.All.Select(p => group.SingleOrDefault(t => t.Path == p) is { } t
-                ? $"{t.SignaturesPerSecond:F0} ({t.P50Ms:F3} / {t.P99Ms:F3}){(t.Failures > 0 ? $", {t.Failures} failed" : "")}"
-                : "");
-            Row(s, [group.Key.Algorithm, group.Key.Threads.ToString(CultureInfo.InvariantCulture), .. cells]);
-        }
+        ThroughputTables(s, r.Throughput);
         s.AppendLine();
         s.AppendLine("`openssl speed` (one core, for reference): "
             + string.Join(", ", r.OpensslSpeed.Select(o => $"{o.Algorithm} {o.SignaturesPerSecond:F0} signatures/s")) + ".");
@@ -105,7 +90,47 @@ public static class PerformanceDoc
         return s.ToString();
     }
 
+    public static void TargetTable(StringBuilder s, IEnumerable<TargetResult> targets)
+    {
+        s.AppendLine("| target | wanted | measured | reference / limit | ratio | met |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var t in targets)
+        {
+            var wanted = t.AtLeast ? $"ratio ≥ {t.RequiredRatio:0.##}" : "ratio ≤ 1";
+            Row(s, t.Name, $"{t.Target} ({wanted})", $"{t.Measured:0.###} {t.Unit}", $"{t.Reference:0.###} {t.Unit}", $"{t.Ratio:F3}", t.Met ? "**met**" : "**missed**");
+        }
+    }
+
+    /// <summary>Signatures/s with p50 / p99 per cell, then the CPU each signature cost the client and the server.</summary>
+    public static void ThroughputTables(StringBuilder s, IReadOnlyList<ThroughputRow> throughput)
+    {
+        s.AppendLine("Signatures/s, then p50 / p99 latency in ms.");
+        s.AppendLine();
+        s.AppendLine("| key | threads | our library | SoftHSM2 | raw in-process | Sign API over gRPC |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var group in throughput.GroupBy(t => (t.Algorithm, t.Threads)))
+        {
+            var cells = Paths.All.Select(p => group.SingleOrDefault(t => t.Path == p) is { } t
+                ? $"{t.SignaturesPerSecond:F0} ({t.P50Ms:F3} / {t.P99Ms:F3}){(t.Failures > 0 ? $", {t.Failures} failed" : "")}"
+                : "");
+            Row(s, [group.Key.Algorithm, group.Key.Threads.ToString(CultureInfo.InvariantCulture), .. cells]);
+        }
+        s.AppendLine();
+        s.AppendLine("CPU per signature in µs (user + system from /proc over the measured window): the benchmark process "
+            + "(client threads with the module, SoftHSM2 or the raw key in them), then the server process where the path has one.");
+        s.AppendLine();
+        s.AppendLine("| key | threads | our library: client / server | SoftHSM2 | raw in-process | Sign API over gRPC: client / server |");
+        s.AppendLine("|---|---|---|---|---|---|");
+        foreach (var group in throughput.GroupBy(t => (t.Algorithm, t.Threads)))
+        {
+            var cells = Paths.All.Select(p => group.SingleOrDefault(t => t.Path == p) is { } t
+                ? t.ServerCpuUsPerSignature is { } server ? $"{t.ClientCpuUsPerSignature:F0} / {server:F0}" : $"{t.ClientCpuUsPerSignature:F0}"
+                : "");
+            Row(s, [group.Key.Algorithm, group.Key.Threads.ToString(CultureInfo.InvariantCulture), .. cells]);
+        }
+    }
+
     private static string Ms(double value) => $"{value:F1} ms";
 
-    private static void Row(StringBuilder s, params string[] cells) => s.AppendLine($"| {string.Join(" | ", cells)} |");
+    public static void Row(StringBuilder s, params string[] cells) => s.AppendLine($"| {string.Join(" | ", cells)} |");
 }

@@ -26,8 +26,19 @@ if (!File.Exists(modulePath))
 }
 // ServerProcess follows the test suites' store switch; here each run names its store itself.
 Environment.SetEnvironmentVariable("CODESIGN_TEST_STORE", null);
+if (options.MatrixOnly)
+{
+    await MatrixRun.RunAsync(options, root, modulePath, log);
+    return 0;
+}
+if (Array.IndexOf(args, "--profile") is var profile and >= 0)
+{
+    // --profile <dotnet-trace>: ./build.sh profile installs the tool and names it.
+    await ServerProfile.RunAsync(options, root, modulePath, args[profile + 1], log);
+    return 0;
+}
 var date = DateTimeOffset.UtcNow;
-var algorithms = BenchAlgorithm.All;
+var algorithms = options.Algorithms;
 
 log.Step($"{(options.Quick ? "quick smoke run" : "full run")}: starting the server (SQLite, TLS on loopback) and a SoftHSM2 token");
 var machine = MachineInfo.Describe();
