@@ -23,7 +23,7 @@ IDLE = re.compile(
     r"Monitor\.Wait|WaitHandle\.Wait|WaitOneNoCheck|LowLevelLifoSemaphore\.Wait|SemaphoreSlim\.Wait"
     r"|ManualResetEventSlim\.Wait|Thread\.Sleep|Thread\.Join|SocketAsyncEngine\.EventLoop|WaitForSocketEvents"
     r"|Task\.SpinThenBlockingWait|Task\.InternalWaitCore|TimerQueue\.TimerThread|GateThread"
-    r"|LowLevelMonitor\.Wait|FileSystemWatcher|WorkerThread\.WorkerThreadStart$|Console|EventPipe|DiagnosticServer"
+    r"|LowLevelMonitor\.Wait|GC\.RunFinalizers$|FileSystemWatcher|WorkerThread\.WorkerThreadStart$|Console|EventPipe|DiagnosticServer"
 )
 INNERMOST = [
     ("waiting for a GC (thread suspended)", re.compile(r"PollGC|WaitForGC|GCHeap")),
