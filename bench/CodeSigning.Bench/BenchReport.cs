@@ -14,7 +14,8 @@ public sealed record BenchReport(
     IReadOnlyList<ColdStartResult> ColdStart,
     IReadOnlyList<SustainedResult> Sustained,
     IReadOnlyList<TargetResult> Targets,
-    IReadOnlyList<TimestampRow> Timestamps);
+    IReadOnlyList<TimestampRow> Timestamps,
+    IReadOnlyList<ReplicaRow> Replicas);
 
 /// <summary>
 /// One cell of the throughput matrix. Path: library, softhsm2, raw or grpc. CPU per signature in µs from

@@ -80,6 +80,8 @@ public static class PerformanceDoc
                 l.SignaturesReceived.ToString(CultureInfo.InvariantCulture), l.AuditEvents.ToString(CultureInfo.InvariantCulture));
         }
         s.AppendLine();
+        ReplicaTable(s, r.Replicas);
+        s.AppendLine();
         s.AppendLine("| timestamp authority (RFC 3161 over plain HTTP, P-256 key in the software vault) | threads | timestamps/s | p50 / p99 ms | failed requests |");
         s.AppendLine("|---|---|---|---|---|");
         foreach (var t in r.Timestamps)
@@ -127,6 +129,19 @@ public static class PerformanceDoc
                 ? t.ServerCpuUsPerSignature is { } server ? $"{t.ClientCpuUsPerSignature:F0} / {server:F0}" : $"{t.ClientCpuUsPerSignature:F0}"
                 : "");
             Row(s, [group.Key.Algorithm, group.Key.Threads.ToString(CultureInfo.InvariantCulture), .. cells]);
+        }
+    }
+
+    /// <summary>Scale-out today: signatures/s through one and two replicas, and the wait for the advisory lock.</summary>
+    public static void ReplicaTable(StringBuilder s, IReadOnlyList<ReplicaRow> replicas)
+    {
+        s.AppendLine("| replicas on one PostgreSQL, fsync on (Sign API, EC P-256, a Signer per replica) | threads | signatures/s | p50 / p99 ms | failed calls | advisory lock held | waiting for it (average) | lock wait per signature | server CPU per signature (all replicas) |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in replicas)
+        {
+            Row(s, r.Replicas.ToString(CultureInfo.InvariantCulture), r.Threads.ToString(CultureInfo.InvariantCulture), $"{r.SignaturesPerSecond:F0}",
+                $"{r.P50Ms:F3} / {r.P99Ms:F3}", r.Failures.ToString(CultureInfo.InvariantCulture), $"{100 * r.LockHeldShare:F0}% of samples",
+                $"{r.AverageLockWaiters:F2} transactions", $"{r.LockWaitMsPerSignature:F3} ms", $"{r.ServerCpuUsPerSignature:F0} µs");
         }
     }
 
