@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Bench;
@@ -16,13 +15,6 @@ public sealed record MatrixReport(DateTimeOffset Date, string? Label, string Ser
 /// </summary>
 public static class MatrixRun
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public static async Task RunAsync(BenchOptions options, string root, string modulePath, ILogger log)
     {
         var date = DateTimeOffset.UtcNow;
@@ -44,17 +36,13 @@ public static class MatrixRun
         var report = new MatrixReport(date, options.Label, serverBinary, options, machine, throughput, targets);
         var stem = Path.Combine(Directory.CreateDirectory(Path.Combine(root, "bench", "results")).FullName,
             $"{date:yyyy-MM-dd}-matrix{(options.Label is { } label ? $"-{label}" : "")}{(options.Quick ? "-quick" : "")}");
-        await File.WriteAllTextAsync($"{stem}.json", JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);
+        await File.WriteAllTextAsync($"{stem}.json", JsonSerializer.Serialize(report, ResultFiles.Json)).ConfigureAwait(false);
         log.Wrote($"{stem}.json");
 
         var s = new StringBuilder();
         s.AppendLine($"Matrix run of {date:yyyy-MM-dd HH:mm} UTC ({options.Label ?? "unlabelled"}), {machine.Cores} cores, load average at the start {machine.LoadAverage}; "
             + $"{options.Warmup.TotalSeconds} s warm-up and {options.Duration.TotalSeconds} s measured per cell.");
-        if (double.TryParse(machine.LoadAverage.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) && load >= machine.Cores)
-        {
-            s.AppendLine();
-            s.AppendLine($"**Measured on a loaded {machine.Cores}-core machine**: other work shared the cores (1-minute load average {load} when the run began), so signatures/s and latencies are low and noisy; CPU per signature is the steadier figure.");
-        }
+        PerformanceDoc.LoadedMachineNote(s, machine);
         s.AppendLine();
         PerformanceDoc.TargetTable(s, targets);
         s.AppendLine();

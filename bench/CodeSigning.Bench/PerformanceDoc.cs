@@ -37,6 +37,7 @@ public static class PerformanceDoc
         Row(s, "OpenSSL", m.Openssl);
         Row(s, "SoftHSM2", m.SoftHsm2);
         Row(s, "load average at the start (1 / 5 / 15 min)", m.LoadAverage);
+        LoadedMachineNote(s, m);
         s.AppendLine();
 
         s.AppendLine("### Targets");
@@ -90,6 +91,16 @@ public static class PerformanceDoc
                 t.Failures.ToString(CultureInfo.InvariantCulture));
         }
         return s.ToString();
+    }
+
+    /// <summary>Says so when the 1-minute load average was at least the core count as the run began.</summary>
+    public static void LoadedMachineNote(StringBuilder s, MachineInfo machine)
+    {
+        if (double.TryParse(machine.LoadAverage.Split(' ')[0], CultureInfo.InvariantCulture, out var load) && load >= machine.Cores)
+        {
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture, $"**Measured on a loaded {machine.Cores}-core machine**: other work shared the cores (1-minute load average {load} when the run began), so signatures/s and latencies are low and noisy; CPU per signature is the steadier figure.");
+        }
     }
 
     public static void TargetTable(StringBuilder s, IEnumerable<TargetResult> targets)

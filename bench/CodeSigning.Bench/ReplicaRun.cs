@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Bench;
@@ -19,21 +18,11 @@ public static class ReplicaRun
         var rows = await ReplicaLoad.RunAsync(options.SustainedThreads, options.Warmup, options.Duration).ConfigureAwait(false);
         var stem = Path.Combine(Directory.CreateDirectory(Path.Combine(root, "bench", "results")).FullName,
             $"{date:yyyy-MM-dd}-replicas{(options.Quick ? "-quick" : "")}");
-        var json = new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        };
-        await File.WriteAllTextAsync($"{stem}.json", JsonSerializer.Serialize(new ReplicaReport(date, machine, rows), json)).ConfigureAwait(false);
+        await File.WriteAllTextAsync($"{stem}.json", JsonSerializer.Serialize(new ReplicaReport(date, machine, rows), ResultFiles.Json)).ConfigureAwait(false);
         var s = new StringBuilder();
         s.AppendLine($"Replica run of {date:yyyy-MM-dd HH:mm} UTC, {machine.Cores} cores, load average at the start {machine.LoadAverage}; "
             + $"{options.Warmup.TotalSeconds} s warm-up and {options.Duration.TotalSeconds} s measured per row.");
-        if (double.TryParse(machine.LoadAverage.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture, out var load) && load >= machine.Cores)
-        {
-            s.AppendLine();
-            s.AppendLine($"**Measured on a loaded {machine.Cores}-core machine**: other work shared the cores (1-minute load average {load} when the run began), so signatures/s and latencies are low and noisy.");
-        }
+        PerformanceDoc.LoadedMachineNote(s, machine);
         s.AppendLine();
         PerformanceDoc.ReplicaTable(s, rows);
         await File.WriteAllTextAsync($"{stem}.md", s.ToString()).ConfigureAwait(false);
