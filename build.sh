@@ -217,6 +217,18 @@ run_bench() {
   dotnet run --project bench/CodeSigning.Bench -c "$CONFIGURATION" --no-build
 }
 
+# ./build.sh profile: dotnet-trace samples the published server under the bench's EC P-256 load through
+# our library at 8 and 1 threads; traces and their summaries (bench/profile_summary.py) go to artifacts/profile/.
+run_profile() {
+  TEST_TOOLS=("${BENCH_TOOLS[@]}")
+  ensure_test_tools
+  build
+  local tools="$ARTIFACTS/tools"
+  [[ -x "$tools/dotnet-trace" ]] || dotnet tool install --tool-path "$tools" dotnet-trace --version 10.0.750501 >/dev/null
+  log "profiling the server"
+  dotnet run --project bench/CodeSigning.Bench -c "$CONFIGURATION" --no-build -- --profile "$tools/dotnet-trace" --algorithms p256 --threads 8,1
+}
+
 usage() {
   cat >&2 <<USAGE
 usage: ./build.sh <verb>
@@ -226,6 +238,7 @@ usage: ./build.sh <verb>
   demo    run the product end to end on the embedded default
   bench   build, then run the benchmarks in bench/ (about 15 minutes; installs missing tools with apt-get when root)
           --quick runs every part very briefly, as a smoke test: sets BENCH_QUICK=1
+  profile build, then sample the server with dotnet-trace under EC P-256 load (8 and 1 threads) into artifacts/profile/
 USAGE
 }
 
@@ -238,6 +251,7 @@ case "${1:-}" in
   bench)
     [[ "${2:-}" == "--quick" ]] && export BENCH_QUICK=1
     run_bench ;;
+  profile) run_profile ;;
   -h | --help | help) usage ;;
   *) usage; exit 2 ;;
 esac

@@ -8,8 +8,8 @@ public static partial class BenchLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Step}")]
     public static partial void Step(this ILogger logger, string step);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Path} {Algorithm} {Threads} threads: {PerSecond:F1} signatures/s, p50 {P50:F3} ms, p99 {P99:F3} ms")]
-    public static partial void Cell(this ILogger logger, string path, string algorithm, int threads, double perSecond, double p50, double p99);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Path} {Algorithm} {Threads} threads: {PerSecond:F1} signatures/s, p50 {P50:F3} ms, p99 {P99:F3} ms, CPU per signature: client {Client:F0} µs, server {Server:F0} µs")]
+    public static partial void Cell(this ILogger logger, string path, string algorithm, int threads, double perSecond, double p50, double p99, double client, double server);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path} {Algorithm} {Threads} threads: {Failures} calls failed, the first: {Error}")]
     public static partial void CellFailures(this ILogger logger, string path, string algorithm, int threads, long failures, string? error);

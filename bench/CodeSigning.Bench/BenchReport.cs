@@ -14,15 +14,20 @@ public sealed record BenchReport(
     IReadOnlyList<ColdStartResult> ColdStart,
     IReadOnlyList<SustainedResult> Sustained,
     IReadOnlyList<TargetResult> Targets,
-    IReadOnlyList<TimestampRow> Timestamps);
+    IReadOnlyList<TimestampRow> Timestamps,
+    IReadOnlyList<ReplicaRow> Replicas);
 
-/// <summary>One cell of the throughput matrix. Path: library, softhsm2, raw or grpc.</summary>
+/// <summary>
+/// One cell of the throughput matrix. Path: library, softhsm2, raw or grpc. CPU per signature in µs from
+/// /proc over the measured window: the benchmark process (client threads, and the module or SoftHSM2 in
+/// them) and, for the paths through the server, the server process; null where there is no server.
+/// </summary>
 public sealed record ThroughputRow(string Path, string Algorithm, int Threads, double SignaturesPerSecond, double P50Ms, double P99Ms,
-    long Signatures, double Seconds, long Failures, string? FirstError)
+    long Signatures, double Seconds, long Failures, string? FirstError, double? ClientCpuUsPerSignature, double? ServerCpuUsPerSignature)
 {
     public static ThroughputRow From(string path, BenchAlgorithm algorithm, LoadResult result) =>
         new(path, algorithm.Name, result.Threads, result.SignaturesPerSecond, result.P50Ms, result.P99Ms,
-            result.Signatures, result.Seconds, result.Failures, result.FirstError);
+            result.Signatures, result.Seconds, result.Failures, result.FirstError, result.ClientCpuUs, result.ServerCpuUs);
 }
 
 /// <summary><c>openssl speed</c> on one core, for reference.</summary>

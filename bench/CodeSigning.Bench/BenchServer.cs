@@ -31,9 +31,12 @@ public sealed class BenchServer : IAsyncDisposable
     public static string SignerName(BenchAlgorithm algorithm) => $"bench-{algorithm.Id}";
 
     /// <param name="postgres">On a fresh database of the run's throwaway PostgreSQL cluster instead of SQLite.</param>
-    public static async Task<BenchServer> StartAsync(IEnumerable<BenchAlgorithm> algorithms, bool postgres = false)
+    /// <param name="database">On this PostgreSQL database instead (overrides <paramref name="postgres"/>).</param>
+    /// <param name="signersPerAlgorithm">More than one gives each extra Signer the name <c>bench-&lt;id&gt;-&lt;n&gt;</c>.</param>
+    public static async Task<BenchServer> StartAsync(IEnumerable<BenchAlgorithm> algorithms, bool postgres = false, string? database = null,
+        int signersPerAlgorithm = 1)
     {
-        var bench = new BenchServer(await ServerProcess.StartAsync(postgres: postgres).ConfigureAwait(false));
+        var bench = new BenchServer(await ServerProcess.StartAsync(postgres: postgres, database: database).ConfigureAwait(false));
         try
         {
             using var admin = bench.Server.CreateChannel(bench.Server.AdminApiKey);
@@ -41,11 +44,11 @@ public sealed class BenchServer : IAsyncDisposable
             await identity.CreateUserAsync(new CreateUserRequest { Name = Operator }).ConfigureAwait(false);
             bench.OperatorKey = (await identity.CreateApiKeyAsync(new CreateApiKeyRequest { User = Operator }).ConfigureAwait(false)).Secret;
             var signers = new SignerService.SignerServiceClient(admin);
-            foreach (var algorithm in algorithms)
+            foreach (var (algorithm, n) in algorithms.SelectMany(a => Enumerable.Range(1, signersPerAlgorithm).Select(n => (a, n))))
             {
                 var created = await signers.CreateSignerAsync(new CreateSignerRequest
                 {
-                    Name = SignerName(algorithm),
+                    Name = n == 1 ? SignerName(algorithm) : $"{SignerName(algorithm)}-{n}",
                     KeyAlgorithm = algorithm.KeyAlgorithm,
                     CertificateAuthority = CertificateAuthorityKind.Internal,
                     Members =

@@ -13,7 +13,7 @@ public static class LatencyAdded
     public static List<LatencyAddedRow> Run(BenchOptions options, GrpcChannel channel, Pkcs11Module library, ILogger log)
     {
         var rows = new List<LatencyAddedRow>();
-        foreach (var algorithm in BenchAlgorithm.All)
+        foreach (var algorithm in options.Algorithms)
         {
             var signer = BenchServer.SignerName(algorithm);
             var libraryP50 = new List<double>();

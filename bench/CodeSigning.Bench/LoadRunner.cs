@@ -6,10 +6,12 @@ namespace CodeSigning.Bench;
 /// Runs a signing workload on dedicated threads (a thread blocked in a module must not starve the
 /// thread pool), a warm-up first, then a measured window: the calls that complete inside it, each
 /// with its latency. Every thread stays busy until the window closes, so the load is even across it.
+/// CPU time (user + system) of this process and of the server, if named, is read from /proc at the
+/// window's start and end and divided by the calls completed inside it.
 /// </summary>
 public static class LoadRunner
 {
-    public static LoadResult Run(int threads, TimeSpan warmup, TimeSpan duration, Func<ISignWorker> createWorker)
+    public static LoadResult Run(int threads, TimeSpan warmup, TimeSpan duration, Func<ISignWorker> createWorker, int? serverPid = null)
     {
         var latencies = new List<long>[threads];
         var completed = new long[threads];
@@ -72,6 +74,11 @@ public static class LoadRunner
         measureFrom = now + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         measureUntil = measureFrom + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         go.Set();
+        double ServerCpu() => serverPid is { } pid ? ProcessCpu.Seconds(pid) : 0;
+        SleepUntil(measureFrom);
+        var (clientFrom, serverFrom) = (ProcessCpu.Seconds(), ServerCpu());
+        SleepUntil(measureUntil);
+        var (clientUntil, serverUntil) = (ProcessCpu.Seconds(), ServerCpu());
         workers.ForEach(w => w.Join());
         if (setupError is not null)
         {
@@ -79,8 +86,19 @@ public static class LoadRunner
         }
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
+        double? PerSignature(double seconds) => all.Length == 0 ? null : seconds * 1e6 / all.Length;
         return new LoadResult(threads, all.Length, completed.Sum(), failures.Sum(), firstError, duration.TotalSeconds,
-            all.Length / duration.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+            all.Length / duration.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99),
+            PerSignature(clientUntil - clientFrom), serverPid is null ? null : PerSignature(serverUntil - serverFrom));
+    }
+
+    private static void SleepUntil(long timestamp)
+    {
+        var remaining = timestamp - Stopwatch.GetTimestamp();
+        if (remaining > 0)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency));
+        }
     }
 
     private static double Percentile(long[] sorted, double p) =>

@@ -6,7 +6,7 @@ namespace CodeSigning.Bench;
 
 /// <summary>The machine a run measured, so that figures from different machines are never compared blindly.</summary>
 public sealed record MachineInfo(string Cpu, int Cores, double RamGib, string Kernel, string Os, string Dotnet, string Openssl,
-    [property: JsonPropertyName("softhsm2")] string SoftHsm2)
+    [property: JsonPropertyName("softhsm2")] string SoftHsm2, string LoadAverage)
 {
     public static MachineInfo Describe() => new(
         Cpu: ProcField("/proc/cpuinfo", "model name") ?? RuntimeInformation.ProcessArchitecture.ToString(),
@@ -16,7 +16,9 @@ public sealed record MachineInfo(string Cpu, int Cores, double RamGib, string Ke
         Os: PrettyOsName() ?? RuntimeInformation.OSDescription,
         Dotnet: RuntimeInformation.FrameworkDescription,
         Openssl: ToolVersion("openssl", "version"),
-        SoftHsm2: ToolVersion("softhsm2-util", "--version"));
+        SoftHsm2: ToolVersion("softhsm2-util", "--version"),
+        // 1, 5 and 15 minute averages when the run began: how busy the machine was besides the benchmark.
+        LoadAverage: File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "");
 
     private static string? ProcField(string file, string name) =>
         File.Exists(file)

@@ -26,8 +26,24 @@ if (!File.Exists(modulePath))
 }
 // ServerProcess follows the test suites' store switch; here each run names its store itself.
 Environment.SetEnvironmentVariable("CODESIGN_TEST_STORE", null);
+if (options.MatrixOnly)
+{
+    await MatrixRun.RunAsync(options, root, modulePath, log);
+    return 0;
+}
+if (args.Contains("--replicas-only"))
+{
+    await ReplicaRun.RunAsync(options, root, log);
+    return 0;
+}
+if (Array.IndexOf(args, "--profile") is var profile and >= 0)
+{
+    // --profile <dotnet-trace>: ./build.sh profile installs the tool and names it.
+    await ServerProfile.RunAsync(options, root, modulePath, args[profile + 1], log);
+    return 0;
+}
 var date = DateTimeOffset.UtcNow;
-var algorithms = BenchAlgorithm.All;
+var algorithms = options.Algorithms;
 
 log.Step($"{(options.Quick ? "quick smoke run" : "full run")}: starting the server (SQLite, TLS on loopback) and a SoftHSM2 token");
 var machine = MachineInfo.Describe();
@@ -70,6 +86,9 @@ foreach (var (store, postgres) in new[] { ("sqlite", false), ("postgresql", true
     sustained.Add(await SustainedLoad.RunAsync(store, postgres, options.SustainedThreads, options.SustainedWarmup, options.SustainedDuration));
 }
 
+log.Step($"scale-out: 1 and 2 replicas on one PostgreSQL with fsync on, {options.SustainedThreads} threads");
+var replicas = await ReplicaLoad.RunAsync(options.SustainedThreads, options.Warmup, options.Duration);
+
 log.Step($"timestamp authority: timestamps/s at {string.Join(", ", options.Threads)} threads");
 var timestamps = await TimestampThroughput.RunAsync(options.Threads, options.Warmup, options.Duration);
 
@@ -79,7 +98,7 @@ foreach (var target in targets)
     log.Target(target.Name, target.Measured, target.Unit, target.Ratio, target.Met ? "met" : "MISSED");
 }
 
-var report = new BenchReport(date, options, machine, throughput, opensslSpeed, latencyAdded, multipart, coldStart, sustained, targets, timestamps);
+var report = new BenchReport(date, options, machine, throughput, opensslSpeed, latencyAdded, multipart, coldStart, sustained, targets, timestamps, replicas);
 ResultFiles.Write(root, report, log);
 // A missed target is a finding reported in the results, not a failed run.
 return 0;

@@ -7,7 +7,8 @@ namespace CodeSigning.Bench;
 /// <summary>A run's outputs: bench/results/&lt;date&gt;.json, its throughput plot, and the results section of docs/performance.md.</summary>
 public static class ResultFiles
 {
-    private static readonly JsonSerializerOptions Json = new()
+    /// <summary>How every results file is serialized: snake_case, indented, NaN allowed.</summary>
+    public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

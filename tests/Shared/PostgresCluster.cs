@@ -60,7 +60,15 @@ public sealed class PostgresCluster : IDisposable
             _bin, DataDirectory, _directory]);
     }
 
-    private static PostgresCluster Start()
+    /// <summary>
+    /// A cluster of its own that flushes its write-ahead log at every commit (fsync and
+    /// synchronous_commit on), as a production cluster does: for measuring, not for tests. The caller disposes it.
+    /// </summary>
+    public static PostgresCluster StartDurable() => Start(durable: true);
+
+    private static PostgresCluster Start() => Start(durable: false);
+
+    private static PostgresCluster Start(bool durable)
     {
         var bin = Environment.GetEnvironmentVariable("CODESIGN_PG_BIN") is { Length: > 0 } configured ? configured
             : Directory.Exists("/usr/lib/postgresql")
@@ -82,8 +90,9 @@ public sealed class PostgresCluster : IDisposable
             }
             cluster.Run("initdb", "-D", cluster.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
             // Durability is not under test: skip fsync. Many server fixtures run at once: allow their pools.
+            var durability = durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
             cluster.Run("pg_ctl", "-D", cluster.DataDirectory, "-l", Path.Combine(directory, "postgres.log"), "-w", "-o",
-                $"-h 127.0.0.1 -p {cluster.Port} -k {directory} -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+                $"-h 127.0.0.1 -p {cluster.Port} -k {directory} -c max_connections=400{durability}",
                 "start");
         }
         catch
@@ -91,7 +100,10 @@ public sealed class PostgresCluster : IDisposable
             Directory.Delete(directory, recursive: true);
             throw;
         }
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        if (!durable)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Dispose();
+        }
         return cluster;
     }
 

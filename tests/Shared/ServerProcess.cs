@@ -88,10 +88,11 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <param name="postgres">A fresh PostgreSQL database whatever <see cref="TestDatabase"/> says (for replicas).</param>
     /// <param name="serveArguments">Extra arguments for serving (not init), e.g. the HSM vault's <c>--hsm-module</c>.</param>
     /// <param name="environment">Extra environment variables for every run of the binary (e.g. <c>CODESIGN_HSM_PIN</c>, <c>SOFTHSM2_CONF</c>).</param>
+    /// <param name="database">A PostgreSQL database URL to run on, made by the caller (overrides <paramref name="postgres"/>).</param>
     public static async Task<ServerProcess> StartAsync(bool plaintext = false, string adminName = "admin", bool postgres = false,
-        IReadOnlyList<string>? serveArguments = null, IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyList<string>? serveArguments = null, IReadOnlyDictionary<string, string>? environment = null, string? database = null)
     {
-        var database = postgres ? PostgresCluster.Shared.CreateDatabase() : TestDatabase.Create();
+        database ??= postgres ? PostgresCluster.Shared.CreateDatabase() : TestDatabase.Create();
         var server = new ServerProcess(Directory.CreateTempSubdirectory("codesign-server-").FullName, plaintext, database, serveArguments, environment);
         return await server.StartAsync(() => server.InitAsync(adminName)).ConfigureAwait(false);
     }

@@ -7,8 +7,9 @@ namespace CodeSigning.Server.Storage;
 /// <summary>
 /// One transaction of either store. The SQL is the subset SQLite and PostgreSQL share (<c>@name</c>
 /// parameters, TRUE/FALSE, ON CONFLICT), so both stores keep exactly the same semantics.
+/// Statements run through the connection's cached commands (<see cref="StoreConnection"/>).
 /// </summary>
-internal sealed class SqlStoreSession(DbConnection connection, DbTransaction transaction) : IStoreSession
+internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction transaction) : IStoreSession
 {
     private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at, archived_at";
     private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked, k.created_by_key";
@@ -25,18 +26,37 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     public void Commit()
     {
-        transaction.Commit();
+        try
+        {
+            transaction.Commit();
+        }
+        catch
+        {
+            connection.Broken = true;
+            throw;
+        }
         _committed = true;
     }
 
     public void Dispose()
     {
-        if (!_committed)
+        try
         {
-            transaction.Rollback();
+            if (!_committed)
+            {
+                transaction.Rollback();
+            }
         }
-        transaction.Dispose();
-        connection.Dispose();
+        catch
+        {
+            connection.Broken = true;
+            throw;
+        }
+        finally
+        {
+            transaction.Dispose();
+            connection.Release();
+        }
     }
 
     // settings
@@ -555,37 +575,42 @@ internal sealed class SqlStoreSession(DbConnection connection, DbTransaction tra
 
     private int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        return command.ExecuteNonQuery();
+        var command = connection.Rent(sql, transaction, parameters);
+        int changed;
+        try
+        {
+            changed = command.ExecuteNonQuery();
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+        connection.Return(sql, command);
+        return changed;
     }
 
     private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(sql, parameters);
-        using var reader = command.ExecuteReader();
+        var command = connection.Rent(sql, transaction, parameters);
         var rows = new List<T>();
-        while (reader.Read())
+        try
         {
-            rows.Add(read(reader));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(read(reader));
+            }
         }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+        connection.Return(sql, command);
         return rows;
     }
 
     private T? QuerySingle<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters) where T : class =>
         Query(sql, read, parameters).FirstOrDefault();
-
-    private DbCommand Command(string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
 }

@@ -84,7 +84,9 @@ public sealed class PostgresStore : IStore, IDisposable
                 using var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
                 readOnly.ExecuteNonQuery();
             }
-            return new SqlStoreSession(connection, transaction);
+            // Npgsql pools the connections and keeps their prepared statements itself (MaxAutoPrepare);
+            // the command cache lasts for this session, which helps a group commit's repeated statements.
+            return new SqlStoreSession(new StoreConnection(connection), transaction);
         }
         catch
         {

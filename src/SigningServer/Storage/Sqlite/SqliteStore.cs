@@ -3,11 +3,21 @@ using Microsoft.Data.Sqlite;
 namespace CodeSigning.Server.Storage.Sqlite;
 
 /// <summary>The embedded store: one SQLite file in WAL mode, durable at every commit, writers serialized by <c>BEGIN IMMEDIATE</c>.</summary>
-public sealed class SqliteStore : IStore
+/// <remarks>
+/// Connections stay open between sessions, each with its settings applied once and its compiled
+/// statements kept (<see cref="StoreConnection"/>): a session takes an idle one or opens a new one.
+/// </remarks>
+public sealed class SqliteStore : IStore, IDisposable
 {
     public const string FileName = "codesign.db";
 
+    // Idle connections kept beyond this many are closed: enough for the server's busiest moments
+    // (one per request in flight plus the group committer), bounded for a burst.
+    private const int MaxIdleConnections = 32;
+
     private readonly string _connectionString;
+    private readonly Stack<StoreConnection> _idle = new();
+    private bool _disposed;
 
     private SqliteStore(string connectionString) => _connectionString = connectionString;
 
@@ -46,7 +56,59 @@ public sealed class SqliteStore : IStore
     // WAL readers see a snapshot and never wait for the writer.
     public IStoreSession BeginRead() => Begin(deferred: true);
 
+    /// <summary>Closes the idle connections; sessions still open close theirs when they end.</summary>
+    public void Dispose()
+    {
+        lock (_idle)
+        {
+            _disposed = true;
+            while (_idle.TryPop(out var connection))
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
     private SqlStoreSession Begin(bool deferred)
+    {
+        var connection = TakeIdle() ?? OpenConnection();
+        try
+        {
+            // deferred: false = BEGIN IMMEDIATE: take the write lock now, so that what we read
+            // cannot change before we commit.
+            var transaction = ((SqliteConnection)connection.Connection).BeginTransaction(deferred);
+            return new SqlStoreSession(connection, transaction);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private StoreConnection? TakeIdle()
+    {
+        lock (_idle)
+        {
+            return _idle.TryPop(out var connection) ? connection : null;
+        }
+    }
+
+    private void GiveBack(StoreConnection connection)
+    {
+        lock (_idle)
+        {
+            if (!_disposed && _idle.Count < MaxIdleConnections)
+            {
+                // Last in, first out: the connections in use stay few and their statements compiled.
+                _idle.Push(connection);
+                return;
+            }
+        }
+        connection.Dispose();
+    }
+
+    private StoreConnection OpenConnection()
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -54,16 +116,14 @@ public sealed class SqliteStore : IStore
             connection.Open();
             using (var command = connection.CreateCommand())
             {
-                // synchronous = FULL: in WAL mode every commit fsyncs the log before it returns, so
-                // what a caller was told is committed survives a power loss (NORMAL could lose the
-                // last commits). Group commit pays that fsync once per group of signatures.
+                // Per connection, so once for its life. synchronous = FULL: in WAL mode every commit
+                // fsyncs the log before it returns, so what a caller was told is committed survives
+                // a power loss (NORMAL could lose the last commits). Group commit pays that fsync once
+                // per group of signatures.
                 command.CommandText = "PRAGMA busy_timeout = 60000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
                 command.ExecuteNonQuery();
             }
-            // deferred: false = BEGIN IMMEDIATE: take the write lock now, so that what we read
-            // cannot change before we commit.
-            var transaction = connection.BeginTransaction(deferred);
-            return new SqlStoreSession(connection, transaction);
+            return new StoreConnection(connection, GiveBack);
         }
         catch
         {
