@@ -18,7 +18,7 @@ public static partial class CommandLine
                                [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
                                [--tsa off|anonymous|authenticated] [--tsa-listen HOST:PORT] [--tsa-policy OID]
                                [--tsa-rate-limit PER_MINUTE] [--tsa-audit-interval SECONDS]
-                               [--audit-checkpoint-interval SECONDS]
+                               [--audit-checkpoint-interval SECONDS] [--console-idle-timeout SECONDS]
                codesign-server --help
 
           init           creates the data directory, database, CA and TLS certificate, and prints the first
@@ -53,7 +53,8 @@ public static partial class CommandLine
                 "recover-admin" => Parse(args[1..], ["--data-dir", "--database", "--user"], []),
                 "tsa-rotate" => Parse(args[1..], ["--data-dir", "--database", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file"], []),
                 _ => Parse(args, ["--data-dir", "--database", "--listen", "--tls-cert", "--tls-key", "--key-vault", "--hsm-module", "--hsm-token", "--hsm-pin-file",
-                    "--tsa", "--tsa-listen", "--tsa-policy", "--tsa-rate-limit", "--tsa-audit-interval", "--audit-checkpoint-interval"], ["--plaintext"]),
+                    "--tsa", "--tsa-listen", "--tsa-policy", "--tsa-rate-limit", "--tsa-audit-interval", "--audit-checkpoint-interval",
+                    "--console-idle-timeout"], ["--plaintext"]),
             };
         }
         catch (ArgumentException e)
@@ -136,6 +137,12 @@ public static partial class CommandLine
             settings = int.TryParse(interval, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 86400
                 ? settings with { AuditCheckpointInterval = TimeSpan.FromSeconds(seconds) }
                 : throw new ArgumentException("--audit-checkpoint-interval is a number of seconds, 1 to 86400");
+        }
+        if (options.GetValueOrDefault("--console-idle-timeout") is { } idle)
+        {
+            settings = int.TryParse(idle, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 86400
+                ? settings with { ConsoleIdleTimeout = TimeSpan.FromSeconds(seconds) }
+                : throw new ArgumentException("--console-idle-timeout is a number of seconds, 1 to 86400");
         }
         return settings;
     }

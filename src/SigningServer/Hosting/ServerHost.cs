@@ -6,6 +6,7 @@ using CodeSigning.Server.Keys;
 using CodeSigning.Server.Storage;
 using CodeSigning.Server.Timestamping;
 using CodeSigning.Server.Telemetry;
+using CodeSigning.Server.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -141,6 +142,7 @@ public static class ServerHost
             swagger.AddSecurityRequirement(new OpenApiSecurityRequirement { [bearer] = [] });
         });
         services.AddSingleton<ApprovalRequestGauge>();
+        services.AddWebConsole(options.DataDir, settings);
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("codesign-server", serviceVersion: ServerVersion.Current))
             .WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName)
@@ -164,6 +166,7 @@ public static class ServerHost
             _ = app.Services.GetRequiredService<TimestampAuthority>();
             app.MapTimestampAuthority();
         }
+        app.UseWebConsole();
         app.MapGrpcService<SignApi>();
         app.MapGrpcService<SignerApi>();
         app.MapGrpcService<IdentityApi>();
