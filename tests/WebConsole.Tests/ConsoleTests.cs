@@ -192,6 +192,46 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
     }
 
+    [Fact]
+    public async Task A_Product_Admin_creates_a_user_and_an_API_key_shown_once_that_signs_in()
+    {
+        Browser.SignIn(fixture.Keys["admin"]);
+        Browser.Open("/console/admin/users");
+        Browser.Type("#user-name", "carol");
+        Browser.ClickAndLoad("#create-user");
+        Assert.Contains("carol", Browser.Find("#users").Text, StringComparison.Ordinal);
+        Browser.Screenshot("users");
+
+        Browser.Open("/console/admin/api-keys");
+        Browser.Type("#key-user", "carol");
+        Browser.Type("#key-description", "laptop");
+        Browser.ClickAndLoad("#create-key");
+        var secret = Browser.Find("#new-key-secret").Text;
+        Assert.StartsWith("csk_", secret, StringComparison.Ordinal);
+        Browser.Screenshot("api-keys");
+        Browser.Open("/console/admin/api-keys?owner=carol");
+        Assert.DoesNotContain(secret, Browser.Driver.PageSource, StringComparison.Ordinal);
+        Assert.Contains("laptop", Browser.Find("#api-keys").Text, StringComparison.Ordinal);
+
+        Browser.Open("/console/admin/groups");
+        Browser.Screenshot("groups");
+        Browser.Open("/console/admin/service-accounts");
+        Browser.Screenshot("service-accounts");
+        Browser.Open("/console/audit");
+        Browser.ClickAndLoad("#verify");
+        Assert.Equal("true", Browser.Find("#verify-result").GetAttribute("data-valid"));
+        Browser.Screenshot("audit");
+
+        // The new key signs in; a user who is no Product Admin is shown no admin page and refused one.
+        Browser.SignIn(secret);
+        Assert.Contains("Welcome, carol", Browser.Find("h1").Text, StringComparison.Ordinal);
+        Assert.False(Browser.Has("a[href='/console/admin/users']"));
+        using var session = await ConsoleSession.SignInAsync(fixture.Server, secret);
+        using var refused = await session.GetAsync("/console/admin/users");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains(await fixture.EventsAsync(""), e => e.Type == "user.list" && e.Outcome == AuditOutcome.Denied && e.Actor.Name == "carol");
+    }
+
     /// <summary>Markup and control characters of caller text are shown, escaped, never interpreted.</summary>
     private void AssertShownAsText(OpenQA.Selenium.IWebElement card)
     {

@@ -50,8 +50,14 @@ public abstract class ConsolePageModel : PageModel
         }
         catch (ServiceException e)
         {
-            Refuse(e);
+            return Refused(e);
         }
+    }
+
+    /// <summary>The page again, with the refusal and the status the REST API would answer.</summary>
+    protected IActionResult Refused(ServiceException e)
+    {
+        Refuse(e);
         try
         {
             Load();
