@@ -111,6 +111,47 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task The_wizard_makes_an_external_CA_Signer_whose_CSR_is_downloaded_and_certificate_imported()
+    {
+        const string signer = "external-ca";
+        Browser.SignIn(fixture.Keys["admin"]);
+        Browser.Open("/console/signers/new");
+        Browser.Type("#name", signer);
+        Browser.ClickAndLoad("#next");
+        Browser.Select("#algorithm", nameof(KeyAlgorithm.EcP256));
+        Browser.Find("#ca-external").Click();
+        Browser.ClickAndLoad("#create");
+        Assert.EndsWith($"/console/signers/{signer}/setup/certificate", Browser.Driver.Url, StringComparison.Ordinal);
+        Assert.True(Browser.Has("#csr-pending"));
+        Assert.False(Browser.Has("#chain"));
+
+        using var session = await ConsoleSession.SignInAsync(fixture.Server, fixture.Keys["admin"]);
+        using var download = await session.GetAsync($"/console/signers/{signer}/setup/certificate?handler=Csr");
+        Assert.Equal(HttpStatusCode.OK, download.StatusCode);
+        var request = CertificateRequest.LoadSigningRequestPem(await download.Content.ReadAsStringAsync(), HashAlgorithmName.SHA256);
+        Assert.Equal($"CN={signer}", request.SubjectName.Name);
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var caRequest = new CertificateRequest("CN=Test External CA", caKey, HashAlgorithmName.SHA256);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, true));
+        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.3")], false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        using var leaf = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(30), [1, 2, 3, 4]);
+
+        Browser.Type("#certificate-pem", leaf.ExportCertificatePem() + "\n" + ca.ExportCertificatePem());
+        Browser.ClickAndLoad("#import");
+
+        Assert.Equal("certificate imported", Browser.Find("#notice").Text);
+        Assert.Equal(2, Browser.FindAll("#chain tbody tr").Count);
+        Assert.False(Browser.Has("#csr-pending"));
+        using var admin = fixture.Admin();
+        var imported = await new SignerService.SignerServiceClient(admin).GetSignerAsync(new GetSignerRequest { Signer = signer });
+        Assert.Equal(leaf.RawData, imported.CertificateChain[0].ToByteArray());
+        Assert.Contains(await fixture.EventsAsync(signer), e => e.Type == "certificate.imported" && e.Client.Client == "console");
+    }
+
+    [Fact]
     public async Task A_post_without_the_antiforgery_token_is_refused_with_400_and_changes_nothing()
     {
         var signer = await CreateSignerAsync("csrf-target");
