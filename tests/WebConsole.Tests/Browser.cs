@@ -85,7 +85,13 @@ public sealed class Browser : IDisposable
         });
     }
 
-    public void Until(Func<bool> condition) => new WebDriverWait(Driver, Wait).Until(_ => condition());
+    /// <summary>Waits for a condition; an element replaced while it is read (an htmx swap) just means "not yet".</summary>
+    public void Until(Func<bool> condition)
+    {
+        var wait = new WebDriverWait(Driver, Wait);
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException), typeof(UnknownErrorException), typeof(NoSuchElementException));
+        wait.Until(_ => condition());
+    }
 
     public void SignIn(string apiKey)
     {

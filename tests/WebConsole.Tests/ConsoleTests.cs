@@ -231,6 +231,9 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
 
         using var after = await session.GetAsync("/console");
         Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/console/sign-in", after.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        // The dead session's cookie is deleted, not presented (and refused) again on every click.
+        Assert.Contains(after.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-codesign-console=;", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -271,6 +274,11 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         using var refused = await session.GetAsync("/console/admin/users");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Contains(await fixture.EventsAsync(""), e => e.Type == "user.list" && e.Outcome == AuditOutcome.Denied && e.Actor.Name == "carol");
+
+        // Sign out ends the session: the console sends the browser back to sign in.
+        Browser.ClickAndLoad("#sign-out");
+        Browser.Open("/console/signers");
+        Assert.Contains("/console/sign-in", Browser.Driver.Url, StringComparison.Ordinal);
     }
 
     /// <summary>Markup and control characters of caller text are shown, escaped, never interpreted.</summary>

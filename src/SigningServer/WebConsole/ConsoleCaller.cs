@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CodeSigning.Server.Audit;
 using CodeSigning.Server.Domain;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,23 +29,23 @@ public static class ConsoleCaller
         return caller with { Client = new AuditClient("", "", 0, context.TraceIdentifier, ClientName) };
     }
 
-    /// <summary>Cookie authentication's hook: a session whose key no longer authenticates ends now.</summary>
-    public static Task ValidateAsync(CookieValidatePrincipalContext context)
+    /// <summary>Cookie authentication's hook: a session whose key no longer authenticates ends now, its cookie deleted.</summary>
+    public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         try
         {
             if (context.Principal?.FindFirstValue(ApiKeyClaim) is { } key)
             {
                 context.HttpContext.Items[typeof(Caller)] = Authenticate(context.HttpContext, key);
-                return Task.CompletedTask;
+                return;
             }
         }
         catch (ServiceException)
         {
-            // Audited by the authenticator; the session ends and the browser is sent to sign in.
+            // Audited by the authenticator; the browser is sent to sign in.
         }
         context.RejectPrincipal();
-        return Task.CompletedTask;
+        await context.HttpContext.SignOutAsync(ConsoleSetup.Scheme).ConfigureAwait(false);
     }
 
     /// <summary>The caller the current request authenticated as (set by <see cref="ValidateAsync"/>).</summary>
