@@ -38,6 +38,10 @@ public static class SigningToolCommands
         return text.ToString();
     }
 
+    /// <summary>
+    /// Every tool's command lines, in the order printed: the one place they are built. Each is what
+    /// the harness (tools/softhsm-harness) and docs/clients/ run.
+    /// </summary>
     public static IEnumerable<SigningToolCommand> For(string signer, KeyAlgorithm algorithm, SigningToolPaths paths)
     {
         var uri = $"pkcs11:token={signer};object={signer};type=private";

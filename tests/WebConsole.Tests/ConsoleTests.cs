@@ -103,6 +103,19 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
         Browser.ClickAndLoad("#apply-filters");
         Assert.All(Browser.FindAll("#events tr.event"), r => Assert.StartsWith("signature.", r.GetAttribute("data-type"), StringComparison.Ordinal));
 
+        // The exports hold every matching event: CSV with its header, and one JSON object a line.
+        using var session = await ConsoleSession.SignInAsync(fixture.Server, fixture.Keys["april"]);
+        using var csv = await session.GetAsync($"/console/signers/{signer}/activity?handler=Export&format=csv&type=request.");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
+        var csvLines = (await csv.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+        Assert.StartsWith("sequence,time,type,outcome", csvLines[0], StringComparison.Ordinal);
+        Assert.Contains(csvLines, l => l.Contains(",request.created,AUDIT_OUTCOME_SUCCESS,", StringComparison.Ordinal));
+        Assert.DoesNotContain(csvLines, l => l.Contains("signature.", StringComparison.Ordinal));
+        using var jsonl = await session.GetAsync($"/console/signers/{signer}/activity?handler=Export&format=jsonl");
+        var objects = (await jsonl.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n').Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(objects, o => o.GetProperty("type").GetString() == "request.approved" && o.GetProperty("actor").GetProperty("name").GetString() == "april");
+        Assert.Contains(objects, o => o.GetProperty("type").GetString() == "signature.created");
+
         var events = await fixture.EventsAsync(signer);
         Assert.All(events.Where(e => e.Type is "signer.created" or "member.set" or "policy.set" or "request.created" or "request.approved"),
             e => Assert.Equal("console", e.Client.Client));

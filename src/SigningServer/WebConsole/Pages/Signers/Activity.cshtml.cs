@@ -56,9 +56,9 @@ public sealed class ActivityModel(AuditReader reader) : ConsolePageModel
                 after = page[^1].Sequence;
             }
         }
-        catch (ServiceException)
+        catch (ServiceException e)
         {
-            return Show();
+            return Refused(e);
         }
         return File(Encoding.UTF8.GetBytes(text.ToString()), jsonl ? "application/jsonl" : "text/csv", $"{Name}-activity.{(jsonl ? "jsonl" : "csv")}");
     }

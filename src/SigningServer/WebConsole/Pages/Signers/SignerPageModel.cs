@@ -48,9 +48,9 @@ public abstract class SignerPageModel(SignerManager signers, MemberManager membe
             }
             return File(Encoding.ASCII.GetBytes(pem.ToString()), "application/x-pem-file", $"{Name}-chain.pem");
         }
-        catch (ServiceException)
+        catch (ServiceException e)
         {
-            return Show();
+            return Refused(e);
         }
     }
 
@@ -60,9 +60,9 @@ public abstract class SignerPageModel(SignerManager signers, MemberManager membe
         {
             return File(Encoding.ASCII.GetBytes(signers.GetCertificateSigningRequest(Caller, Name)), "application/pkcs10", $"{Name}.csr.pem");
         }
-        catch (ServiceException)
+        catch (ServiceException e)
         {
-            return Show();
+            return Refused(e);
         }
     }
 
