@@ -212,6 +212,32 @@ public sealed class ConsoleTests(ConsoleFixture fixture) : IClassFixture<Console
     }
 
     [Fact]
+    public async Task A_justification_over_its_limit_is_refused_with_400_audited_and_files_nothing()
+    {
+        var signer = await CreateSignerAsync("limited", ("olivia", Role.Operator), ("april", Role.Auditor));
+        using var admin = fixture.Admin();
+        var approvals = new ApprovalService.ApprovalServiceClient(admin);
+        await approvals.SetApprovalPolicyAsync(new SetApprovalPolicyRequest
+        {
+            Signer = signer,
+            Policy = new ApprovalPolicy { Approvers = { new PrincipalRef { Kind = PrincipalKind.User, Name = "april" } }, ApprovalsRequired = 1 },
+        });
+        using var session = await ConsoleSession.SignInAsync(fixture.Server, fixture.Keys["olivia"]);
+        var token = await session.TokenAsync("/console/approvals");
+
+        using var response = await session.PostAsync("/console/approvals?handler=Create",
+            new() { ["signer"] = signer, ["justification"] = new string('x', 4097), ["count"] = "1", ["windowMinutes"] = "60" }, token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty((await approvals.ListSigningRequestsAsync(new ListSigningRequestsRequest { Signer = signer })).Requests);
+        var invalid = (await fixture.EventsAsync("")).Last(e => e.Type == "request.invalid");
+        Assert.Equal("olivia", invalid.Actor.Name);
+        Assert.Equal("console", invalid.Client.Client);
+        Assert.Equal("justification", invalid.Details["field"]);
+        Assert.Equal("4097", invalid.Details["length"]);
+    }
+
+    [Fact]
     public async Task The_session_ends_after_the_idle_timeout()
     {
         await using var server = await ServerProcess.StartAsync(serveArguments: ["--console-idle-timeout", "2"]);

@@ -1,8 +1,12 @@
+using System.Globalization;
+using CodeSigning.Server.Audit;
 using CodeSigning.Server.Domain;
+using CodeSigning.V1;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CodeSigning.Server.WebConsole;
 
@@ -69,11 +73,30 @@ public abstract class ConsolePageModel : PageModel
         return Page();
     }
 
-    /// <summary>The length limits the gRPC and REST API enforce (docs/api.md), checked before the domain sees the request.</summary>
-    protected static T Limited<T>(T request) where T : IMessage =>
-        Api.FieldLimits.FirstViolation(request) is { } violation
-            ? throw ServiceException.InvalidArgument(violation.Field, $"{violation.Field} holds {violation.Length} characters, more than its limit of {violation.Limit}")
-            : request;
+    /// <summary>
+    /// The length limits the gRPC and REST API enforce (docs/api.md), checked before the domain sees
+    /// the request; a value over its limit is refused and audited as <c>request.invalid</c> (its name
+    /// and length, never its value), as the API's interceptor does.
+    /// </summary>
+    protected T Limited<T>(T request) where T : IMessage
+    {
+        if (Api.FieldLimits.FirstViolation(request) is not { } violation)
+        {
+            return request;
+        }
+        var length = violation.Length.ToString(CultureInfo.InvariantCulture);
+        var limit = violation.Limit.ToString(CultureInfo.InvariantCulture);
+        var entry = new AuditEntry("request.invalid", AuditOutcome.Denied, Caller.Principal, Caller.Client, Caller.RemoteAddress)
+        {
+            Reason = ProtoNames.Of(ErrorReason.InvalidArgument),
+        };
+        entry.Details["method"] = $"console {Request.Method} {Request.Path}";
+        entry.Details["field"] = violation.Field;
+        entry.Details["length"] = length;
+        entry.Details["limit"] = limit;
+        HttpContext.RequestServices.GetRequiredService<Operations>().Record(entry);
+        throw ServiceException.InvalidArgument(violation.Field, $"{violation.Field} holds {length} characters, more than its limit of {limit}");
+    }
 
     private void Refuse(ServiceException e)
     {
