@@ -64,6 +64,9 @@ TEST_TOOLS=(
   # docs/api.md's curl lines and examples, run as written (tests/SigningServer.Tests/Rest).
   "jq:jq"
   "xxd:xxd"
+  # tests/WebConsole.Tests: the web console in headless Chromium, driven by Selenium through chromedriver.
+  "chromium:chromium"
+  "chromedriver:chromium-driver"
 )
 
 # What ./build.sh bench drives besides the build: the reference token, openssl speed, gcc for the

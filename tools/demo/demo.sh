@@ -57,6 +57,11 @@ echo "server at $url, TLS certificate $tls_cert, timestamp authority $tsa_url" >
 step "csign login as the first admin (trusting the server's certificate)"
 "$CSIGN" login --server "$url" --api-key "$api_key" --ca-file "$tls_cert"
 
+step "the web console: a sign-in key for the admin, made for this demo (valid one day, shown once)"
+console_key="$("$CSIGN" api-key create --description "demo console sign-in" --ttl 1d | sed -n 's/^api-key: //p')"
+[[ "$console_key" == csk_* ]] || fail "csign api-key create printed no key"
+echo "console: $url/console  (sign in with $console_key; the browser must accept the self-signed certificate)" >&2
+
 step "csign signer create $SIGNER (internal CA, RSA 2048; the admin becomes its Administrator)"
 "$CSIGN" signer create --name "$SIGNER" --algorithm rsa-2048 --description "the demo's JAR signing identity"
 
@@ -89,6 +94,11 @@ step "the audit events of that signature"
 "$CSIGN" audit query --signer "$SIGNER" --type signature.
 count="$("$CSIGN" audit query --signer "$SIGNER" --type signature.created --outcome success --json | grep -c '"type": "signature.created"' || true)"
 [[ "$count" -ge 1 ]] || fail "no signature.created event recorded for $SIGNER"
+
+if [[ -t 0 ]]; then
+  echo "The server keeps running for the console at $url/console (key above); press Enter to stop it." >&2
+  read -r _
+fi
 
 step "stopping the server"
 kill -TERM "$SERVER_PID"

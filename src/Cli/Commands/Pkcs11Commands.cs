@@ -107,17 +107,7 @@ internal static class Pkcs11Commands
         var output = invocation.Context.Out;
         output.WriteLine($"wrote {string.Join("\n      ", written)}");
         output.WriteLine();
-        output.WriteLine("Point the module at its configuration (every tool below needs this; for gpg, before its agent starts):");
-        output.WriteLine($"  export CODESIGN_PKCS11_CONFIG={paths.LibraryConfig}");
-        foreach (var command in ToolCommands(signer.Name, signer.KeyAlgorithm, paths))
-        {
-            output.WriteLine(command.Title + ":");
-            foreach (var line in command.Lines)
-            {
-                output.WriteLine("  " + line);
-            }
-        }
-
+        output.Write(V1.SigningToolCommands.Text(signer.Name, signer.KeyAlgorithm, paths.Tools));
         output.WriteLine();
     }
 
@@ -130,60 +120,8 @@ internal static class Pkcs11Commands
         public string Root => Path.Combine(Directory, "root.pem");
         public string GnupgHome => Path.Combine(Directory, "gnupg");
         public string OpensslConfig => Path.Combine(Directory, "openssl.cnf");
-    }
 
-    /// <summary>One tool's ready command lines, printed under its title.</summary>
-    private sealed record ToolCommand(string Title, params string[] Lines);
-
-    /// <summary>
-    /// Every tool's command lines, in the order printed: the one place they are built. Each is what
-    /// the harness (tools/softhsm-harness) and docs/clients/ run.
-    /// </summary>
-    private static IEnumerable<ToolCommand> ToolCommands(string signer, V1.KeyAlgorithm algorithm, SetupPaths paths)
-    {
-        var uri = $"pkcs11:token={signer};object={signer};type=private";
-        var rsa = algorithm is not (V1.KeyAlgorithm.EcP256 or V1.KeyAlgorithm.EcP384 or V1.KeyAlgorithm.EcP521);
-        var java = $"-providerClass sun.security.pkcs11.SunPKCS11 -providerArg {paths.SunConfig}";
-        yield return new("jarsigner",
-            $"jarsigner -keystore NONE -storetype PKCS11 {java} -storepass none -sigalg {JarSignatureAlgorithm(algorithm)} -tsa {paths.TsaUrl} app.jar {signer}");
-        yield return new("jarsigner verification, trusting the Signer's root",
-            $"keytool -importcert -noprompt -alias codesign-root -file {paths.Root} -keystore truststore.p12 -storepass changeit",
-            "jarsigner -verify -strict -keystore truststore.p12 -storepass changeit app.jar");
-        // --min-sdk-version 24 lets v1 use SHA-256: below it v1 wants SHA-1, which is refused (CKR_DATA_INVALID).
-        yield return new("apksigner (the JDK must export SunPKCS11 to it)",
-            $"apksigner -J-add-exports=jdk.crypto.cryptoki/sun.security.pkcs11=ALL-UNNAMED sign --provider-class sun.security.pkcs11.SunPKCS11 --provider-arg {paths.SunConfig} --ks NONE --ks-type PKCS11 --ks-pass pass:none --ks-key-alias {signer} --min-sdk-version 24 --out app-signed.apk app.apk",
-            "apksigner verify -v --print-certs --min-sdk-version 23 app-signed.apk");
-        yield return new("osslsigncode (libp11; PE, MSI, CAB; PowerShell scripts, catalogs and APPX need osslsigncode 2.8 or later)",
-            $"osslsigncode sign -pkcs11module {paths.Module} -key '{uri}' -certs {paths.Chain} -h sha256 -ts {paths.TsaUrl} -in app.exe -out app-signed.exe",
-            $"osslsigncode verify -CAfile {paths.Root} -TSA-CAfile {paths.Root} -in app-signed.exe");
-        yield return new("openssl (libp11 engine; with --tool openssl: OPENSSL_CONF={paths.OpensslConfig} instead of PKCS11_MODULE_PATH)",
-            $"PKCS11_MODULE_PATH={paths.Module} openssl dgst -sha256 -engine pkcs11 -keyform engine -sign '{uri}' -out file.sig file");
-        yield return new("sbsign (UEFI, libp11 engine)",
-            $"PKCS11_MODULE_PATH={paths.Module} sbsign --engine pkcs11 --key '{uri}' --cert {paths.Chain} --addcert {paths.Chain} --output app-signed.efi app.efi",
-            $"sbverify --cert {paths.Root} app-signed.efi");
-        if (rsa)
-        {
-            yield return new($"gpg through gnupg-pkcs11-scd (after --tool gpg): an OpenPGP key on the card key, then a detached signature",
-                $"export GNUPGHOME={paths.GnupgHome}",
-                $"grip=$(gpg-connect-agent 'SCD LEARN --force' 'LEARN --sendinfo' /bye | awk '$2 == \"KEY-FRIEDNLY\" && / on {signer}$/ {{ print $3; exit }}')",
-                $"printf 'Key-Type: RSA\\nKey-Grip: %s\\nKey-Usage: sign\\nName-Real: {signer}\\nExpire-Date: 0\\n%%commit\\n' \"$grip\" | gpg --batch --gen-key",
-                $"gpg --local-user {signer} --detach-sign file");
-            yield return new("rpm (through gpg, as above)",
-                $"rpm --define '__gpg /usr/bin/gpg' --define '_gpg_name {signer}' --define '_gpg_digest_algo sha256' --addsign package.rpm");
-            yield return new("debsigs (through gpg, as above; gpg.conf's SHA-256 preference keeps its gpg --openpgp off SHA-1)",
-                $"debsigs --sign=origin --default-key={signer} package.deb");
-            yield return new("skopeo (simple signing through gpg, as above)",
-                $"skopeo copy --sign-by \"$(gpg --with-colons --list-keys {signer} | awk -F: '$1 == \"fpr\" {{ print $10; exit }}')\" --sign-identity registry.example/app:1 oci:image:1 dir:signed-image");
-        }
-        else
-        {
-            yield return new("gpg, rpm, debsigs, skopeo: not for this Signer", "gnupg-pkcs11-scd 0.10 offers RSA keys only");
-        }
-
-        yield return new("p11-kit (after --tool p11-kit; as a user other than root, whose p11-kit ignores per-user module files)",
-            $"pkcs11-tool --module /usr/lib/$(uname -m)-linux-gnu/p11-kit-proxy.so --token-label {signer} --sign --mechanism {Pkcs11ToolMechanism(algorithm)} --label {signer} --input-file file --output-file file.sig");
-        yield return new("sign-file (kernel modules): needs OpenSSL 3's pkcs11-provider, see docs/clients/sign-file.md",
-            $"OPENSSL_CONF=openssl-provider.cnf /usr/src/linux-headers-$(uname -r)/scripts/sign-file sha256 '{uri}' {paths.Chain} module.ko");
+        public V1.SigningToolPaths Tools => new(Module, LibraryConfig, SunConfig, Chain, Root, GnupgHome, OpensslConfig, TsaUrl);
     }
 
     /// <summary>Writes one tool's files (<c>--tool NAME</c>) and returns their paths.</summary>
@@ -240,14 +178,6 @@ internal static class Pkcs11Commands
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 
-    private static string Pkcs11ToolMechanism(V1.KeyAlgorithm algorithm) => algorithm switch
-    {
-        V1.KeyAlgorithm.EcP256 => "ECDSA-SHA256 --signature-format openssl",
-        V1.KeyAlgorithm.EcP384 => "ECDSA-SHA384 --signature-format openssl",
-        V1.KeyAlgorithm.EcP521 => "ECDSA-SHA512 --signature-format openssl",
-        _ => "SHA256-RSA-PKCS",
-    };
-
     /// <summary>The module configuration (format fixed in the common brief), limited to one Signer.</summary>
     private static JsonObject LibraryConfiguration(CliConfiguration configuration, string signer, string logFile)
     {
@@ -285,14 +215,6 @@ internal static class Pkcs11Commands
         slotListIndex = 0
 
         """;
-
-    private static string JarSignatureAlgorithm(V1.KeyAlgorithm algorithm) => algorithm switch
-    {
-        V1.KeyAlgorithm.EcP256 => "SHA256withECDSA",
-        V1.KeyAlgorithm.EcP384 => "SHA384withECDSA",
-        V1.KeyAlgorithm.EcP521 => "SHA512withECDSA",
-        _ => "SHA256withRSA",
-    };
 
     private static string? DefaultModule(CliContext context)
     {

@@ -83,7 +83,7 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
         foreach (var request in session.ListSigningRequests([signer.Id]).Select(r => Refresh(session, caller, r)).Where(r => r.State == SigningRequestState.Pending))
         {
             session.UpdateSigningRequest(request.Id, SigningRequestState.Cancelled, null);
-            var entry = Operations.Entry(caller, AuditEventTypes.RequestCancelled, AuditOutcome.Success, new OperationScope(AuditClient.None) { Signer = signer });
+            var entry = Operations.Entry(caller, AuditEventTypes.RequestCancelled, AuditOutcome.Success, new OperationScope(caller.Client) { Signer = signer });
             entry.Details["request_id"] = request.Id;
             entry.Details["reason"] = why;
             audit.Append(session, entry);
@@ -124,6 +124,21 @@ public sealed class ApprovalManager(Operations operations, AuditLog audit, Serve
                 .Select(r => View(session, r, names[r.SignerId]))
                 .ToList();
         });
+
+    /// <summary>
+    /// The pending requests the caller may decide now (the web console's inbox): it is one of their
+    /// Signer's approvers, did not file them, and has not decided them yet.
+    /// </summary>
+    public IReadOnlyList<SigningRequestView> ListDecidable(Caller caller) => operations.Read(caller, AuditEventTypes.RequestList, (session, _) =>
+    {
+        var names = session.ListSigners().Where(s => IsApprover(session, caller, s.Id)).ToDictionary(s => s.Id, s => s.Name);
+        return session.ListSigningRequests(names.Keys)
+            .Select(r => Refresh(session, caller, r))
+            .Where(r => r.State == SigningRequestState.Pending && r.Requester.Id != caller.Principal.Id)
+            .Select(r => View(session, r, names[r.SignerId]))
+            .Where(v => v.Decisions.All(d => d.Approver.Id != caller.Principal.Id))
+            .ToList();
+    });
 
     public SigningRequestView GetRequest(Caller caller, string requestId) => operations.Read(caller, AuditEventTypes.RequestRead, (session, scope) =>
     {

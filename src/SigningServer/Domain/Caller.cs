@@ -1,3 +1,4 @@
+using CodeSigning.Server.Audit;
 using CodeSigning.Server.Storage;
 
 namespace CodeSigning.Server.Domain;
@@ -6,6 +7,9 @@ namespace CodeSigning.Server.Domain;
 /// <param name="CredentialId">The API key or access token id in use.</param>
 public sealed record Caller(Principal Principal, bool ProductAdmin, string CredentialId, DateTimeOffset CredentialExpiresAt, string RemoteAddress)
 {
+    /// <summary>The client the operations of this call are audited under (the web console names itself; API calls report none).</summary>
+    public AuditClient Client { get; init; } = AuditClient.None;
+
     public void RequireProductAdmin(string operation)
     {
         if (!ProductAdmin)

@@ -20,7 +20,7 @@ public sealed class Operations(IStore store, AuditLog audit)
 
     private T Run<T>(Caller caller, AuditEventType? successType, AuditEventType deniedType, Func<IStoreSession, OperationScope, T> action)
     {
-        var scope = new OperationScope(AuditClient.None);
+        var scope = new OperationScope(caller.Client);
         try
         {
             using var session = store.Begin();

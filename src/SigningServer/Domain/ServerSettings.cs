@@ -19,4 +19,6 @@ public sealed record ServerSettings
     public TimeSpan WebhookTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>How often each replica looks for due deliveries.</summary>
     public TimeSpan WebhookPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>A web console session ends after this long without a request (<c>--console-idle-timeout</c>).</summary>
+    public TimeSpan ConsoleIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
 }

@@ -21,7 +21,7 @@ public static partial class CommandLine
                                [--key-vault software|pkcs11] [--hsm-module PATH --hsm-token LABEL [--hsm-pin-file FILE]]
                                [--tsa off|anonymous|authenticated] [--tsa-listen HOST:PORT] [--tsa-policy OID]
                                [--tsa-rate-limit PER_MINUTE] [--tsa-audit-interval SECONDS]
-                               [--audit-checkpoint-interval SECONDS]
+                               [--audit-checkpoint-interval SECONDS] [--console-idle-timeout SECONDS]
                codesign-server --help
 
           init           creates the data directory, database, CA and TLS certificate, and prints the first
@@ -135,6 +135,12 @@ public static partial class CommandLine
                 ? settings with { AuditCheckpointInterval = TimeSpan.FromSeconds(seconds) }
                 : throw new ArgumentException("--audit-checkpoint-interval is a number of seconds, 1 to 86400");
         }
+        if (options.GetValueOrDefault("--console-idle-timeout") is { } idle)
+        {
+            settings = int.TryParse(idle, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 86400
+                ? settings with { ConsoleIdleTimeout = TimeSpan.FromSeconds(seconds) }
+                : throw new ArgumentException("--console-idle-timeout is a number of seconds, 1 to 86400");
+        }
         return settings;
     }
 
@@ -215,6 +221,7 @@ public static partial class CommandLine
             Text("--tsa-rate-limit", "PER_MINUTE", "timestamp requests per minute per client (0: no limit)"),
             Text("--tsa-audit-interval", "SECONDS", "how often timestamp counts are summarised in the audit log"),
             Text("--audit-checkpoint-interval", "SECONDS", "how often the audit chain's head is signed (1 to 86400)"),
+            Text("--console-idle-timeout", "SECONDS", "a web console session ends after this long without a request (1 to 86400, default 900)"),
         ])
         {
             root.Options.Add(option);

@@ -4,7 +4,8 @@ namespace CodeSigning.Server.Hosting;
 
 /// <summary>
 /// The server refuses to start while its secrets are open to other users: the data directory, the
-/// SQLite database (and its -wal / -shm) and the TLS private key, like the key-encryption key.
+/// SQLite database (and its -wal / -shm), the TLS private key and the web console's session keys,
+/// like the key-encryption key.
 /// Anyone who can read them can read the audit log and credentials' hashes, or impersonate the
 /// server; anyone who can write them can rewrite the database.
 /// </summary>
@@ -32,6 +33,12 @@ public static class PrivateFiles
         if (tlsKeyPath is not null)
         {
             Check(tlsKeyPath, "TLS private key", "600");
+        }
+        var keyRing = WebConsole.ConsoleKeyRing.DirectoryPath(dataDir);
+        Check(keyRing, "web console key ring", "700");
+        foreach (var key in Directory.Exists(keyRing) ? Directory.EnumerateFiles(keyRing) : [])
+        {
+            Check(key, "web console session key", "600");
         }
     }
 

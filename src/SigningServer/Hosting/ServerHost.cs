@@ -9,6 +9,7 @@ using CodeSigning.Server.Storage;
 using CodeSigning.Server.Timestamping;
 using CodeSigning.Server.Telemetry;
 using Microsoft.AspNetCore.Authorization;
+using CodeSigning.Server.WebConsole;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -161,6 +162,7 @@ public static class ServerHost
             swagger.AddSecurityRequirement(new OpenApiSecurityRequirement { [bearer] = [] });
         });
         services.AddSingleton<ApprovalRequestGauge>();
+        services.AddWebConsole(options.DataDir, settings);
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("codesign-server", serviceVersion: ServerVersion.Current))
             .WithMetrics(metrics => metrics.AddMeter(ServerMetrics.MeterName)
@@ -169,6 +171,11 @@ public static class ServerHost
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(vaults.Dispose);
+        if (store is IDisposable disposableStore)
+        {
+            // The SQLite store keeps idle connections open with their compiled statements.
+            app.Lifetime.ApplicationStopped.Register(disposableStore.Dispose);
+        }
         app.Use((context, next) =>
         {
             if (context.Features.Get<TimestampListenerFeature>() is not null && context.Request.Path != TimestampEndpoint.Path)
@@ -184,6 +191,7 @@ public static class ServerHost
             _ = app.Services.GetRequiredService<TimestampAuthority>();
             app.MapTimestampAuthority(timestamping);
         }
+        app.UseWebConsole();
         app.MapGrpcService<SignApi>();
         app.MapGrpcService<SignerApi>();
         app.MapGrpcService<IdentityApi>();

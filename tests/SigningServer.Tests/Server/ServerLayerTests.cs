@@ -13,7 +13,7 @@ public sealed partial class ServerLayerTests
     private static readonly string[][] Layers =
     [
         ["Hosting"],
-        ["Api"],
+        ["Api", "WebConsole"],
         ["Timestamping", "Auth"],
         ["Domain"],
         ["Notifications"],
