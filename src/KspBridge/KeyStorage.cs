@@ -20,18 +20,18 @@ public sealed class KeyStorage : IDisposable
 {
     private static readonly string ClientName = $"codesign-ksp/{typeof(KeyStorage).Assembly.GetName().Version?.ToString(2)}";
 
-    private readonly RemoteClient remote;
-    private readonly Credential credential;
-    private readonly TokenDirectory tokens;
-    private readonly RemoteSigner signer;
+    private readonly RemoteClient _remote;
+    private readonly Credential _credential;
+    private readonly TokenDirectory _tokens;
+    private readonly RemoteSigner _signer;
 
     private KeyStorage(ModuleConfiguration configuration, Credential credential, TimeProvider time)
     {
         var logger = ProviderLogging.Logger;
-        remote = new RemoteClient(configuration, logger);
-        this.credential = credential;
-        tokens = new TokenDirectory(configuration, remote, credential, time, logger);
-        signer = new RemoteSigner(remote, TimeSpan.FromSeconds(configuration.ApprovalWaitSeconds), time, logger, ClientName);
+        _remote = new RemoteClient(configuration, logger);
+        this._credential = credential;
+        _tokens = new TokenDirectory(configuration, _remote, credential, time, logger);
+        _signer = new RemoteSigner(_remote, TimeSpan.FromSeconds(configuration.ApprovalWaitSeconds), time, logger, ClientName);
     }
 
     /// <summary>Reads the configuration as C_Initialize does (without pInitArgs: CODESIGN_PKCS11_CONFIG, then the default paths).</summary>
@@ -61,7 +61,7 @@ public sealed class KeyStorage : IDisposable
     {
         try
         {
-            return [.. tokens.List().Select(t => t.Snapshot!)];
+            return [.. _tokens.List().Select(t => t.Snapshot!)];
         }
         catch (RemoteException ex)
         {
@@ -81,7 +81,7 @@ public sealed class KeyStorage : IDisposable
     {
         try
         {
-            return signer.Sign(credential.GetBearer(remote), key.Id, key.Name, input.Scheme, input.DigestAlgorithm, input.Digest);
+            return _signer.Sign(_credential.GetBearer(_remote), key.Id, key.Name, input.Scheme, input.DigestAlgorithm, input.Digest);
         }
         catch (RemoteException ex)
         {
@@ -91,7 +91,7 @@ public sealed class KeyStorage : IDisposable
 
     public void Dispose()
     {
-        remote.Dispose();
-        (credential as IDisposable)?.Dispose();
+        _remote.Dispose();
+        (_credential as IDisposable)?.Dispose();
     }
 }

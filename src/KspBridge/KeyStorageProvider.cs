@@ -18,10 +18,10 @@ namespace CodeSigning.Ksp;
 /// </summary>
 public sealed class KeyStorageProvider(Func<string, string?> environment, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<nuint, KeyStorage> providers = new();
-    private readonly ConcurrentDictionary<nuint, OpenedKey> keys = new();
-    private readonly ConcurrentDictionary<nuint, Enumeration> enumerations = new();
-    private long lastHandle;
+    private readonly ConcurrentDictionary<nuint, KeyStorage> _providers = new();
+    private readonly ConcurrentDictionary<nuint, OpenedKey> _keys = new();
+    private readonly ConcurrentDictionary<nuint, Enumeration> _enumerations = new();
+    private long _lastHandle;
 
     /// <summary>The process's provider, configured from the process environment.</summary>
     public static KeyStorageProvider Instance { get; } = new(ProcessEnvironment, TimeProvider.System);
@@ -30,7 +30,7 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
     {
         CheckFlags(flags, NCRYPT_SILENT_FLAG);
         var handle = NextHandle();
-        providers[handle] = KeyStorage.Open(environment, time);
+        _providers[handle] = KeyStorage.Open(environment, time);
         KspLog.ProviderOpened(ProviderLogging.Logger, typeof(KeyStorageProvider).Assembly.GetName().Version ?? new Version(1, 0), handle);
         return handle;
     }
@@ -38,24 +38,24 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
     /// <summary>Frees the provider handle with the keys and enumerations opened through it.</summary>
     public void FreeProvider(nuint provider)
     {
-        if (!providers.TryRemove(provider, out var storage))
+        if (!_providers.TryRemove(provider, out var storage))
         {
             throw InvalidHandle("provider", provider);
         }
 
-        foreach (var (handle, key) in keys)
+        foreach (var (handle, key) in _keys)
         {
             if (key.Provider == provider)
             {
-                keys.TryRemove(handle, out _);
+                _keys.TryRemove(handle, out _);
             }
         }
 
-        foreach (var (id, enumeration) in enumerations)
+        foreach (var (id, enumeration) in _enumerations)
         {
             if (enumeration.Provider == provider)
             {
-                enumerations.TryRemove(id, out _);
+                _enumerations.TryRemove(id, out _);
             }
         }
 
@@ -74,14 +74,14 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
 
         var signer = storage.Find(name);
         var handle = NextHandle();
-        keys[handle] = new OpenedKey(provider, signer);
+        _keys[handle] = new OpenedKey(provider, signer);
         return handle;
     }
 
     public void FreeKey(nuint provider, nuint key)
     {
         _ = Key(provider, key);
-        keys.TryRemove(key, out _);
+        _keys.TryRemove(key, out _);
     }
 
     /// <summary>Starts an enumeration under <paramref name="id"/> (the native enumeration state's address).</summary>
@@ -89,14 +89,14 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
     {
         var storage = Storage(provider);
         CheckFlags(flags, NCRYPT_MACHINE_KEY_FLAG | NCRYPT_SILENT_FLAG);
-        enumerations[id] = new Enumeration(provider, storage.Keys());
+        _enumerations[id] = new Enumeration(provider, storage.Keys());
     }
 
     /// <summary>The next key of an enumeration; NTE_NO_MORE_ITEMS after the last.</summary>
     public SignerSnapshot NextKey(nuint provider, nuint id)
     {
         _ = Storage(provider);
-        if (!enumerations.TryGetValue(id, out var enumeration) || enumeration.Provider != provider)
+        if (!_enumerations.TryGetValue(id, out var enumeration) || enumeration.Provider != provider)
         {
             throw new KspException(NTE_INVALID_PARAMETER, "ppEnumState is not an enumeration of this provider");
         }
@@ -105,7 +105,7 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
     }
 
     /// <summary>Forgets an enumeration (NCryptFreeBuffer of its state); false when there is none under that id.</summary>
-    public bool EndEnumeration(nuint id) => enumerations.TryRemove(id, out _);
+    public bool EndEnumeration(nuint id) => _enumerations.TryRemove(id, out _);
 
     public byte[] GetProviderProperty(nuint provider, string property, uint flags)
     {
@@ -160,15 +160,15 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
     }
 
     private KeyStorage Storage(nuint provider) =>
-        providers.TryGetValue(provider, out var storage) ? storage : throw InvalidHandle("provider", provider);
+        _providers.TryGetValue(provider, out var storage) ? storage : throw InvalidHandle("provider", provider);
 
     private OpenedKey Key(nuint provider, nuint key)
     {
         _ = Storage(provider);
-        return keys.TryGetValue(key, out var opened) && opened.Provider == provider ? opened : throw InvalidHandle("key", key);
+        return _keys.TryGetValue(key, out var opened) && opened.Provider == provider ? opened : throw InvalidHandle("key", key);
     }
 
-    private nuint NextHandle() => (nuint)Interlocked.Increment(ref lastHandle);
+    private nuint NextHandle() => (nuint)Interlocked.Increment(ref _lastHandle);
 
     private static void CheckFlags(uint flags, uint allowed)
     {
@@ -189,13 +189,13 @@ public sealed class KeyStorageProvider(Func<string, string?> environment, TimePr
 
     private sealed class Enumeration(nuint provider, IReadOnlyList<SignerSnapshot> keys)
     {
-        private int next;
+        private int _next;
 
         public nuint Provider { get; } = provider;
 
         public SignerSnapshot? Next()
         {
-            var index = Interlocked.Increment(ref next) - 1;
+            var index = Interlocked.Increment(ref _next) - 1;
             return index < keys.Count ? keys[index] : null;
         }
     }

@@ -9,7 +9,7 @@ public sealed partial class Provider
 {
     public void FindObjectsInit(ulong handle, IReadOnlyList<TemplateAttribute> template)
     {
-        var session = sessions.Get(handle);
+        var session = _sessions.Get(handle);
         lock (session.Gate)
         {
             if (session.FindResults is not null)
@@ -23,7 +23,7 @@ public sealed partial class Provider
 
     public ulong[] FindObjects(ulong handle, int maxCount)
     {
-        var session = sessions.Get(handle);
+        var session = _sessions.Get(handle);
         lock (session.Gate)
         {
             var results = session.FindResults ?? throw new Pkcs11Exception(CKR.CKR_OPERATION_NOT_INITIALIZED, "C_FindObjectsInit was not called");
@@ -39,7 +39,7 @@ public sealed partial class Provider
 
     public void FindObjectsFinal(ulong handle)
     {
-        var session = sessions.Get(handle);
+        var session = _sessions.Get(handle);
         lock (session.Gate)
         {
             if (session.FindResults is null)
@@ -53,12 +53,12 @@ public sealed partial class Provider
 
     /// <summary>Fills <paramref name="template"/> and returns the call's CK_RV (OK, or the last per-attribute failure).</summary>
     public CKR GetAttributeValue(ulong handle, ulong objectHandle, IReadOnlyList<AttributeRead> template) =>
-        FindObject(sessions.Get(handle), objectHandle).Read(template);
+        FindObject(_sessions.Get(handle), objectHandle).Read(template);
 
     /// <summary>C_GetObjectSize: the size is not meaningful for objects held on the server.</summary>
     public ulong GetObjectSize(ulong handle, ulong objectHandle)
     {
-        _ = FindObject(sessions.Get(handle), objectHandle);
+        _ = FindObject(_sessions.Get(handle), objectHandle);
         return CkUlong.CK_UNAVAILABLE_INFORMATION;
     }
 
@@ -68,14 +68,14 @@ public sealed partial class Provider
     /// </summary>
     public void RefuseModification(ulong handle, string what)
     {
-        _ = sessions.Get(handle);
+        _ = _sessions.Get(handle);
         throw new Pkcs11Exception(CKR.CKR_SESSION_READ_ONLY, $"{what}: the token is write-protected and every session read-only");
     }
 
     /// <summary>C_InitToken: the Signer's key and certificates are managed on the server.</summary>
     public void RefuseInitToken(ulong slotId)
     {
-        _ = Remote(() => tokens.Get(slotId));
+        _ = Remote(() => _tokens.Get(slotId));
         throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED, "tokens are initialized on the server (csign), not through PKCS#11");
     }
 

@@ -14,36 +14,36 @@ public sealed partial class Provider
             throw new Pkcs11Exception(CKR.CKR_SESSION_PARALLEL_NOT_SUPPORTED, "CKF_SERIAL_SESSION must be set");
         }
 
-        var token = Remote(() => tokens.Get(slotId));
+        var token = Remote(() => _tokens.Get(slotId));
         if ((flags & CKF.CKF_RW_SESSION) != 0)
         {
             throw new Pkcs11Exception(CKR.CKR_TOKEN_WRITE_PROTECTED, "the token is write-protected: only read-only sessions");
         }
 
-        return sessions.Open(token).Handle;
+        return _sessions.Open(token).Handle;
     }
 
     public void CloseSession(ulong handle)
     {
-        var slotId = sessions.Get(handle).Token.SlotId;
-        if (sessions.Close(handle))
+        var slotId = _sessions.Get(handle).Token.SlotId;
+        if (_sessions.Close(handle))
         {
             // The last session of a slot closing logs the application out of its token.
-            logins.TryRemove(slotId, out _);
+            _logins.TryRemove(slotId, out _);
         }
     }
 
     public void CloseAllSessions(ulong slotId)
     {
-        _ = Remote(() => tokens.Get(slotId));
-        sessions.CloseAll(slotId);
-        logins.TryRemove(slotId, out _);
+        _ = Remote(() => _tokens.Get(slotId));
+        _sessions.CloseAll(slotId);
+        _logins.TryRemove(slotId, out _);
     }
 
     public SessionDescription GetSessionInfo(ulong handle)
     {
-        var session = sessions.Get(handle);
-        var state = logins.ContainsKey(session.Token.SlotId) ? CKS.CKS_RO_USER_FUNCTIONS : CKS.CKS_RO_PUBLIC_SESSION;
+        var session = _sessions.Get(handle);
+        var state = _logins.ContainsKey(session.Token.SlotId) ? CKS.CKS_RO_USER_FUNCTIONS : CKS.CKS_RO_PUBLIC_SESSION;
         return new SessionDescription(session.Token.SlotId, state, CKF.CKF_SERIAL_SESSION);
     }
 
@@ -53,7 +53,7 @@ public sealed partial class Provider
     /// </summary>
     public void Login(ulong handle, ulong userType, string pin)
     {
-        var session = sessions.Get(handle);
+        var session = _sessions.Get(handle);
         if (userType != CKU.CKU_USER)
         {
             throw new Pkcs11Exception(CKR.CKR_USER_TYPE_INVALID,
@@ -63,11 +63,11 @@ public sealed partial class Provider
         var token = session.Token;
         if (!token.LoginRequired)
         {
-            logins[token.SlotId] = "";
+            _logins[token.SlotId] = "";
             return;
         }
 
-        if (logins.ContainsKey(token.SlotId))
+        if (_logins.ContainsKey(token.SlotId))
         {
             throw new Pkcs11Exception(CKR.CKR_USER_ALREADY_LOGGED_IN, $"already logged in to {token.Label}");
         }
@@ -79,16 +79,16 @@ public sealed partial class Provider
 
         Remote(() =>
         {
-            tokens.Open(token, pin);
+            _tokens.Open(token, pin);
             return 0;
         }, RemoteFailure.During.Login);
-        logins[token.SlotId] = pin;
+        _logins[token.SlotId] = pin;
     }
 
     public void Logout(ulong handle)
     {
-        var session = sessions.Get(handle);
-        if (!logins.TryRemove(session.Token.SlotId, out _))
+        var session = _sessions.Get(handle);
+        if (!_logins.TryRemove(session.Token.SlotId, out _))
         {
             throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN, "not logged in");
         }
@@ -99,14 +99,14 @@ public sealed partial class Provider
     {
         if (!token.LoginRequired)
         {
-            return Remote(() => credential!.GetBearer(remote));
+            return Remote(() => _credential!.GetBearer(_remote));
         }
 
-        return logins.TryGetValue(token.SlotId, out var bearer)
+        return _logins.TryGetValue(token.SlotId, out var bearer)
             ? bearer
             : throw new Pkcs11Exception(CKR.CKR_USER_NOT_LOGGED_IN, $"log in to {token.Label} with an API key as PIN first");
     }
 
     /// <summary>Private objects are visible once logged in, or always when the configuration holds credentials.</summary>
-    private bool SeesPrivateObjects(Token token) => !token.LoginRequired || logins.ContainsKey(token.SlotId);
+    private bool SeesPrivateObjects(Token token) => !token.LoginRequired || _logins.ContainsKey(token.SlotId);
 }

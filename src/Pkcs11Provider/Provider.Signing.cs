@@ -13,7 +13,7 @@ public sealed partial class Provider
 {
     public void SignInit(ulong handle, ulong mechanism, PssParameters? pss, ulong keyHandle)
     {
-        var session = sessions.Get(handle);
+        var session = _sessions.Get(handle);
         lock (session.Gate)
         {
             if (session.Sign is not null)
@@ -29,7 +29,7 @@ public sealed partial class Provider
 
     public SignatureOutput Sign(ulong handle, CallerInput data, CallerOutput signature)
     {
-        using var call = OperationCall.Sign(sessions.Get(handle));
+        using var call = OperationCall.Sign(_sessions.Get(handle));
         var capacity = signature.Read();
         var bytes = data.Read();
         var operation = call.Operation;
@@ -38,18 +38,18 @@ public sealed partial class Provider
             : Finish(call, operation, bytes, capacity);
     }
 
-    public void SignUpdate(ulong handle, CallerInput part) => Update(OperationCall.Sign(sessions.Get(handle)), part);
+    public void SignUpdate(ulong handle, CallerInput part) => Update(OperationCall.Sign(_sessions.Get(handle)), part);
 
     public SignatureOutput SignFinal(ulong handle, CallerOutput signature)
     {
-        using var call = OperationCall.Sign(sessions.Get(handle));
+        using var call = OperationCall.Sign(_sessions.Get(handle));
         var capacity = signature.Read();
         return Finish(call, call.Operation, [], capacity);
     }
 
     public void VerifyInit(ulong handle, ulong mechanism, PssParameters? pss, ulong keyHandle)
     {
-        var session = sessions.Get(handle);
+        var session = _sessions.Get(handle);
         lock (session.Gate)
         {
             if (session.Verify is not null)
@@ -64,7 +64,7 @@ public sealed partial class Provider
 
     public void Verify(ulong handle, CallerInput data, CallerInput signature)
     {
-        using var call = OperationCall.Verify(sessions.Get(handle));
+        using var call = OperationCall.Verify(_sessions.Get(handle));
         var bytes = data.Read();
         var expected = signature.Read();
         var operation = call.Operation;
@@ -76,11 +76,11 @@ public sealed partial class Provider
         operation.Verify(operation.Complete(bytes), expected);
     }
 
-    public void VerifyUpdate(ulong handle, CallerInput part) => Update(OperationCall.Verify(sessions.Get(handle)), part);
+    public void VerifyUpdate(ulong handle, CallerInput part) => Update(OperationCall.Verify(_sessions.Get(handle)), part);
 
     public void VerifyFinal(ulong handle, CallerInput signature)
     {
-        using var call = OperationCall.Verify(sessions.Get(handle));
+        using var call = OperationCall.Verify(_sessions.Get(handle));
         var expected = signature.Read();
         var operation = call.Operation;
         operation.Verify(operation.Complete([]), expected);
@@ -109,7 +109,7 @@ public sealed partial class Provider
         var input = operation.Complete(data);
         var bearer = BearerFor(operation.Token);
         var snapshot = operation.Token.Snapshot!;
-        var signature = Remote(() => signer.Sign(bearer, snapshot.Id, snapshot.Name, input.Scheme, input.DigestAlgorithm, input.Digest), RemoteFailure.During.Sign);
+        var signature = Remote(() => _signer.Sign(bearer, snapshot.Id, snapshot.Name, input.Scheme, input.DigestAlgorithm, input.Digest), RemoteFailure.During.Sign);
         return new SignatureOutput(CKR.CKR_OK, signature, signature.Length);
     }
 

@@ -8,20 +8,20 @@ namespace CodeSigning.Pkcs11;
 public sealed partial class Provider
 {
     /// <summary>Every slot holds a token, so tokenPresent changes nothing.</summary>
-    public ulong[] GetSlotList() => [.. Remote(() => tokens.List()).Select(t => t.SlotId)];
+    public ulong[] GetSlotList() => [.. Remote(() => _tokens.List()).Select(t => t.SlotId)];
 
     public SlotDescription GetSlotInfo(ulong slotId)
     {
-        var token = Remote(() => tokens.Get(slotId));
+        var token = Remote(() => _tokens.Get(slotId));
         return new SlotDescription($"CodeSigning Signer {token.Label}", "CodeSigning", CKF.CKF_TOKEN_PRESENT);
     }
 
     public TokenDescription GetTokenInfo(ulong slotId)
     {
-        var token = Remote(() => tokens.Get(slotId));
+        var token = Remote(() => _tokens.Get(slotId));
         var flags = CKF.CKF_WRITE_PROTECTED | CKF.CKF_USER_PIN_INITIALIZED | CKF.CKF_TOKEN_INITIALIZED
             | (token.LoginRequired ? CKF.CKF_LOGIN_REQUIRED : 0);
-        return new TokenDescription(token.Label, "CodeSigning", "Signer", token.Serial, flags, (ulong)sessions.OnSlot(slotId).Count());
+        return new TokenDescription(token.Label, "CodeSigning", "Signer", token.Serial, flags, (ulong)_sessions.OnSlot(slotId).Count());
     }
 
     /// <summary>The mechanisms the token's key can use (all of them while a login-required token is not open).</summary>
@@ -36,7 +36,7 @@ public sealed partial class Provider
 
     private IEnumerable<Mechanism> Mechanisms(ulong slotId)
     {
-        var key = Remote(() => tokens.Get(slotId)).Snapshot?.Key;
+        var key = Remote(() => _tokens.Get(slotId)).Snapshot?.Key;
         return MechanismTable.All.Where(m => key is null || m.KeyType == key.KeyType);
     }
 }

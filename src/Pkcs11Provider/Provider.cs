@@ -16,39 +16,39 @@ namespace CodeSigning.Pkcs11;
 public sealed partial class Provider : IDisposable
 {
     private static readonly Lock Gate = new();
-    private static Provider? current;
+    private static Provider? _current;
 
     /// <summary>The process whose runtime threads (thread pool, socket engine) the module first used.</summary>
-    private static int? runtimePid;
+    private static int? _runtimePid;
 
-    private readonly int pid;
-    private readonly RemoteClient remote;
-    private readonly Credential? credential;
-    private readonly TokenDirectory tokens;
-    private readonly RemoteSigner signer;
-    private readonly SessionTable sessions = new();
+    private readonly int _pid;
+    private readonly RemoteClient _remote;
+    private readonly Credential? _credential;
+    private readonly TokenDirectory _tokens;
+    private readonly RemoteSigner _signer;
+    private readonly SessionTable _sessions = new();
 
     /// <summary>Slots the application has logged in to, with the bearer the PIN carried (empty when the configuration holds credentials).</summary>
-    private readonly ConcurrentDictionary<ulong, string> logins = new();
+    private readonly ConcurrentDictionary<ulong, string> _logins = new();
 
     private Provider(InitializeOptions options, ModuleConfiguration configuration, TimeProvider time)
     {
         Options = options;
-        pid = ProcessIdentity.CurrentPid();
+        _pid = ProcessIdentity.CurrentPid();
         var logger = ProviderLogging.Logger;
-        remote = new RemoteClient(configuration, logger);
+        _remote = new RemoteClient(configuration, logger);
         try
         {
-            credential = Credential.FromConfiguration(configuration.Auth, time);
+            _credential = Credential.FromConfiguration(configuration.Auth, time);
         }
         catch
         {
-            remote.Dispose();
+            _remote.Dispose();
             throw;
         }
 
-        tokens = new TokenDirectory(configuration, remote, credential, time, logger);
-        signer = new RemoteSigner(remote, TimeSpan.FromSeconds(configuration.ApprovalWaitSeconds), time, logger);
+        _tokens = new TokenDirectory(configuration, _remote, _credential, time, logger);
+        _signer = new RemoteSigner(_remote, TimeSpan.FromSeconds(configuration.ApprovalWaitSeconds), time, logger);
     }
 
     public InitializeOptions Options { get; }
@@ -58,14 +58,14 @@ public sealed partial class Provider : IDisposable
     {
         get
         {
-            var provider = Volatile.Read(ref current);
-            return provider is not null && provider.pid == ProcessIdentity.CurrentPid()
+            var provider = Volatile.Read(ref _current);
+            return provider is not null && provider._pid == ProcessIdentity.CurrentPid()
                 ? provider
                 : throw new Pkcs11Exception(CKR.CKR_CRYPTOKI_NOT_INITIALIZED, "C_Initialize has not been called");
         }
     }
 
-    public static bool IsInitialized => Volatile.Read(ref current) is { } provider && provider.pid == ProcessIdentity.CurrentPid();
+    public static bool IsInitialized => Volatile.Read(ref _current) is { } provider && provider._pid == ProcessIdentity.CurrentPid();
 
     public static void Initialize(InitializeOptions options) => Initialize(options, Environment.GetEnvironmentVariable, TimeProvider.System);
 
@@ -87,7 +87,7 @@ public sealed partial class Provider : IDisposable
 
             // After fork() only the calling thread exists in the child, but the runtime believes
             // its thread pool and socket threads still run: network calls would hang forever.
-            if (runtimePid is { } owner && owner != ProcessIdentity.CurrentPid())
+            if (_runtimePid is { } owner && owner != ProcessIdentity.CurrentPid())
             {
                 ProviderLog.ForkedChildRefused(ProviderLogging.Logger, owner);
                 throw new Pkcs11Exception(CKR.CKR_FUNCTION_FAILED, "cannot initialize in a fork() child of a process that used the module");
@@ -99,9 +99,9 @@ public sealed partial class Provider : IDisposable
                 configuration = ConfigurationLoader.Load(options.ConfigPath, environment);
                 ProviderLogging.Configure(configuration);
 
-                current = new Provider(options, configuration, time);
+                _current = new Provider(options, configuration, time);
                 ModuleCounters.Reset();
-                runtimePid ??= current.pid;
+                _runtimePid ??= _current._pid;
             }
             catch (ConfigurationException ex)
             {
@@ -119,7 +119,7 @@ public sealed partial class Provider : IDisposable
         lock (Gate)
         {
             var provider = Current;
-            current = null;
+            _current = null;
             provider.Dispose();
         }
 
@@ -137,8 +137,8 @@ public sealed partial class Provider : IDisposable
 
     public void Dispose()
     {
-        remote.Dispose();
-        (credential as IDisposable)?.Dispose();
+        _remote.Dispose();
+        (_credential as IDisposable)?.Dispose();
     }
 
     /// <summary>Runs a call that may reach the server and turns a server failure into its CK_RV (<see cref="RemoteFailure"/>).</summary>

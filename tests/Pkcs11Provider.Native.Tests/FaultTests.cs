@@ -21,13 +21,13 @@ public sealed class FaultTests : IDisposable
 {
     private const int CallTimeoutMs = 2000;
     private static readonly TimeSpan NeverHangs = TimeSpan.FromMilliseconds(CallTimeoutMs * 3 + 5000);
-    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("pkcs11-faults-");
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pkcs11-faults-");
 
-    private readonly NativeServerFixture fixture;
+    private readonly NativeServerFixture _fixture;
 
     public FaultTests(NativeServerFixture fixture)
     {
-        this.fixture = fixture;
+        this._fixture = fixture;
         RawCalls.EnsureFinalized();
     }
 
@@ -35,8 +35,8 @@ public sealed class FaultTests : IDisposable
     {
         RawCalls.EnsureFinalized();
         // The next class of the collection initializes with the shared configuration, not this one's deleted file.
-        NativeServerFixture.UseConfig(fixture.ConfigPath);
-        directory.Delete(recursive: true);
+        NativeServerFixture.UseConfig(_fixture.ConfigPath);
+        _directory.Delete(recursive: true);
     }
 
     [Fact]
@@ -195,7 +195,7 @@ public sealed class FaultTests : IDisposable
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var otherCa = new CertificateRequest("CN=another CA", otherKey, HashAlgorithmName.SHA256)
             .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var wrongCa = Path.Combine(directory.FullName, "wrong-ca.pem");
+        var wrongCa = Path.Combine(_directory.FullName, "wrong-ca.pem");
         await File.WriteAllTextAsync(wrongCa, otherCa.ExportCertificatePem());
         UseConfig(Config(server.Url, wrongCa, server.AdminApiKey));
 
@@ -210,7 +210,7 @@ public sealed class FaultTests : IDisposable
 
     private static readonly PrincipalRef AdminRef = new() { Kind = PrincipalKind.User, Name = "admin" };
 
-    private string LogFile => Path.Combine(directory.FullName, "module.log");
+    private string LogFile => Path.Combine(_directory.FullName, "module.log");
 
     private JsonObject Config(Uri server, string caFile, string apiKey) => new()
     {
@@ -226,7 +226,7 @@ public sealed class FaultTests : IDisposable
 
     private void UseConfig(JsonObject config)
     {
-        var path = Path.Combine(directory.FullName, "pkcs11.json");
+        var path = Path.Combine(_directory.FullName, "pkcs11.json");
         TestFiles.WriteConfig(path, config);
         NativeServerFixture.UseConfig(path);
     }

@@ -18,11 +18,11 @@ namespace CodeSigning.Pkcs11.Native.Tests;
 public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
 {
     private static readonly byte[] Data = "firmware image"u8.ToArray();
-    private readonly HsmServerFixture hsm;
+    private readonly HsmServerFixture _hsm;
 
     public HsmVaultTests(HsmServerFixture hsm)
     {
-        this.hsm = hsm;
+        this._hsm = hsm;
         RawCalls.EnsureFinalized();
         NativeServerFixture.UseConfig(hsm.ConfigPath);
     }
@@ -49,18 +49,18 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
 
         var signature = session.Sign(Mechanism(session, type, hash), PrivateKey(session), Input(type, hash, Data));
 
-        Assert.True(VerifiesWithCertificate(signer == "hsm-rsa" ? hsm.Rsa : hsm.P256, type, hash, Data, signature));
+        Assert.True(VerifiesWithCertificate(signer == "hsm-rsa" ? _hsm.Rsa : _hsm.P256, type, hash, Data, signature));
     }
 
     [Fact]
     public async Task Each_Signer_shows_its_vault_and_the_default_is_the_servers()
     {
-        var signers = new SignerService.SignerServiceClient(hsm.Admin());
+        var signers = new SignerService.SignerServiceClient(_hsm.Admin());
 
         Assert.Equal("pkcs11", (await signers.GetSignerAsync(new GetSignerRequest { Signer = "hsm-rsa" })).KeyVault);
         Assert.Equal("pkcs11", (await signers.GetSignerAsync(new GetSignerRequest { Signer = "hsm-p256" })).KeyVault);
         Assert.Equal("software", (await signers.GetSignerAsync(new GetSignerRequest { Signer = "soft-p256" })).KeyVault);
-        var created = (await new AuditService.AuditServiceClient(hsm.Admin()).QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 }))
+        var created = (await new AuditService.AuditServiceClient(_hsm.Admin()).QueryAuditEventsAsync(new QueryAuditEventsRequest { PageSize = 1000 }))
             .Events.Where(e => e.Type == "signer.created").ToDictionary(e => e.SignerName, e => e.Details["key_vault"]);
         Assert.Equal("pkcs11", created["hsm-rsa"]);
         Assert.Equal("software", created["soft-p256"]);
@@ -69,18 +69,18 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
     [Fact]
     public async Task Readyz_probes_the_HSM_vault_and_answers_ready()
     {
-        using var http = hsm.Server.CreateHttpClient();
-        using var response = await http.GetAsync(new Uri(hsm.Server.Url, "/readyz"));
+        using var http = _hsm.Server.CreateHttpClient();
+        using var response = await http.GetAsync(new Uri(_hsm.Server.Url, "/readyz"));
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ready", await response.Content.ReadAsStringAsync());
-        Assert.DoesNotContain("Not ready", hsm.Server.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not ready", _hsm.Server.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Importing_a_key_into_the_HSM_vault_is_refused_and_creates_nothing()
     {
-        var signers = new SignerService.SignerServiceClient(hsm.Admin());
+        var signers = new SignerService.SignerServiceClient(_hsm.Admin());
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = RealServerFixture.NewSigner("hsm-imported", KeyAlgorithm.Unspecified, keyVault: "pkcs11");
         request.ImportPrivateKey = ByteString.CopyFrom(key.ExportPkcs8PrivateKey());
@@ -96,7 +96,7 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
     [Fact]
     public async Task A_refused_Signer_leaves_no_key_in_the_HSM()
     {
-        var signers = new SignerService.SignerServiceClient(hsm.Admin());
+        var signers = new SignerService.SignerServiceClient(_hsm.Admin());
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await signers.CreateSignerAsync(RealServerFixture.NewSigner("hsm-p256", KeyAlgorithm.EcP256, keyVault: "pkcs11")));
 
@@ -121,8 +121,8 @@ public sealed class HsmVaultTests : IClassFixture<HsmServerFixture>, IDisposable
     public async Task A_server_with_bad_HSM_settings_does_not_start_and_says_why_without_the_PIN(string wrong, string expected)
     {
         using var pinFile = new TempPinFile(wrong == "pin" ? "00000000" : SoftHsmToken.UserPin);
-        var (exitCode, output) = await hsm.Server.RunCommandAsync([
-            "--data-dir", hsm.Server.DataDir, .. hsm.Server.DatabaseArguments, "--listen", "127.0.0.1:0", "--plaintext", "--key-vault", "pkcs11",
+        var (exitCode, output) = await _hsm.Server.RunCommandAsync([
+            "--data-dir", _hsm.Server.DataDir, .. _hsm.Server.DatabaseArguments, "--listen", "127.0.0.1:0", "--plaintext", "--key-vault", "pkcs11",
             "--hsm-module", wrong == "module" ? "/nonexistent/libpkcs11.so" : SoftHsmToken.ModulePath,
             "--hsm-token", wrong == "token" ? "no-such-token" : SoftHsmToken.Label, "--hsm-pin-file", pinFile.Path]);
 

@@ -12,13 +12,13 @@ namespace CodeSigning.Pkcs11.Native.Tests;
 [Collection(NativeModuleCollection.Name)]
 public sealed class ModuleCountersTests : IDisposable
 {
-    private readonly DirectoryInfo directory = Directory.CreateTempSubdirectory("pkcs11-counters-");
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("pkcs11-counters-");
 
-    private readonly NativeServerFixture fixture;
+    private readonly NativeServerFixture _fixture;
 
     public ModuleCountersTests(NativeServerFixture fixture)
     {
-        this.fixture = fixture;
+        this._fixture = fixture;
         RawCalls.EnsureFinalized();
     }
 
@@ -26,8 +26,8 @@ public sealed class ModuleCountersTests : IDisposable
     {
         RawCalls.EnsureFinalized();
         // The next class of the collection initializes with the shared configuration, not this one's deleted file.
-        NativeServerFixture.UseConfig(fixture.ConfigPath);
-        directory.Delete(recursive: true);
+        NativeServerFixture.UseConfig(_fixture.ConfigPath);
+        _directory.Delete(recursive: true);
     }
 
     [Fact]
@@ -40,8 +40,8 @@ public sealed class ModuleCountersTests : IDisposable
             create.Members.Add(new MemberSpec { Principal = new PrincipalRef { Kind = PrincipalKind.User, Name = "admin" }, Role = Role.Administrator });
             await new SignerService.SignerServiceClient(admin).CreateSignerAsync(create);
         }
-        var log = Path.Combine(directory.FullName, "module.log");
-        var config = Path.Combine(directory.FullName, "pkcs11.json");
+        var log = Path.Combine(_directory.FullName, "module.log");
+        var config = Path.Combine(_directory.FullName, "pkcs11.json");
         TestFiles.WriteConfig(config, new JsonObject
         {
             ["servers"] = new JsonArray(server.Url.ToString()),

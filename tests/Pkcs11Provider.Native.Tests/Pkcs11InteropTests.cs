@@ -11,10 +11,10 @@ namespace CodeSigning.Pkcs11.Native.Tests;
 public sealed class Pkcs11InteropTests : IDisposable
 {
     private static readonly byte[] Data = "artifact bytes"u8.ToArray();
-    private readonly NativeServerFixture fixture;
+    private readonly NativeServerFixture _fixture;
     public Pkcs11InteropTests(NativeServerFixture fixture)
     {
-        this.fixture = fixture;
+        this._fixture = fixture;
         fixture.Reset();
         RawCalls.EnsureFinalized();
     }
@@ -22,7 +22,7 @@ public sealed class Pkcs11InteropTests : IDisposable
     public void Dispose()
     {
         RawCalls.EnsureFinalized();
-        fixture.Reset();
+        _fixture.Reset();
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class Pkcs11InteropTests : IDisposable
         Assert.Equal(2, slots.Count);
         Assert.All(slots, s => Assert.InRange(s.SlotId, 1ul, 0x7FFFFFFFul));
         var token = Slot(library, "native-rsa").GetTokenInfo();
-        Assert.Equal(fixture.Rsa.Id.Replace("-", "", StringComparison.Ordinal)[..16], token.SerialNumber);
+        Assert.Equal(_fixture.Rsa.Id.Replace("-", "", StringComparison.Ordinal)[..16], token.SerialNumber);
         Assert.True(token.TokenFlags.WriteProtected);
         Assert.False(token.TokenFlags.LoginRequired);
         Assert.Equal("CodeSigning", token.ManufacturerId);
@@ -70,12 +70,12 @@ public sealed class Pkcs11InteropTests : IDisposable
         var attributes = session.GetAttributeValue(key, [CKA.CKA_LABEL, CKA.CKA_MODULUS, CKA.CKA_PRIVATE_EXPONENT, CKA.CKA_KEY_TYPE, CKA.CKA_SIGN]);
 
         Assert.Equal("native-rsa", attributes[0].GetValueAsString());
-        Assert.Equal(((RSA)fixture.Rsa.Key).ExportParameters(false).Modulus, attributes[1].GetValueAsByteArray());
+        Assert.Equal(((RSA)_fixture.Rsa.Key).ExportParameters(false).Modulus, attributes[1].GetValueAsByteArray());
         Assert.True(attributes[2].CannotBeRead);
         Assert.Equal((ulong)CKK.CKK_RSA, attributes[3].GetValueAsUlong());
         Assert.True(attributes[4].GetValueAsBool());
         var certificates = Find(session, CKO.CKO_CERTIFICATE);
-        Assert.Equal(fixture.Rsa.Chain, certificates.Select(c => session.GetAttributeValue(c, [CKA.CKA_VALUE])[0].GetValueAsByteArray()));
+        Assert.Equal(_fixture.Rsa.Chain, certificates.Select(c => session.GetAttributeValue(c, [CKA.CKA_VALUE])[0].GetValueAsByteArray()));
         Assert.Equal(
             session.GetAttributeValue(key, [CKA.CKA_ID])[0].GetValueAsByteArray(),
             session.GetAttributeValue(certificates[0], [CKA.CKA_ID])[0].GetValueAsByteArray());
@@ -137,7 +137,7 @@ public sealed class Pkcs11InteropTests : IDisposable
         var signature = session.Sign(mechanism, Find(session, CKO.CKO_PRIVATE_KEY).Single(), input);
 
         var padding = IsPss(type) ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1;
-        Assert.True(((RSA)fixture.Rsa.Key).VerifyHash(digest, signature, hash, padding));
+        Assert.True(((RSA)_fixture.Rsa.Key).VerifyHash(digest, signature, hash, padding));
         session.Verify(mechanism, Find(session, CKO.CKO_PUBLIC_KEY).Single(), input, signature, out var valid);
         Assert.True(valid);
     }
@@ -159,7 +159,7 @@ public sealed class Pkcs11InteropTests : IDisposable
         var signature = session.Sign(mechanism, Find(session, CKO.CKO_PRIVATE_KEY).Single(), input);
 
         Assert.Equal(64, signature.Length);
-        Assert.True(((ECDsa)fixture.P256.Key).VerifyHash(digest, signature));
+        Assert.True(((ECDsa)_fixture.P256.Key).VerifyHash(digest, signature));
     }
 
     [Fact]
@@ -172,8 +172,8 @@ public sealed class Pkcs11InteropTests : IDisposable
 
         var signature = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_SHA512_RSA_PKCS), Find(session, CKO.CKO_PRIVATE_KEY).Single(), new MemoryStream(data), 4096);
 
-        Assert.True(((RSA)fixture.Rsa.Key).VerifyData(data, signature, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1));
-        Assert.Equal(SHA512.HashData(data), fixture.Server.SignRequests.Single().Digest.ToByteArray());
+        Assert.True(((RSA)_fixture.Rsa.Key).VerifyData(data, signature, HashAlgorithmName.SHA512, RSASignaturePadding.Pkcs1));
+        Assert.Equal(SHA512.HashData(data), _fixture.Server.SignRequests.Single().Digest.ToByteArray());
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public sealed class Pkcs11InteropTests : IDisposable
         Assert.Equal(CKR.CKR_SESSION_READ_ONLY, Code(() => session.CreateObject([session.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_DATA)])));
         Assert.Equal(CKR.CKR_SESSION_READ_ONLY, Code(() => session.SetPin("old", "new")));
         Assert.Equal(CKR.CKR_TOKEN_WRITE_PROTECTED, Code(() => Slot(library, "native-rsa").OpenSession(SessionType.ReadWrite)));
-        Assert.Empty(fixture.Server.SignRequests);
+        Assert.Empty(_fixture.Server.SignRequests);
         Assert.Equal(2, Find(session, CKO.CKO_CERTIFICATE).Count);
     }
 
@@ -201,21 +201,21 @@ public sealed class Pkcs11InteropTests : IDisposable
     {
         using var library = Load();
         using var session = Slot(library, "native-rsa").OpenSession(SessionType.ReadOnly);
-        fixture.Rsa.ApprovalRequired = true;
+        _fixture.Rsa.ApprovalRequired = true;
 
         Assert.Equal(CKR.CKR_FUNCTION_REJECTED, Code(() => session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_SHA256_RSA_PKCS), Find(session, CKO.CKO_PRIVATE_KEY).Single(), Data)));
 
-        var correlationId = fixture.Server.SignRequests.Single().Client.CorrelationId;
-        Assert.Contains($"csign request create --signer native-rsa --count 1", fixture.Log(), StringComparison.Ordinal);
-        Assert.Contains(correlationId, fixture.Log(), StringComparison.Ordinal);
+        var correlationId = _fixture.Server.SignRequests.Single().Client.CorrelationId;
+        Assert.Contains($"csign request create --signer native-rsa --count 1", _fixture.Log(), StringComparison.Ordinal);
+        Assert.Contains(correlationId, _fixture.Log(), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Server_unreachable_is_a_device_error()
     {
-        var config = fixture.Config();
+        var config = _fixture.Config();
         config["servers"] = new System.Text.Json.Nodes.JsonArray("http://127.0.0.1:1");
-        fixture.WriteConfig(config);
+        _fixture.WriteConfig(config);
         using var library = Load();
 
         Assert.Equal(CKR.CKR_DEVICE_ERROR, Code(() => library.GetSlotList(SlotsType.WithTokenPresent)));
@@ -234,16 +234,16 @@ public sealed class Pkcs11InteropTests : IDisposable
             return (Data: data, Signature: session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), data));
         });
 
-        Assert.All(signatures, s => Assert.True(((ECDsa)fixture.P256.Key).VerifyData(s.Data, s.Signature, HashAlgorithmName.SHA256)));
+        Assert.All(signatures, s => Assert.True(((ECDsa)_fixture.P256.Key).VerifyData(s.Data, s.Signature, HashAlgorithmName.SHA256)));
     }
 
     [Fact]
     public void Without_credentials_the_pin_is_the_api_key()
     {
-        var config = fixture.Config();
+        var config = _fixture.Config();
         config.Remove("auth");
         config["signers"] = new System.Text.Json.Nodes.JsonArray("native-p256");
-        fixture.WriteConfig(config);
+        _fixture.WriteConfig(config);
         using var library = Load();
         var slot = library.GetSlotList(SlotsType.WithTokenPresent).Single();
         using var session = slot.OpenSession(SessionType.ReadOnly);
@@ -253,6 +253,6 @@ public sealed class Pkcs11InteropTests : IDisposable
         session.Login(CKU.CKU_USER, NativeServerFixture.ApiKey);
 
         var signature = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), Find(session, CKO.CKO_PRIVATE_KEY).Single(), Data);
-        Assert.True(((ECDsa)fixture.P256.Key).VerifyData(Data, signature, HashAlgorithmName.SHA256));
+        Assert.True(((ECDsa)_fixture.P256.Key).VerifyData(Data, signature, HashAlgorithmName.SHA256));
     }
 }

@@ -16,13 +16,13 @@ namespace CodeSigning.Pkcs11.Native.Tests;
 public sealed class RealServerTests : IDisposable
 {
     private static readonly byte[] Data = "release artifact"u8.ToArray();
-    private readonly RealServerFixture real;
-    private readonly NativeServerFixture fake;
+    private readonly RealServerFixture _real;
+    private readonly NativeServerFixture _fake;
 
     public RealServerTests(RealServerFixture real, NativeServerFixture fake)
     {
-        this.real = real;
-        this.fake = fake;
+        this._real = real;
+        this._fake = fake;
         RawCalls.EnsureFinalized();
         real.WriteConfig(real.Config());
         NativeServerFixture.UseConfig(real.ConfigPath);
@@ -31,7 +31,7 @@ public sealed class RealServerTests : IDisposable
     public void Dispose()
     {
         RawCalls.EnsureFinalized();
-        fake.Reset();
+        _fake.Reset();
     }
 
     public static TheoryData<string, CKM, string> Mechanisms => new()
@@ -60,7 +60,7 @@ public sealed class RealServerTests : IDisposable
 
         var signature = session.Sign(Mechanism(session, type, hash), PrivateKey(session), Input(type, hash, Data));
 
-        Assert.True(VerifiesWithCertificate(signer == "real-rsa" ? real.Rsa : real.P256, type, hash, Data, signature));
+        Assert.True(VerifiesWithCertificate(signer == "real-rsa" ? _real.Rsa : _real.P256, type, hash, Data, signature));
     }
 
     [Fact]
@@ -71,8 +71,8 @@ public sealed class RealServerTests : IDisposable
         var slot = Slot(library, "real-rsa");
         using var session = slot.OpenSession(SessionType.ReadOnly);
 
-        Assert.Equal(SlotIds.Derive(real.Rsa.Id), slot.SlotId);
-        Assert.Equal(real.Rsa.CertificateChain.Count, Find(session, CKO.CKO_CERTIFICATE).Count);
+        Assert.Equal(SlotIds.Derive(_real.Rsa.Id), slot.SlotId);
+        Assert.Equal(_real.Rsa.CertificateChain.Count, Find(session, CKO.CKO_CERTIFICATE).Count);
         Assert.Single(Find(session, CKO.CKO_PUBLIC_KEY));
     }
 
@@ -85,9 +85,9 @@ public sealed class RealServerTests : IDisposable
             session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), PrivateKey(session), Data);
         }
 
-        var line = real.Log().Split('\n').Last(l => l.Contains("signed with real-p256", StringComparison.Ordinal));
+        var line = _real.Log().Split('\n').Last(l => l.Contains("signed with real-p256", StringComparison.Ordinal));
         var correlationId = line.Split("correlation id ")[1][..32];
-        using var admin = real.Admin();
+        using var admin = _real.Admin();
         var events = await new AuditService.AuditServiceClient(admin).QueryAuditEventsAsync(new QueryAuditEventsRequest
         {
             Filter = new AuditFilter { Signer = "real-p256", Types_ = { "signature." } },
@@ -101,7 +101,7 @@ public sealed class RealServerTests : IDisposable
     [Fact]
     public async Task Approval_missing_is_rejected_and_with_a_wait_the_module_requests_and_signs_once_approved()
     {
-        using var admin = real.Admin();
+        using var admin = _real.Admin();
         var approvals = new ApprovalService.ApprovalServiceClient(admin);
         await approvals.SetApprovalPolicyAsync(new SetApprovalPolicyRequest
         {
@@ -114,12 +114,12 @@ public sealed class RealServerTests : IDisposable
             {
                 using var session = Slot(library, "real-rsa").OpenSession(SessionType.ReadOnly);
                 Assert.Equal(CKR.CKR_FUNCTION_REJECTED, Code(() => session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_SHA256_RSA_PKCS), PrivateKey(session), Data)));
-                Assert.Contains("csign request create --signer real-rsa --count 1 --justification \"<why>\"", real.Log(), StringComparison.Ordinal);
+                Assert.Contains("csign request create --signer real-rsa --count 1 --justification \"<why>\"", _real.Log(), StringComparison.Ordinal);
             }
 
-            var config = real.Config();
+            var config = _real.Config();
             config["approval_wait_seconds"] = 60;
-            real.WriteConfig(config);
+            _real.WriteConfig(config);
             var approver = Task.Run(async () =>
             {
                 while (true)
@@ -152,7 +152,7 @@ public sealed class RealServerTests : IDisposable
     [Fact]
     public async Task A_disabled_Signer_and_a_removed_member_are_rejected_on_the_very_next_signature()
     {
-        using var admin = real.Admin();
+        using var admin = _real.Admin();
         var signers = new SignerService.SignerServiceClient(admin);
         var members = new MemberService.MemberServiceClient(admin);
         var builder = new PrincipalRef { Kind = PrincipalKind.User, Name = RealServerFixture.Operator };
@@ -165,7 +165,7 @@ public sealed class RealServerTests : IDisposable
         try
         {
             Assert.Equal(CKR.CKR_FUNCTION_REJECTED, Code(() => session.Sign(mechanism, PrivateKey(session), Data)));
-            Assert.Contains("SIGNER_DISABLED", real.Log(), StringComparison.Ordinal);
+            Assert.Contains("SIGNER_DISABLED", _real.Log(), StringComparison.Ordinal);
         }
         finally
         {
@@ -176,7 +176,7 @@ public sealed class RealServerTests : IDisposable
         try
         {
             Assert.Equal(CKR.CKR_FUNCTION_REJECTED, Code(() => session.Sign(mechanism, PrivateKey(session), Data)));
-            Assert.Contains("SIGNER_NOT_FOUND", real.Log(), StringComparison.Ordinal);
+            Assert.Contains("SIGNER_NOT_FOUND", _real.Log(), StringComparison.Ordinal);
         }
         finally
         {
@@ -189,9 +189,9 @@ public sealed class RealServerTests : IDisposable
     [Fact]
     public void An_unknown_api_key_is_user_not_logged_in_and_as_pin_it_is_pin_incorrect()
     {
-        var config = real.Config();
+        var config = _real.Config();
         config["auth"] = new System.Text.Json.Nodes.JsonObject { ["api_key"] = "csk_unknown_key" };
-        real.WriteConfig(config);
+        _real.WriteConfig(config);
         using (var library = Load())
         {
             Assert.Equal(CKR.CKR_USER_NOT_LOGGED_IN, Code(() => library.GetSlotList(SlotsType.WithTokenPresent)));
@@ -199,13 +199,13 @@ public sealed class RealServerTests : IDisposable
 
         config.Remove("auth");
         config["signers"] = new System.Text.Json.Nodes.JsonArray("real-rsa");
-        real.WriteConfig(config);
+        _real.WriteConfig(config);
         using (var library = Load())
         {
             var slot = library.GetSlotList(SlotsType.WithTokenPresent).Single();
             using var session = slot.OpenSession(SessionType.ReadOnly);
             Assert.Equal(CKR.CKR_PIN_INCORRECT, Code(() => session.Login(CKU.CKU_USER, "csk_unknown_key")));
-            session.Login(CKU.CKU_USER, real.OperatorKey);
+            session.Login(CKU.CKU_USER, _real.OperatorKey);
             Assert.Equal(256, session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_SHA256_RSA_PKCS), PrivateKey(session), Data).Length);
         }
     }
@@ -213,7 +213,7 @@ public sealed class RealServerTests : IDisposable
     [Fact]
     public async Task A_service_account_signs_with_its_key_file()
     {
-        using var admin = real.Admin();
+        using var admin = _real.Admin();
         var identity = new IdentityService.IdentityServiceClient(admin);
         var members = new MemberService.MemberServiceClient(admin);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -227,21 +227,21 @@ public sealed class RealServerTests : IDisposable
         await members.SetMemberAsync(new SetMemberRequest { Signer = "real-p256", Principal = principal, Role = Role.Operator });
         try
         {
-            var keyFile = Path.Combine(real.Directory.FullName, "release-bot.pem");
+            var keyFile = Path.Combine(_real.Directory.FullName, "release-bot.pem");
             TestFiles.WriteSecret(keyFile, key.ExportPkcs8PrivateKeyPem());
-            var config = real.Config();
+            var config = _real.Config();
             config["auth"] = new System.Text.Json.Nodes.JsonObject
             {
                 ["service_account"] = new System.Text.Json.Nodes.JsonObject { ["client_id"] = account.ClientId, ["private_key_file"] = keyFile, ["key_id"] = registered.KeyId },
             };
-            real.WriteConfig(config);
+            _real.WriteConfig(config);
             using var library = Load();
 
             var slot = Assert.Single(library.GetSlotList(SlotsType.WithTokenPresent));
             using var session = slot.OpenSession(SessionType.ReadOnly);
             var signature = session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA384), PrivateKey(session), Data);
 
-            using var certificate = X509CertificateLoader.LoadCertificate(real.P256.CertificateChain[0].ToByteArray());
+            using var certificate = X509CertificateLoader.LoadCertificate(_real.P256.CertificateChain[0].ToByteArray());
             Assert.True(certificate.GetECDsaPublicKey()!.VerifyData(Data, signature, HashAlgorithmName.SHA384));
         }
         finally
@@ -258,14 +258,14 @@ public sealed class RealServerTests : IDisposable
         var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256);
         var key = PrivateKey(session);
 
-        real.Server.Kill();
+        _real.Server.Kill();
         try
         {
             Assert.Equal(CKR.CKR_DEVICE_ERROR, Code(() => session.Sign(mechanism, key, Data)));
         }
         finally
         {
-            await real.Server.RestartAsync();
+            await _real.Server.RestartAsync();
         }
 
         // The channel retries a failed connection after at most 500 ms of backoff.
@@ -284,7 +284,7 @@ public sealed class RealServerTests : IDisposable
             return session.Sign(session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256), PrivateKey(session), BitConverter.GetBytes(i));
         });
 
-        using var certificate = X509CertificateLoader.LoadCertificate(real.P256.CertificateChain[0].ToByteArray());
+        using var certificate = X509CertificateLoader.LoadCertificate(_real.P256.CertificateChain[0].ToByteArray());
         using var key = certificate.GetECDsaPublicKey()!;
         Assert.All(Enumerable.Range(0, 16), i => Assert.True(key.VerifyData(BitConverter.GetBytes(i), signatures[i], HashAlgorithmName.SHA256)));
     }
@@ -292,33 +292,33 @@ public sealed class RealServerTests : IDisposable
     [Fact]
     public void Pkcs11_tool_lists_slots_and_objects_and_signs()
     {
-        var input = Path.Combine(real.Directory.FullName, "tool-input.bin");
-        var output = Path.Combine(real.Directory.FullName, "tool-signature.bin");
+        var input = Path.Combine(_real.Directory.FullName, "tool-input.bin");
+        var output = Path.Combine(_real.Directory.FullName, "tool-signature.bin");
         File.WriteAllBytes(input, Data);
-        var environment = new Dictionary<string, string> { ["CODESIGN_PKCS11_CONFIG"] = real.ConfigPath };
+        var environment = new Dictionary<string, string> { ["CODESIGN_PKCS11_CONFIG"] = _real.ConfigPath };
 
         var listed = ToolProcess.Run("pkcs11-tool", environment, "--module", NativeModule.Path, "--list-slots", "--list-objects", "--token-label", "real-p256");
         var signed = ToolProcess.Run("pkcs11-tool", environment, "--module", NativeModule.Path, "--token-label", "real-rsa", "--login", "--pin", "unused",
             "--sign", "--mechanism", "SHA256-RSA-PKCS-PSS", "--mgf", "MGF1-SHA256", "--salt-len", "32",
             "--label", "real-rsa", "--input-file", input, "--output-file", output);
 
-        Assert.True(listed.ExitCode == 0, listed.StandardError + real.Log());
+        Assert.True(listed.ExitCode == 0, listed.StandardError + _real.Log());
         Assert.True(signed.ExitCode == 0, $"exit {signed.ExitCode}: {signed.StandardError}{signed.StandardOutput}");
         Assert.Contains("token label        : real-rsa", listed.StandardOutput);
         Assert.Contains("Private Key Object; EC", listed.StandardOutput);
-        using var certificate = X509CertificateLoader.LoadCertificate(real.Rsa.CertificateChain[0].ToByteArray());
+        using var certificate = X509CertificateLoader.LoadCertificate(_real.Rsa.CertificateChain[0].ToByteArray());
         Assert.True(certificate.GetRSAPublicKey()!.VerifyData(Data, File.ReadAllBytes(output), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
     }
 
     [Fact]
     public void Jarsigner_signs_through_SunPKCS11_and_the_jar_verifies()
     {
-        var work = real.Directory.CreateSubdirectory("jar");
+        var work = _real.Directory.CreateSubdirectory("jar");
         File.WriteAllText(Path.Combine(work.FullName, "hello.txt"), "hello\n");
         var jar = Path.Combine(work.FullName, "app.jar");
         var providerConfig = Path.Combine(work.FullName, "sunpkcs11.cfg");
-        File.WriteAllText(providerConfig, $"name = CodeSigning\nlibrary = {NativeModule.Path}\nslot = {SlotIds.Derive(real.Rsa.Id)}\n");
-        var environment = new Dictionary<string, string> { ["CODESIGN_PKCS11_CONFIG"] = real.ConfigPath };
+        File.WriteAllText(providerConfig, $"name = CodeSigning\nlibrary = {NativeModule.Path}\nslot = {SlotIds.Derive(_real.Rsa.Id)}\n");
+        var environment = new Dictionary<string, string> { ["CODESIGN_PKCS11_CONFIG"] = _real.ConfigPath };
 
         var packed = ToolProcess.Run("jar", environment, "cf", jar, "-C", work.FullName, "hello.txt");
         var signed = ToolProcess.Run("jarsigner", environment, "-keystore", "NONE", "-storetype", "PKCS11", "-addprovider", "SunPKCS11",
@@ -326,7 +326,7 @@ public sealed class RealServerTests : IDisposable
         var verified = ToolProcess.Run("jarsigner", environment, "-verify", "-certs", jar);
 
         Assert.Equal(0, packed.ExitCode);
-        Assert.True(signed.ExitCode == 0, signed.StandardError + signed.StandardOutput + real.Log());
+        Assert.True(signed.ExitCode == 0, signed.StandardError + signed.StandardOutput + _real.Log());
         Assert.Contains("jar verified.", verified.StandardOutput);
     }
 }

@@ -8,21 +8,21 @@ namespace CodeSigning.Pkcs11.Tests;
 [Collection(ProviderCollection.Name)]
 public sealed class LoginTests(FakeServerFixture fixture) : ProviderTestBase(fixture)
 {
-    private ulong slot;
+    private ulong _slot;
 
     [Fact]
     public void Tokens_need_login_and_the_pin_carries_the_api_key()
     {
         var session = OpenWithoutCredentials();
 
-        Assert.NotEqual(0ul, P.GetTokenInfo(slot).Flags & CKF.CKF_LOGIN_REQUIRED);
+        Assert.NotEqual(0ul, P.GetTokenInfo(_slot).Flags & CKF.CKF_LOGIN_REQUIRED);
         Assert.Empty(Find(session, Class(CKO.CKO_PRIVATE_KEY)));
         Assert.Equal(CKR.CKR_USER_NOT_LOGGED_IN, Code(() => P.SignInit(session, CKM.CKM_ECDSA_SHA256, null, 1)));
 
         P.Login(session, CKU.CKU_USER, FakeServerFixture.ApiKey);
 
         Assert.Equal(CKR.CKR_USER_ALREADY_LOGGED_IN, Code(() => P.Login(session, CKU.CKU_USER, FakeServerFixture.ApiKey)));
-        Assert.Equal("p256-signer", P.GetTokenInfo(slot).Label);
+        Assert.Equal("p256-signer", P.GetTokenInfo(_slot).Label);
         var signature = Sign(session, CKM.CKM_ECDSA_SHA256, "data"u8.ToArray());
         Assert.True(((ECDsa)Fixture.P256.Key).VerifyData("data"u8, signature, HashAlgorithmName.SHA256));
     }
@@ -32,12 +32,12 @@ public sealed class LoginTests(FakeServerFixture fixture) : ProviderTestBase(fix
     public void The_token_serial_is_the_same_before_and_after_login()
     {
         var session = OpenWithoutCredentials();
-        var before = P.GetTokenInfo(slot).Serial;
+        var before = P.GetTokenInfo(_slot).Serial;
 
         P.Login(session, CKU.CKU_USER, FakeServerFixture.ApiKey);
 
         Assert.Equal(16, before.Length);
-        Assert.Equal(before, P.GetTokenInfo(slot).Serial);
+        Assert.Equal(before, P.GetTokenInfo(_slot).Serial);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class LoginTests(FakeServerFixture fixture) : ProviderTestBase(fix
         P.Login(session, CKU.CKU_USER, FakeServerFixture.ApiKey);
 
         P.CloseSession(session);
-        var next = P.OpenSession(slot, CKF.CKF_SERIAL_SESSION);
+        var next = P.OpenSession(_slot, CKF.CKF_SERIAL_SESSION);
 
         Assert.Equal(CKS.CKS_RO_PUBLIC_SESSION, P.GetSessionInfo(next).State);
         Assert.Equal(CKR.CKR_SESSION_HANDLE_INVALID, Code(() => P.GetSessionInfo(session)));
@@ -71,7 +71,7 @@ public sealed class LoginTests(FakeServerFixture fixture) : ProviderTestBase(fix
         config.Remove("auth");
         config["signers"] = new JsonArray("p256-signer");
         Initialize(config);
-        slot = Assert.Single(P.GetSlotList());
-        return P.OpenSession(slot, CKF.CKF_SERIAL_SESSION);
+        _slot = Assert.Single(P.GetSlotList());
+        return P.OpenSession(_slot, CKF.CKF_SERIAL_SESSION);
     }
 }

@@ -17,5 +17,5 @@ internal struct CK_INFO
 [InlineArray(32)]
 internal struct Utf8Chars32
 {
-    private byte element;
+    private byte _element;
 }

@@ -17,5 +17,5 @@ internal struct CK_SLOT_INFO
 [InlineArray(64)]
 internal struct Utf8Chars64
 {
-    private byte element;
+    private byte _element;
 }

@@ -30,5 +30,5 @@ internal struct CK_TOKEN_INFO
 [InlineArray(16)]
 internal struct Utf8Chars16
 {
-    private byte element;
+    private byte _element;
 }

@@ -11,17 +11,17 @@ namespace CodeSigning.Pkcs11.Logging;
 /// </summary>
 public static class ProviderLogging
 {
-    private static ILoggerFactory factory = CreateFromEnvironment();
+    private static ILoggerFactory _factory = CreateFromEnvironment();
 
-    public static ILoggerFactory Factory => Volatile.Read(ref factory);
+    public static ILoggerFactory Factory => Volatile.Read(ref _factory);
 
     /// <summary>The module-wide logger (category "CodeSigning.Pkcs11").</summary>
-    public static ILogger Logger { get; private set; } = factory.CreateLogger("CodeSigning.Pkcs11");
+    public static ILogger Logger { get; private set; } = _factory.CreateLogger("CodeSigning.Pkcs11");
 
     /// <summary>Replaces the sink, for example once the configuration file names a log file.</summary>
     public static void Use(ILoggerFactory replacement)
     {
-        var previous = Interlocked.Exchange(ref factory, replacement);
+        var previous = Interlocked.Exchange(ref _factory, replacement);
         Logger = replacement.CreateLogger("CodeSigning.Pkcs11");
         previous.Dispose();
     }

@@ -9,40 +9,40 @@ namespace CodeSigning.Pkcs11.Logging;
 /// </summary>
 internal sealed class TextWriterLoggerProvider : ILoggerProvider
 {
-    private readonly TextWriter writer;
-    private readonly bool ownsWriter;
-    private readonly Lock gate = new();
+    private readonly TextWriter _writer;
+    private readonly bool _ownsWriter;
+    private readonly Lock _gate = new();
 
     public TextWriterLoggerProvider(string? file)
     {
         if (file is null)
         {
-            writer = Console.Error;
+            _writer = Console.Error;
             return;
         }
 
-        writer = new StreamWriter(new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        ownsWriter = true;
+        _writer = new StreamWriter(new FileStream(file, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        _ownsWriter = true;
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     public void Dispose()
     {
-        if (ownsWriter)
+        if (_ownsWriter)
         {
-            lock (gate)
+            lock (_gate)
             {
-                writer.Dispose();
+                _writer.Dispose();
             }
         }
     }
 
     private void Write(string line)
     {
-        lock (gate)
+        lock (_gate)
         {
-            writer.WriteLine(line);
+            _writer.WriteLine(line);
         }
     }
 

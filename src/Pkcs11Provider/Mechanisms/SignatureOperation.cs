@@ -10,18 +10,18 @@ namespace CodeSigning.Pkcs11.Mechanisms;
 /// </summary>
 public sealed class SignatureOperation : IDisposable
 {
-    private readonly IncrementalHash? hash;
-    private readonly HashAlgorithmName? pssHash;
+    private readonly IncrementalHash? _hash;
+    private readonly HashAlgorithmName? _pssHash;
 
     private SignatureOperation(Mechanism mechanism, Token token, SignerKey key, HashAlgorithmName? pssHash)
     {
         Mechanism = mechanism;
         Token = token;
         Key = key;
-        this.pssHash = pssHash;
+        this._pssHash = pssHash;
         if (mechanism.Hash is { } name)
         {
-            hash = IncrementalHash.CreateHash(name);
+            _hash = IncrementalHash.CreateHash(name);
         }
     }
 
@@ -59,22 +59,22 @@ public sealed class SignatureOperation : IDisposable
 
     public void Update(ReadOnlySpan<byte> part)
     {
-        if (hash is null)
+        if (_hash is null)
         {
             throw new Pkcs11Exception(CKR.CKR_FUNCTION_NOT_SUPPORTED, $"mechanism 0x{Mechanism.Type:X} is single-part: the caller passes a digest");
         }
 
         IsMultiPart = true;
-        hash.AppendData(part);
+        _hash.AppendData(part);
     }
 
     /// <summary>The digest to sign: of all parts (multi-part) or of <paramref name="data"/> (single-part).</summary>
     public SignatureInput Complete(ReadOnlySpan<byte> data)
     {
-        if (hash is not null)
+        if (_hash is not null)
         {
-            hash.AppendData(data);
-            return new SignatureInput(Mechanism.Scheme, Mechanism.Hash!.Value, hash.GetHashAndReset());
+            _hash.AppendData(data);
+            return new SignatureInput(Mechanism.Scheme, Mechanism.Hash!.Value, _hash.GetHashAndReset());
         }
 
         switch (Mechanism.Scheme)
@@ -83,9 +83,9 @@ public sealed class SignatureOperation : IDisposable
                 var (digestInfoHash, digest) = DigestInfo.Parse(data, (Key.Bits + 7) / 8);
                 return new SignatureInput(Mechanism.Scheme, digestInfoHash, digest);
             case V1.SignatureScheme.RsaPss:
-                return data.Length == Digests.Length(pssHash!.Value)
-                    ? new SignatureInput(Mechanism.Scheme, pssHash.Value, data.ToArray())
-                    : throw new Pkcs11Exception(CKR.CKR_DATA_LEN_RANGE, $"CKM_RSA_PKCS_PSS takes a {Digests.Length(pssHash.Value)}-byte digest, got {data.Length}");
+                return data.Length == Digests.Length(_pssHash!.Value)
+                    ? new SignatureInput(Mechanism.Scheme, _pssHash.Value, data.ToArray())
+                    : throw new Pkcs11Exception(CKR.CKR_DATA_LEN_RANGE, $"CKM_RSA_PKCS_PSS takes a {Digests.Length(_pssHash.Value)}-byte digest, got {data.Length}");
             default:
                 return Digests.ByLength(data.Length) is { } byLength
                     ? new SignatureInput(Mechanism.Scheme, byLength, data.ToArray())
@@ -120,5 +120,5 @@ public sealed class SignatureOperation : IDisposable
         }
     }
 
-    public void Dispose() => hash?.Dispose();
+    public void Dispose() => _hash?.Dispose();
 }

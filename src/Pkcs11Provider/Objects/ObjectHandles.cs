@@ -6,17 +6,17 @@ namespace CodeSigning.Pkcs11.Objects;
 /// </summary>
 public sealed class ObjectHandles
 {
-    private readonly Dictionary<(string SignerId, int Index), ulong> handles = [];
-    private readonly Lock gate = new();
+    private readonly Dictionary<(string SignerId, int Index), ulong> _handles = [];
+    private readonly Lock _gate = new();
 
     public ulong For(string signerId, int index)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (!handles.TryGetValue((signerId, index), out var handle))
+            if (!_handles.TryGetValue((signerId, index), out var handle))
             {
-                handle = (ulong)handles.Count + 1;
-                handles[(signerId, index)] = handle;
+                handle = (ulong)_handles.Count + 1;
+                _handles[(signerId, index)] = handle;
             }
 
             return handle;

@@ -16,20 +16,20 @@ public sealed class RemoteClient : IDisposable
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
 
-    private readonly ServerConnection[] servers;
-    private readonly TimeSpan callTimeout;
-    private readonly int retries;
-    private readonly ILogger logger;
-    private int preferred;
+    private readonly ServerConnection[] _servers;
+    private readonly TimeSpan _callTimeout;
+    private readonly int _retries;
+    private readonly ILogger _logger;
+    private int _preferred;
 
     public RemoteClient(ModuleConfiguration configuration, ILogger logger)
     {
         var trust = ServerTrust.FromCaFile(configuration.TlsCaFile);
         var connectTimeout = TimeSpan.FromMilliseconds(configuration.ConnectTimeoutMs);
-        servers = configuration.Servers.Select(url => new ServerConnection(new Uri(url), connectTimeout, trust, logger)).ToArray();
-        callTimeout = TimeSpan.FromMilliseconds(configuration.CallTimeoutMs);
-        retries = configuration.Retries;
-        this.logger = logger;
+        _servers = configuration.Servers.Select(url => new ServerConnection(new Uri(url), connectTimeout, trust, logger)).ToArray();
+        _callTimeout = TimeSpan.FromMilliseconds(configuration.CallTimeoutMs);
+        _retries = configuration.Retries;
+        this._logger = logger;
     }
 
     public ServerInfo GetServerInfo() =>
@@ -67,7 +67,7 @@ public sealed class RemoteClient : IDisposable
 
     public void Dispose()
     {
-        foreach (var server in servers)
+        foreach (var server in _servers)
         {
             server.Dispose();
         }
@@ -81,18 +81,18 @@ public sealed class RemoteClient : IDisposable
             headers.Add("authorization", "Bearer " + bearer);
         }
 
-        var deadline = DateTime.UtcNow + callTimeout;
-        var first = Volatile.Read(ref preferred);
+        var deadline = DateTime.UtcNow + _callTimeout;
+        var first = Volatile.Read(ref _preferred);
         for (var attempt = 0; ; attempt++)
         {
-            var index = (first + attempt) % servers.Length;
-            var server = servers[index];
+            var index = (first + attempt) % _servers.Length;
+            var server = _servers[index];
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 var result = call(server, new CallOptions(headers, deadline));
                 ModuleCounters.ServerCalled(started);
-                Volatile.Write(ref preferred, index);
+                Volatile.Write(ref _preferred, index);
                 return result;
             }
             catch (RpcException ex)
@@ -100,17 +100,17 @@ public sealed class RemoteClient : IDisposable
                 ModuleCounters.ServerCalled(started);
                 var failure = RemoteException.From(ex);
                 var remaining = deadline - DateTime.UtcNow;
-                if (!failure.IsUnreachable || attempt >= retries || remaining <= RetryPause)
+                if (!failure.IsUnreachable || attempt >= _retries || remaining <= RetryPause)
                 {
                     if (failure.IsUnreachable)
                     {
-                        ProviderLog.ServerUnreachable(logger, server.Address, attempt + 1, failure.Message);
+                        ProviderLog.ServerUnreachable(_logger, server.Address, attempt + 1, failure.Message);
                     }
 
                     throw failure;
                 }
 
-                ProviderLog.RetryingServer(logger, server.Address, failure.Status, failure.Message);
+                ProviderLog.RetryingServer(_logger, server.Address, failure.Status, failure.Message);
                 Thread.Sleep(RetryPause);
             }
         }

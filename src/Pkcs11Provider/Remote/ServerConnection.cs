@@ -7,7 +7,7 @@ namespace CodeSigning.Pkcs11.Remote;
 /// <summary>One server of the configured list: its channel (pooled HTTP/2 connections, kept alive) and clients, reused for the life of the module.</summary>
 internal sealed class ServerConnection : IDisposable
 {
-    private readonly GrpcChannel channel;
+    private readonly GrpcChannel _channel;
 
     public ServerConnection(Uri address, TimeSpan connectTimeout, ServerTrust trust, ILogger logger)
     {
@@ -24,7 +24,7 @@ internal sealed class ServerConnection : IDisposable
         handler.SslOptions.CertificateChainPolicy = trust.ChainPolicy();
         handler.SslOptions.RemoteCertificateValidationCallback = trust.For(address, logger);
 
-        channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,
             DisposeHttpClient = true,
@@ -33,10 +33,10 @@ internal sealed class ServerConnection : IDisposable
             InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
             MaxReconnectBackoff = TimeSpan.FromMilliseconds(500),
         });
-        Signers = new SignerService.SignerServiceClient(channel);
-        Signing = new SignService.SignServiceClient(channel);
-        Approvals = new ApprovalService.ApprovalServiceClient(channel);
-        Tokens = new TokenService.TokenServiceClient(channel);
+        Signers = new SignerService.SignerServiceClient(_channel);
+        Signing = new SignService.SignServiceClient(_channel);
+        Approvals = new ApprovalService.ApprovalServiceClient(_channel);
+        Tokens = new TokenService.TokenServiceClient(_channel);
     }
 
     public Uri Address { get; }
@@ -49,5 +49,5 @@ internal sealed class ServerConnection : IDisposable
 
     public TokenService.TokenServiceClient Tokens { get; }
 
-    public void Dispose() => channel.Dispose();
+    public void Dispose() => _channel.Dispose();
 }

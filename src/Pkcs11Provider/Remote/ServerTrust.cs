@@ -12,29 +12,29 @@ namespace CodeSigning.Pkcs11.Remote;
 /// </summary>
 internal sealed class ServerTrust
 {
-    private readonly string? caFile;
-    private readonly X509Certificate2Collection roots = [];
+    private readonly string? _caFile;
+    private readonly X509Certificate2Collection _roots = [];
 
-    private ServerTrust(string? caFile) => this.caFile = caFile;
+    private ServerTrust(string? caFile) => this._caFile = caFile;
 
     public static ServerTrust FromCaFile(string? caFile)
     {
         var trust = new ServerTrust(string.IsNullOrEmpty(caFile) ? null : caFile);
-        if (trust.caFile is null)
+        if (trust._caFile is null)
         {
             return trust;
         }
 
         try
         {
-            trust.roots.ImportFromPemFile(trust.caFile);
+            trust._roots.ImportFromPemFile(trust._caFile);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             throw new ConfigurationException($"tls_ca_file {caFile}: cannot be read: {ex.Message}");
         }
 
-        return trust.roots.Count == 0 ? throw new ConfigurationException($"tls_ca_file {caFile}: no PEM certificate in it") : trust;
+        return trust._roots.Count == 0 ? throw new ConfigurationException($"tls_ca_file {caFile}: no PEM certificate in it") : trust;
     }
 
     /// <summary>
@@ -43,13 +43,13 @@ internal sealed class ServerTrust
     /// </summary>
     public X509ChainPolicy? ChainPolicy()
     {
-        if (caFile is null)
+        if (_caFile is null)
         {
             return null;
         }
 
         var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-        policy.CustomTrustStore.AddRange(roots);
+        policy.CustomTrustStore.AddRange(_roots);
         return policy;
     }
 
@@ -58,7 +58,7 @@ internal sealed class ServerTrust
         var problem = Problem(certificate, chain, errors);
         if (problem is not null)
         {
-            ProviderLog.ServerCertificateRejected(logger, server, caFile is null ? "the system trust store" : $"tls_ca_file {caFile}", problem);
+            ProviderLog.ServerCertificateRejected(logger, server, _caFile is null ? "the system trust store" : $"tls_ca_file {_caFile}", problem);
         }
 
         return problem is null;

@@ -12,21 +12,21 @@ public sealed class ServiceAccountCredential : Credential, IDisposable
     private static readonly TimeSpan AssertionLifetime = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan RenewBefore = TimeSpan.FromMinutes(1);
 
-    private readonly string clientId;
-    private readonly string? keyId;
-    private readonly AsymmetricAlgorithm privateKey;
-    private readonly TimeProvider time;
-    private readonly Lock gate = new();
-    private string? audience;
-    private string? accessToken;
-    private DateTimeOffset renewAt;
+    private readonly string _clientId;
+    private readonly string? _keyId;
+    private readonly AsymmetricAlgorithm _privateKey;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private string? _audience;
+    private string? _accessToken;
+    private DateTimeOffset _renewAt;
 
     public ServiceAccountCredential(string clientId, string? keyId, AsymmetricAlgorithm privateKey, TimeProvider time)
     {
-        this.clientId = clientId;
-        this.keyId = keyId;
-        this.privateKey = privateKey;
-        this.time = time;
+        this._clientId = clientId;
+        this._keyId = keyId;
+        this._privateKey = privateKey;
+        this._time = time;
     }
 
     public static ServiceAccountCredential FromConfiguration(ServiceAccountConfiguration account, TimeProvider time)
@@ -47,23 +47,23 @@ public sealed class ServiceAccountCredential : Credential, IDisposable
 
     public override string GetBearer(RemoteClient client)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (accessToken is not null && time.GetUtcNow() < renewAt)
+            if (_accessToken is not null && _time.GetUtcNow() < _renewAt)
             {
-                return accessToken;
+                return _accessToken;
             }
 
-            audience ??= client.GetServerInfo().TokenAudience;
-            var assertion = CodeSigning.V1.ServiceAccountAssertion.Create(clientId, keyId, privateKey, audience, AssertionLifetime, time.GetUtcNow());
+            _audience ??= client.GetServerInfo().TokenAudience;
+            var assertion = CodeSigning.V1.ServiceAccountAssertion.Create(_clientId, _keyId, _privateKey, _audience, AssertionLifetime, _time.GetUtcNow());
             var response = client.ExchangeAssertion(assertion);
-            accessToken = response.AccessToken;
-            renewAt = response.ExpiresAt.ToDateTimeOffset() - RenewBefore;
-            return accessToken;
+            _accessToken = response.AccessToken;
+            _renewAt = response.ExpiresAt.ToDateTimeOffset() - RenewBefore;
+            return _accessToken;
         }
     }
 
-    public void Dispose() => privateKey.Dispose();
+    public void Dispose() => _privateKey.Dispose();
 
     private static AsymmetricAlgorithm ImportKey(string pem, string path) =>
         CodeSigning.V1.ServiceAccountAssertion.ImportPrivateKey(pem)

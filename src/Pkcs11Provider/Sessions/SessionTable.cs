@@ -7,25 +7,25 @@ namespace CodeSigning.Pkcs11.Sessions;
 /// <summary>The open sessions of the module, by handle (never reused within the module's life).</summary>
 public sealed class SessionTable
 {
-    private readonly ConcurrentDictionary<ulong, Session> sessions = new();
-    private long lastHandle;
+    private readonly ConcurrentDictionary<ulong, Session> _sessions = new();
+    private long _lastHandle;
 
     public Session Open(Token token)
     {
-        var session = new Session((ulong)Interlocked.Increment(ref lastHandle), token);
-        sessions[session.Handle] = session;
+        var session = new Session((ulong)Interlocked.Increment(ref _lastHandle), token);
+        _sessions[session.Handle] = session;
         return session;
     }
 
     public Session Get(ulong handle) =>
-        sessions.TryGetValue(handle, out var session)
+        _sessions.TryGetValue(handle, out var session)
             ? session
             : throw new Pkcs11Exception(CKR.CKR_SESSION_HANDLE_INVALID, $"no session {handle}");
 
     /// <summary>Closes one session; true when it was the last one on its slot.</summary>
     public bool Close(ulong handle)
     {
-        if (!sessions.TryRemove(handle, out var session))
+        if (!_sessions.TryRemove(handle, out var session))
         {
             throw new Pkcs11Exception(CKR.CKR_SESSION_HANDLE_INVALID, $"no session {handle}");
         }
@@ -36,14 +36,14 @@ public sealed class SessionTable
             session.EndVerify();
         }
 
-        return !sessions.Values.Any(s => s.Token.SlotId == session.Token.SlotId);
+        return !_sessions.Values.Any(s => s.Token.SlotId == session.Token.SlotId);
     }
 
     public void CloseAll(ulong slotId)
     {
         foreach (var session in OnSlot(slotId).ToList())
         {
-            if (sessions.TryRemove(session.Handle, out _))
+            if (_sessions.TryRemove(session.Handle, out _))
             {
                 lock (session.Gate)
                 {
@@ -54,5 +54,5 @@ public sealed class SessionTable
         }
     }
 
-    public IEnumerable<Session> OnSlot(ulong slotId) => sessions.Values.Where(s => s.Token.SlotId == slotId);
+    public IEnumerable<Session> OnSlot(ulong slotId) => _sessions.Values.Where(s => s.Token.SlotId == slotId);
 }

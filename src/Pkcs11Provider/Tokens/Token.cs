@@ -10,16 +10,16 @@ namespace CodeSigning.Pkcs11.Tokens;
 /// </summary>
 public sealed class Token
 {
-    private readonly ObjectHandles handles;
-    private volatile State? state;
-    private string? serial;
+    private readonly ObjectHandles _handles;
+    private volatile State? _state;
+    private string? _serial;
 
     public Token(ulong slotId, string signerReference, bool loginRequired, ObjectHandles handles)
     {
         SlotId = slotId;
         SignerReference = signerReference;
         LoginRequired = loginRequired;
-        this.handles = handles;
+        this._handles = handles;
     }
 
     public ulong SlotId { get; }
@@ -31,7 +31,7 @@ public sealed class Token
     public bool LoginRequired { get; }
 
     /// <summary>The Signer as last fetched, or null while a login-required token has not been opened.</summary>
-    public SignerSnapshot? Snapshot => state?.Snapshot;
+    public SignerSnapshot? Snapshot => _state?.Snapshot;
 
     /// <summary>Token label: the Signer name.</summary>
     public string Label => Snapshot?.Name ?? SignerReference;
@@ -42,12 +42,12 @@ public sealed class Token
     /// holds, or for a login-required token, whose id is unknown until login, the first 16 hex digits
     /// of SHA-256 over the configured reference.
     /// </summary>
-    public string Serial => serial ??= LoginRequired ? ReferenceDigest(SignerReference) : Shorten(SignerReference.Replace("-", "", StringComparison.Ordinal));
+    public string Serial => _serial ??= LoginRequired ? ReferenceDigest(SignerReference) : Shorten(SignerReference.Replace("-", "", StringComparison.Ordinal));
 
-    public IReadOnlyList<TokenObject> Objects => state?.Objects ?? [];
+    public IReadOnlyList<TokenObject> Objects => _state?.Objects ?? [];
 
     /// <summary>Replaces key and chain with what the server sent last; object handles stay the same.</summary>
-    public void Update(SignerSnapshot snapshot) => state = new State(snapshot, SignerObjects.Build(snapshot, handles));
+    public void Update(SignerSnapshot snapshot) => _state = new State(snapshot, SignerObjects.Build(snapshot, _handles));
 
     private static string ReferenceDigest(string reference) =>
         Shorten(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference))));

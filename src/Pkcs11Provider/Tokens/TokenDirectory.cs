@@ -14,27 +14,27 @@ namespace CodeSigning.Pkcs11.Tokens;
 /// </summary>
 public sealed class TokenDirectory
 {
-    private readonly ModuleConfiguration configuration;
-    private readonly RemoteClient remote;
-    private readonly Credential? credential;
-    private readonly TimeProvider time;
-    private readonly ILogger logger;
-    private readonly ObjectHandles handles = new();
-    private readonly Lock gate = new();
-    private Dictionary<ulong, Token> tokens = [];
-    private DateTimeOffset? refreshedAt;
+    private readonly ModuleConfiguration _configuration;
+    private readonly RemoteClient _remote;
+    private readonly Credential? _credential;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ObjectHandles _handles = new();
+    private readonly Lock _gate = new();
+    private Dictionary<ulong, Token> _tokens = [];
+    private DateTimeOffset? _refreshedAt;
 
     public TokenDirectory(ModuleConfiguration configuration, RemoteClient remote, Credential? credential, TimeProvider time, ILogger logger)
     {
-        this.configuration = configuration;
-        this.remote = remote;
-        this.credential = credential;
-        this.time = time;
-        this.logger = logger;
+        this._configuration = configuration;
+        this._remote = remote;
+        this._credential = credential;
+        this._time = time;
+        this._logger = logger;
         if (credential is null)
         {
             var ids = SlotIds.Assign(configuration.Signers!);
-            tokens = configuration.Signers!.Distinct().ToDictionary(name => ids[name], name => new Token(ids[name], name, loginRequired: true, handles));
+            _tokens = configuration.Signers!.Distinct().ToDictionary(name => ids[name], name => new Token(ids[name], name, loginRequired: true, _handles));
         }
     }
 
@@ -42,74 +42,74 @@ public sealed class TokenDirectory
     public IReadOnlyList<Token> List()
     {
         RefreshIfStale();
-        return [.. Volatile.Read(ref tokens).Values.OrderBy(t => t.SlotId)];
+        return [.. Volatile.Read(ref _tokens).Values.OrderBy(t => t.SlotId)];
     }
 
     public Token Get(ulong slotId)
     {
-        if (Volatile.Read(ref tokens).TryGetValue(slotId, out var token))
+        if (Volatile.Read(ref _tokens).TryGetValue(slotId, out var token))
         {
             return token;
         }
 
         RefreshIfStale();
-        return Volatile.Read(ref tokens).TryGetValue(slotId, out token)
+        return Volatile.Read(ref _tokens).TryGetValue(slotId, out token)
             ? token
             : throw new Pkcs11Exception(CKR.CKR_SLOT_ID_INVALID, $"no slot {slotId}");
     }
 
     /// <summary>Login-required token: fetch the Signer with the caller's API key (the PIN).</summary>
     public void Open(Token token, string bearer) =>
-        token.Update(SignerSnapshot.From(remote.GetSigner(bearer, token.SignerReference)));
+        token.Update(SignerSnapshot.From(_remote.GetSigner(bearer, token.SignerReference)));
 
     private void RefreshIfStale()
     {
-        if (credential is null)
+        if (_credential is null)
         {
             return;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            if (refreshedAt is { } at && time.GetUtcNow() - at < TimeSpan.FromSeconds(configuration.CacheTtlSeconds))
+            if (_refreshedAt is { } at && _time.GetUtcNow() - at < TimeSpan.FromSeconds(_configuration.CacheTtlSeconds))
             {
                 return;
             }
 
             try
             {
-                Refresh(credential.GetBearer(remote));
+                Refresh(_credential.GetBearer(_remote));
             }
-            catch (RemoteException ex) when (refreshedAt is not null)
+            catch (RemoteException ex) when (_refreshedAt is not null)
             {
                 // Keep serving the tokens we know; signing asks the server anyway.
-                ProviderLog.SignerListStale(logger, ex.Message);
+                ProviderLog.SignerListStale(_logger, ex.Message);
             }
         }
     }
 
     private void Refresh(string bearer)
     {
-        var allowed = configuration.Signers;
-        var signers = remote.ListSigners(bearer)
+        var allowed = _configuration.Signers;
+        var signers = _remote.ListSigners(bearer)
             .Where(s => allowed is null || allowed.Contains(s.Name) || allowed.Contains(s.Id))
-            .Select(s => s.PublicKey.IsEmpty ? remote.GetSigner(bearer, s.Id) : s)
+            .Select(s => s.PublicKey.IsEmpty ? _remote.GetSigner(bearer, s.Id) : s)
             .ToList();
         var ids = SlotIds.Assign(signers.Select(s => s.Id));
-        var previous = Volatile.Read(ref tokens);
+        var previous = Volatile.Read(ref _tokens);
         var next = new Dictionary<ulong, Token>();
         foreach (var signer in signers)
         {
             var slotId = ids[signer.Id];
             var token = previous.TryGetValue(slotId, out var known) && known.SignerReference == signer.Id
                 ? known
-                : new Token(slotId, signer.Id, loginRequired: false, handles);
+                : new Token(slotId, signer.Id, loginRequired: false, _handles);
             token.Update(SignerSnapshot.From(signer));
             next[slotId] = token;
         }
 
-        Volatile.Write(ref tokens, next);
-        refreshedAt = time.GetUtcNow();
-        ProviderLog.SignersListed(logger, next.Count);
+        Volatile.Write(ref _tokens, next);
+        _refreshedAt = _time.GetUtcNow();
+        ProviderLog.SignersListed(_logger, next.Count);
     }
 }

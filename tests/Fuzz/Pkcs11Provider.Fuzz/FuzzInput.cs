@@ -3,9 +3,9 @@ namespace CodeSigning.Pkcs11.Fuzz;
 /// <summary>Reads the fuzzer's bytes front to back; past the end every read gives zeros or nothing.</summary>
 internal sealed class FuzzInput(byte[] data)
 {
-    private int position;
+    private int _position;
 
-    public byte Byte() => position < data.Length ? data[position++] : (byte)0;
+    public byte Byte() => _position < data.Length ? data[_position++] : (byte)0;
 
     public ulong ULong()
     {
@@ -21,8 +21,8 @@ internal sealed class FuzzInput(byte[] data)
     /// <summary>The next <paramref name="count"/> bytes, fewer at the end of the input.</summary>
     public byte[] Bytes(int count)
     {
-        var taken = data.AsSpan(Math.Min(position, data.Length), Math.Min(count, Math.Max(0, data.Length - position))).ToArray();
-        position += taken.Length;
+        var taken = data.AsSpan(Math.Min(_position, data.Length), Math.Min(count, Math.Max(0, data.Length - _position))).ToArray();
+        _position += taken.Length;
         return taken;
     }
 }

@@ -18,7 +18,7 @@ namespace CodeSigning.Pkcs11.Tests.Fakes;
 /// </summary>
 public sealed class FakeSigningServer : IAsyncDisposable
 {
-    private WebApplication? app;
+    private WebApplication? _app;
 
     public ConcurrentDictionary<string, FakeSigner> Signers { get; } = new();
 
@@ -52,23 +52,23 @@ public sealed class FakeSigningServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(this);
-        app = builder.Build();
-        app.MapGrpcService<FakeSignerService>();
-        app.MapGrpcService<FakeSignService>();
-        app.MapGrpcService<FakeApprovalService>();
-        app.MapGrpcService<FakeTokenService>();
-        await app.StartAsync();
-        Port = new Uri(app.Urls.First()).Port;
+        _app = builder.Build();
+        _app.MapGrpcService<FakeSignerService>();
+        _app.MapGrpcService<FakeSignService>();
+        _app.MapGrpcService<FakeApprovalService>();
+        _app.MapGrpcService<FakeTokenService>();
+        await _app.StartAsync();
+        Port = new Uri(_app.Urls.First()).Port;
     }
 
     /// <summary>Stops listening: calls fail as if the server were down until <see cref="StartAsync"/> again.</summary>
     public async Task StopAsync()
     {
-        if (app is not null)
+        if (_app is not null)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-            app = null;
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
         }
     }
 

@@ -11,7 +11,7 @@ public sealed partial class ApiKeySecretsTests
     private static partial Regex KeyFormat();
 
     [Fact]
-    public void GeneratedKeyHasTheDocumentedFormatAndSaltedHash()
+    public void Generated_key_has_the_documented_format_and_salted_hash()
     {
         var key = ApiKeySecrets.Generate("csk");
 
@@ -26,7 +26,7 @@ public sealed partial class ApiKeySecretsTests
     }
 
     [Fact]
-    public void EachKeyIsDifferent()
+    public void Each_key_is_different()
     {
         var first = ApiKeySecrets.Generate("csk");
         var second = ApiKeySecrets.Generate("csk");
@@ -38,7 +38,7 @@ public sealed partial class ApiKeySecretsTests
     }
 
     [Fact]
-    public void AnyChangedCharacterFailsVerification()
+    public void Any_changed_character_fails_verification()
     {
         var key = ApiKeySecrets.Generate("csk");
         for (var i = 0; i < key.Secret.Length; i++)
@@ -50,7 +50,7 @@ public sealed partial class ApiKeySecretsTests
     }
 
     [Fact]
-    public void WrongSaltOrHashFailsVerification()
+    public void Wrong_salt_or_hash_fails_verification()
     {
         var key = ApiKeySecrets.Generate("csk");
 
@@ -86,7 +86,7 @@ public sealed partial class ApiKeySecretsTests
 
     [Theory]
     [MemberData(nameof(Malformed))]
-    public void MalformedKeyIsNotParsedNorVerified(string presented)
+    public void Malformed_key_is_not_parsed_nor_verified(string presented)
     {
         Assert.False(ApiKeySecrets.TryParse(presented, out var prefix, out var id));
         Assert.Equal(("", ""), (prefix, id));
@@ -94,14 +94,14 @@ public sealed partial class ApiKeySecretsTests
     }
 
     [Fact]
-    public void NullIsNotParsedNorVerified()
+    public void Null_is_not_parsed_nor_verified()
     {
         Assert.False(ApiKeySecrets.TryParse(null!, out _, out _));
         Assert.False(ApiKeySecrets.Verify(null!, new byte[16], new byte[32]));
     }
 
     [Fact]
-    public void MutatedInputNeverThrowsNorParsesOffFormat()
+    public void Mutated_input_never_throws_nor_parses_off_format()
     {
         var random = new Random(20261123);
         var key = ApiKeySecrets.Generate("csk").Secret;
@@ -127,7 +127,7 @@ public sealed partial class ApiKeySecretsTests
     [InlineData("CSK")]
     [InlineData("cs_k")]
     [InlineData("abcdefghijklmnopq")]
-    public void BadPrefixIsRefused(string prefix)
+    public void Bad_prefix_is_refused(string prefix)
     {
         Assert.Throws<ArgumentException>(() => ApiKeySecrets.Generate(prefix));
     }

@@ -25,7 +25,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
 
     [Theory]
     [MemberData(nameof(Signers))]
-    public void CreatedAssertionValidates(string key, string? keyId, string algorithm)
+    public void Created_assertion_validates(string key, string? keyId, string algorithm)
     {
         var jwt = ServiceAccountAssertion.Create(ClientId, keyId, Key(key), Audience, TimeSpan.FromMinutes(5), Now);
 
@@ -41,7 +41,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void CreatedAssertionCarriesTheDocumentedClaims()
+    public void Created_assertion_carries_the_documented_claims()
     {
         var jwt = ServiceAccountAssertion.Create(ClientId, "p256", keys.P256, Audience, TimeSpan.FromSeconds(120), Now);
 
@@ -58,7 +58,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void Ps256IsAccepted()
+    public void Ps256_is_accepted()
     {
         var jwt = Jws.Sign("""{"alg":"PS256","kid":"rsa"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60),
             data => keys.Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
@@ -67,7 +67,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void AudienceArrayContainingTheServerIsAccepted()
+    public void Audience_array_containing_the_server_is_accepted()
     {
         var jwt = Jws.Sign("""{"alg":"ES256"}""", Jws.Claims(ClientId, $"[\"other\",\"{Audience}\"]", NowSeconds, NowSeconds + 60), Jws.Es256(keys.P256));
 
@@ -75,7 +75,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void TamperedPayloadIsRefused()
+    public void Tampered_payload_is_refused()
     {
         var jwt = ServiceAccountAssertion.Create(ClientId, "p256", keys.P256, Audience, TimeSpan.FromMinutes(1), Now);
         var parts = jwt.Split('.');
@@ -86,7 +86,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void WrongAudienceIsRefused()
+    public void Wrong_audience_is_refused()
     {
         var jwt = ServiceAccountAssertion.Create(ClientId, null, keys.P256, "codesigning:another-server", TimeSpan.FromMinutes(1), Now);
 
@@ -94,7 +94,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void AudienceArrayWithoutTheServerIsRefused()
+    public void Audience_array_without_the_server_is_refused()
     {
         var jwt = Jws.Sign("""{"alg":"ES256"}""", Jws.Claims(ClientId, "[\"other\",42]", NowSeconds, NowSeconds + 60), Jws.Es256(keys.P256));
 
@@ -102,7 +102,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void ExpiredAssertionIsRefusedAfterTheSkew()
+    public void Expired_assertion_is_refused_after_the_skew()
     {
         var jwt = ServiceAccountAssertion.Create(ClientId, null, keys.P256, Audience, TimeSpan.FromMinutes(1), Now);
 
@@ -112,7 +112,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void AssertionFromTheFutureIsRefusedBeyondTheSkew()
+    public void Assertion_from_the_future_is_refused_beyond_the_skew()
     {
         var jwt = ServiceAccountAssertion.Create(ClientId, null, keys.P256, Audience, TimeSpan.FromMinutes(1), Now.AddSeconds(31));
 
@@ -122,7 +122,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void LifetimeOverFiveMinutesIsRefused()
+    public void Lifetime_over_five_minutes_is_refused()
     {
         var atLimit = ServiceAccountAssertion.Create(ClientId, null, keys.P256, Audience, TimeSpan.FromSeconds(300), Now);
         var tooLong = ServiceAccountAssertion.Create(ClientId, null, keys.P256, Audience, TimeSpan.FromSeconds(301), Now);
@@ -132,7 +132,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void ExpiryBeforeIssueIsRefused()
+    public void Expiry_before_issue_is_refused()
     {
         var jwt = Jws.Sign("""{"alg":"ES256"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds), Jws.Es256(keys.P256));
 
@@ -140,7 +140,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void UnregisteredKeyIsRefused()
+    public void Unregistered_key_is_refused()
     {
         AssertRefused(ServiceAccountAssertion.Create(ClientId, null, keys.Stranger, Audience, TimeSpan.FromMinutes(1), Now),
             "The assertion's ES256 signature does not verify with any registered key of client 'build-bot'.");
@@ -151,7 +151,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void KeyIdNamingAnotherRegisteredKeyIsRefused()
+    public void Key_id_naming_another_registered_key_is_refused()
     {
         // p384 is registered, but the assertion was made with p256.
         AssertRefused(ServiceAccountAssertion.Create(ClientId, "p384", keys.P256, Audience, TimeSpan.FromMinutes(1), Now),
@@ -159,14 +159,14 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void UnknownClientIsRefused()
+    public void Unknown_client_is_refused()
     {
         AssertRefused(ServiceAccountAssertion.Create("nobody", null, keys.P256, Audience, TimeSpan.FromMinutes(1), Now),
             "The client 'nobody' is unknown or has no registered key.");
     }
 
     [Fact]
-    public void AlgorithmNoneIsRefused()
+    public void Algorithm_none_is_refused()
     {
         var claims = Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60);
 
@@ -174,7 +174,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void HmacWithThePublicKeyAsSecretIsRefused()
+    public void Hmac_with_the_public_key_as_secret_is_refused()
     {
         // The classic confusion attack: HS256 keyed with the (public) registered key bytes.
         var jwt = Jws.Sign("""{"alg":"HS256","kid":"rsa"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60),
@@ -184,7 +184,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void DerEcdsaSignatureIsRefused()
+    public void Der_ecdsa_signature_is_refused()
     {
         var jwt = Jws.Sign("""{"alg":"ES256","kid":"p256"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60),
             data => keys.P256.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
@@ -193,7 +193,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void AlgorithmNotMatchingTheKeyCurveIsRefused()
+    public void Algorithm_not_matching_the_key_curve_is_refused()
     {
         var jwt = Jws.Sign("""{"alg":"ES384","kid":"p256"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60),
             data => keys.P256.SignData(data, HashAlgorithmName.SHA384, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
@@ -202,7 +202,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void OtherCurveOfTheSameSizeIsRefused()
+    public void Other_curve_of_the_same_size_is_refused()
     {
         using var brainpool = ECDsa.Create(ECCurve.NamedCurves.brainpoolP256r1);
         var jwt = Jws.Sign("""{"alg":"ES256","kid":"bp"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60), Jws.Es256(brainpool));
@@ -214,7 +214,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void ShortRsaKeyIsRefused()
+    public void Short_rsa_key_is_refused()
     {
         using var weak = RSA.Create(1024);
         var jwt = ServiceAccountAssertion.Create(ClientId, "weak", weak, Audience, TimeSpan.FromMinutes(1), Now);
@@ -244,7 +244,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void JtiOfMoreThan128CharactersIsRefused()
+    public void Jti_of_more_than_128_characters_is_refused()
     {
         var atLimit = Jws.Sign("""{"alg":"ES256"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60, new string('j', 128)), Jws.Es256(keys.P256));
         var tooLong = Jws.Sign("""{"alg":"ES256"}""", Jws.Claims(ClientId, AudienceJson, NowSeconds, NowSeconds + 60, new string('j', 129)), Jws.Es256(keys.P256));
@@ -272,19 +272,19 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     [InlineData("e30.e3 0.AA", "The assertion's payload is not base64url.")]
     [InlineData("e30..AA", "The assertion's payload is not base64url.")]
     [InlineData("bm90IGpzb24.e30.AA", "The assertion's header is not valid JSON (or repeats a name).")]
-    public void MalformedCompactFormIsRefused(string jwt, string message)
+    public void Malformed_compact_form_is_refused(string jwt, string message)
     {
         AssertRefused(jwt, message);
     }
 
     [Fact]
-    public void OverlongAssertionIsRefused()
+    public void Overlong_assertion_is_refused()
     {
         AssertRefused(new string('a', 8193), "The assertion is longer than 8192 characters.");
     }
 
     [Fact]
-    public void MutatedAndRandomInputOnlyEverRaisesAssertionException()
+    public void Mutated_and_random_input_only_ever_raises_assertion_exception()
     {
         var random = new Random(3);
         var valid = new[]
@@ -329,7 +329,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void FailingKeyLookupPropagatesUnchanged()
+    public void Failing_key_lookup_propagates_unchanged()
     {
         var jwt = ServiceAccountAssertion.Create(ClientId, null, keys.P256, Audience, TimeSpan.FromMinutes(1), Now);
 
@@ -337,7 +337,7 @@ public sealed class AssertionValidatorTests(AssertionKeys keys) : IClassFixture<
     }
 
     [Fact]
-    public void CreateRefusesUnsupportedKeysAndLifetimes()
+    public void Create_refuses_unsupported_keys_and_lifetimes()
     {
         using var p521 = ECDsa.Create(ECCurve.NamedCurves.nistP521);
 

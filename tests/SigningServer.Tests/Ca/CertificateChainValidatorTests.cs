@@ -24,7 +24,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void ExternalChainInAnyOrderComesBackLeafFirst()
+    public void External_chain_in_any_order_comes_back_leaf_first()
     {
         var result = CertificateChainValidator.Validate(_signerKey, [Pem(_root.Certificate, _leaf), _intermediate.Certificate.RawData], Now);
 
@@ -32,13 +32,13 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void LeafAloneIsAccepted()
+    public void Leaf_alone_is_accepted()
     {
         Assert.Equal([_leaf.RawData], CertificateChainValidator.Validate(_signerKey, [_leaf.RawData], Now));
     }
 
     [Fact]
-    public void ChainWithoutItsRootIsAccepted()
+    public void Chain_without_its_root_is_accepted()
     {
         var result = CertificateChainValidator.Validate(_signerKey, [Pem(_intermediate.Certificate), Pem(_leaf)], Now);
 
@@ -46,7 +46,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void RepeatedCertificatesCountOnce()
+    public void Repeated_certificates_count_once()
     {
         var result = CertificateChainValidator.Validate(_signerKey, [Pem(_leaf, _intermediate.Certificate), _leaf.RawData, _intermediate.Certificate.RawData], Now);
 
@@ -54,7 +54,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void RsaSignatureLinksVerify()
+    public void Rsa_signature_links_verify()
     {
         using var rsaRoot = ExternalCa.CreateRoot("CN=RSA Root", RSA.Create(2048), Now);
         using var leaf = rsaRoot.IssueCodeSigning(_signerKey, "CN=rsa-issued", Now.AddDays(-1), Now.AddDays(1));
@@ -63,7 +63,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void LeafWithoutUsageExtensionsIsAccepted()
+    public void Leaf_without_usage_extensions_is_accepted()
     {
         using var leaf = _root.Issue(PublicKey.CreateFromSubjectPublicKeyInfo(_signerKey, out _), "CN=plain", Now.AddDays(-1), Now.AddDays(1), []);
 
@@ -71,7 +71,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void EmptyInputIsRefused()
+    public void Empty_input_is_refused()
     {
         var error = Assert.Throws<CertificateImportException>(() => CertificateChainValidator.Validate(_signerKey, [], Now));
 
@@ -82,7 +82,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     [InlineData("")]
     [InlineData("hello, not a certificate")]
     [InlineData("0 starts like DER")]
-    public void NeitherPemNorDerIsRefused(string text)
+    public void Neither_pem_nor_der_is_refused(string text)
     {
         var error = Assert.Throws<CertificateImportException>(() => CertificateChainValidator.Validate(_signerKey, [_leaf.RawData, Encoding.UTF8.GetBytes(text)], Now));
 
@@ -90,7 +90,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void UnreadablePemIsRefused()
+    public void Unreadable_pem_is_refused()
     {
         var text = "-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n";
 
@@ -100,7 +100,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void TruncatedDerIsRefused()
+    public void Truncated_der_is_refused()
     {
         byte[] truncated = _leaf.RawData[..100];
 
@@ -110,7 +110,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void PrivateKeyInTheInputIsRefusedWithoutEchoingIt()
+    public void Private_key_in_the_input_is_refused_without_echoing_it()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var keyPem = key.ExportPkcs8PrivateKeyPem();
@@ -121,7 +121,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void CertificateForAnotherKeyIsRefused()
+    public void Certificate_for_another_key_is_refused()
     {
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var leaf = _root.IssueCodeSigning(other.ExportSubjectPublicKeyInfo(), "CN=other", Now.AddDays(-1), Now.AddDays(1));
@@ -132,7 +132,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void TwoCertificatesForTheSignerKeyAreRefused()
+    public void Two_certificates_for_the_signer_key_are_refused()
     {
         using var second = _root.IssueCodeSigning(_signerKey, "CN=second", Now.AddDays(-1), Now.AddDays(1));
 
@@ -142,7 +142,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void LeafWithoutCodeSigningUsageIsRefused()
+    public void Leaf_without_code_signing_usage_is_refused()
     {
         using var leaf = _root.Issue(PublicKey.CreateFromSubjectPublicKeyInfo(_signerKey, out _), "CN=tls", Now.AddDays(-1), Now.AddDays(1),
             [new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false)]);
@@ -154,7 +154,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void LeafWithoutDigitalSignatureIsRefused()
+    public void Leaf_without_digital_signature_is_refused()
     {
         using var leaf = _root.Issue(PublicKey.CreateFromSubjectPublicKeyInfo(_signerKey, out _), "CN=agreement", Now.AddDays(-1), Now.AddDays(1),
             [new X509KeyUsageExtension(X509KeyUsageFlags.KeyAgreement, true)]);
@@ -165,7 +165,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void ExpiredLeafIsRefused()
+    public void Expired_leaf_is_refused()
     {
         using var leaf = _root.IssueCodeSigning(_signerKey, "CN=old", Now.AddDays(-10), Now.AddDays(-1));
 
@@ -175,7 +175,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void NotYetValidLeafIsRefused()
+    public void Not_yet_valid_leaf_is_refused()
     {
         using var leaf = _root.IssueCodeSigning(_signerKey, "CN=future", Now.AddDays(1), Now.AddDays(10));
 
@@ -185,7 +185,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void IssuerWithTheRightNameButAnotherKeyIsRefused()
+    public void Issuer_with_the_right_name_but_another_key_is_refused()
     {
         using var impostor = ExternalCa.CreateRoot("CN=Example Code Signing CA, O=Example", ECDsa.Create(ECCurve.NamedCurves.nistP256), Now);
 
@@ -195,7 +195,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void CertificateOutsideTheChainIsRefused()
+    public void Certificate_outside_the_chain_is_refused()
     {
         using var unrelated = ExternalCa.CreateRoot("CN=Unrelated Root", ECDsa.Create(ECCurve.NamedCurves.nistP256), Now);
 
@@ -206,7 +206,7 @@ public sealed class CertificateChainValidatorTests : IClassFixture<VaultFixture>
     }
 
     [Fact]
-    public void UnsupportedSignatureAlgorithmIsRefused()
+    public void Unsupported_signature_algorithm_is_refused()
     {
         using var rsaRoot = ExternalCa.CreateRoot("CN=PSS Root", RSA.Create(2048), Now);
         using var leaf = rsaRoot.Issue(PublicKey.CreateFromSubjectPublicKeyInfo(_signerKey, out _), "CN=pss", Now.AddDays(-1), Now.AddDays(1), [], RSASignaturePadding.Pss);

@@ -12,7 +12,7 @@ public sealed class CertificateSigningRequestBuilderTests(VaultFixture fixture) 
     [InlineData(KeyAlgorithm.Rsa2048, "SHA256", "1.2.840.113549.1.1.11")]
     [InlineData(KeyAlgorithm.EcP256, "SHA256", "1.2.840.10045.4.3.2")]
     [InlineData(KeyAlgorithm.EcP384, "SHA384", "1.2.840.10045.4.3.3")]
-    public void CsrIsSignedByTheVaultKeyAndAsksForCodeSigning(KeyAlgorithm algorithm, string hashName, string signatureOid)
+    public void Csr_is_signed_by_the_vault_key_and_asks_for_code_signing(KeyAlgorithm algorithm, string hashName, string signatureOid)
     {
         var key = fixture.Key(algorithm);
 
@@ -33,7 +33,7 @@ public sealed class CertificateSigningRequestBuilderTests(VaultFixture fixture) 
     [Theory]
     [InlineData(KeyAlgorithm.Rsa2048)]
     [InlineData(KeyAlgorithm.EcP384)]
-    public void OpenSslVerifiesTheCsr(KeyAlgorithm algorithm)
+    public void Openssl_verifies_the_csr(KeyAlgorithm algorithm)
     {
         var key = fixture.Key(algorithm);
         var pem = CertificateSigningRequestBuilder.CreatePem(fixture.Vault, key.KeyReference, key.PublicKey, algorithm, "CN=mobile-app-prod, O=Example");
@@ -49,7 +49,7 @@ public sealed class CertificateSigningRequestBuilderTests(VaultFixture fixture) 
     }
 
     [Fact]
-    public void CsrWithTamperedSignatureFailsVerification()
+    public void Csr_with_tampered_signature_fails_verification()
     {
         // Guards the test above: LoadSigningRequestPem really checks the signature.
         var key = fixture.Key(KeyAlgorithm.EcP256);
@@ -61,7 +61,7 @@ public sealed class CertificateSigningRequestBuilderTests(VaultFixture fixture) 
     }
 
     [Fact]
-    public void BadSubjectNameIsRefused()
+    public void Bad_subject_name_is_refused()
     {
         var key = fixture.Key(KeyAlgorithm.EcP256);
 

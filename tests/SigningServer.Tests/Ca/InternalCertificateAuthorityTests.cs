@@ -12,7 +12,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     private const string CodeSigningOid = "1.3.6.1.5.5.7.3.3";
 
     [Fact]
-    public void RootIsSelfSignedP384CaWithPathLengthOne()
+    public void Root_is_self_signed_P384_ca_with_path_length_one()
     {
         var root = fixture.Root;
 
@@ -27,7 +27,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void IssuingCaIsSignedByTheRootWithPathLengthZero()
+    public void Issuing_ca_is_signed_by_the_root_with_path_length_zero()
     {
         var issuing = fixture.Issuing;
 
@@ -41,7 +41,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void CaKeyReferencesSignForTheirCertificates()
+    public void Ca_key_references_sign_for_their_certificates()
     {
         var digest = SHA384.HashData("payload"u8);
         foreach (var (certificate, reference) in new[] { (fixture.Root, fixture.Material.RootKeyReference), (fixture.Issuing, fixture.Material.IssuingKeyReference) })
@@ -52,7 +52,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void IssuedChainBuildsToTheRootForCodeSigning()
+    public void Issued_chain_builds_to_the_root_for_code_signing()
     {
         var chainDer = Issue(TimeSpan.FromDays(365));
         using var leaf = X509CertificateLoader.LoadCertificate(chainDer[0]);
@@ -72,7 +72,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void LeafIsACodeSigningCertificateForTheGivenKey()
+    public void Leaf_is_a_code_signing_certificate_for_the_given_key()
     {
         using var leaf = X509CertificateLoader.LoadCertificate(Issue(TimeSpan.FromDays(365))[0]);
 
@@ -95,7 +95,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void EachLeafGetsItsOwnSerialNumber()
+    public void Each_leaf_gets_its_own_serial_number()
     {
         using var first = X509CertificateLoader.LoadCertificate(Issue(TimeSpan.FromDays(1))[0]);
         using var second = X509CertificateLoader.LoadCertificate(Issue(TimeSpan.FromDays(1))[0]);
@@ -104,7 +104,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void LeafValidityIsCappedAtTheIssuingCa()
+    public void Leaf_validity_is_capped_at_the_issuing_ca()
     {
         using var leaf = X509CertificateLoader.LoadCertificate(Issue(TimeSpan.FromDays(365 * 30))[0]);
 
@@ -112,7 +112,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void ExpiredIssuingCaRefusesToIssue()
+    public void Expired_issuing_ca_refuses_to_issue()
     {
         var later = new DateTimeOffset(fixture.Issuing.NotAfter.ToUniversalTime()).AddDays(1);
 
@@ -122,7 +122,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void BadSubjectOrValidityIsRefused()
+    public void Bad_subject_or_validity_is_refused()
     {
         var vault = fixture.Vault;
         var spki = fixture.SignerKey.PublicKey;
@@ -132,7 +132,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void OpenSslVerifiesTheChainStrictly()
+    public void Openssl_verifies_the_chain_strictly()
     {
         var chainDer = Issue(TimeSpan.FromDays(30));
         var directory = Path.Combine(fixture.Directory, "openssl");
@@ -146,7 +146,7 @@ public sealed class InternalCertificateAuthorityTests(CaFixture fixture) : IClas
     }
 
     [Fact]
-    public void JarsignerSignsAndVerifiesWithTheIssuedChain()
+    public void Jarsigner_signs_and_verifies_with_the_issued_chain()
     {
         // jarsigner needs the private key in a keystore: issue for a key the test holds.
         using var rsa = RSA.Create(2048);

@@ -19,7 +19,7 @@ public sealed class ServerCertificateTests : IDisposable
     private string KeyPath => Path.Combine(_directory.Path, "tls", "server.key");
 
     [Fact]
-    public void CreatedOnceThenReused()
+    public void Created_once_then_reused()
     {
         using var first = ServerCertificate.LoadOrCreate(_directory.Path);
         var pem = File.ReadAllText(CertificatePath);
@@ -46,7 +46,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public void FingerprintMatchesOpenSsl()
+    public void Fingerprint_matches_openssl()
     {
         using var certificate = ServerCertificate.LoadOrCreate(_directory.Path);
 
@@ -59,7 +59,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public void SelfSignedCertificateIsForTlsServersOnThisMachine()
+    public void Self_signed_certificate_is_for_tls_servers_on_this_machine()
     {
         using var server = ServerCertificate.LoadOrCreate(_directory.Path);
         var certificate = server.Certificate;
@@ -75,7 +75,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public async Task CertificateServesATlsHandshake()
+    public async Task Certificate_serves_a_tls_handshake()
     {
         using var server = ServerCertificate.LoadOrCreate(_directory.Path);
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -107,7 +107,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public void ConfiguredPemFilesAreLoaded()
+    public void Configured_pem_files_are_loaded()
     {
         var certificatePath = Path.Combine(_directory.Path, "custom.crt");
         var keyPath = Path.Combine(_directory.Path, "custom.key");
@@ -123,7 +123,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public void KeyOfAnotherCertificateIsRefused()
+    public void Key_of_another_certificate_is_refused()
     {
         using (ServerCertificate.LoadOrCreate(_directory.Path))
         {
@@ -140,7 +140,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public void KeyFileWithoutKeyIsRefused()
+    public void Key_file_without_key_is_refused()
     {
         using (ServerCertificate.LoadOrCreate(_directory.Path))
         {
@@ -152,7 +152,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public void MissingFileIsRefused()
+    public void Missing_file_is_refused()
     {
         var error = Assert.Throws<InvalidOperationException>(() => ServerCertificate.Load(Path.Combine(_directory.Path, "absent.crt"), KeyPath));
 
@@ -160,7 +160,7 @@ public sealed class ServerCertificateTests : IDisposable
     }
 
     [Fact]
-    public void KeyWithoutCertificateIsRefusedAndLeftAlone()
+    public void Key_without_certificate_is_refused_and_left_alone()
     {
         using (ServerCertificate.LoadOrCreate(_directory.Path))
         {

@@ -8,9 +8,9 @@ namespace CodeSigning.Server.Tests.Keys;
 /// <summary>The HSM vault in this process against a fresh SoftHSM2 token: keys, every scheme, parallel signing (startup errors: HsmVaultTests, on the published server).</summary>
 public sealed class Pkcs11KeyVaultTests : IClassFixture<Pkcs11KeyVaultTests.Fixture>
 {
-    private readonly Fixture fixture;
+    private readonly Fixture _fixture;
 
-    public Pkcs11KeyVaultTests(Fixture fixture) => this.fixture = fixture;
+    public Pkcs11KeyVaultTests(Fixture fixture) => this._fixture = fixture;
 
     public sealed class Fixture : IDisposable
     {
@@ -53,11 +53,11 @@ public sealed class Pkcs11KeyVaultTests : IClassFixture<Pkcs11KeyVaultTests.Fixt
     [MemberData(nameof(Schemes))]
     public void Every_scheme_signs_in_the_token_and_verifies_with_the_public_key(string key, SignatureScheme scheme, DigestAlgorithm digestAlgorithm)
     {
-        var vaultKey = key switch { "rsa" => fixture.Rsa, "p256" => fixture.P256, _ => fixture.P384 };
+        var vaultKey = key switch { "rsa" => _fixture.Rsa, "p256" => _fixture.P256, _ => _fixture.P384 };
         var hash = digestAlgorithm switch { DigestAlgorithm.Sha256 => HashAlgorithmName.SHA256, DigestAlgorithm.Sha384 => HashAlgorithmName.SHA384, _ => HashAlgorithmName.SHA512 };
         var digest = CryptographicOperations.HashData(hash, "payload"u8);
 
-        var signature = fixture.Vault.SignDigest(vaultKey.KeyReference, scheme, digestAlgorithm, digest);
+        var signature = _fixture.Vault.SignDigest(vaultKey.KeyReference, scheme, digestAlgorithm, digest);
 
         Assert.True(Verifies(vaultKey, scheme, hash, digest, signature));
     }
@@ -65,8 +65,8 @@ public sealed class Pkcs11KeyVaultTests : IClassFixture<Pkcs11KeyVaultTests.Fixt
     [Fact]
     public void The_reference_names_the_token_object_and_holds_no_key_material()
     {
-        Assert.Equal(1 + Pkcs11KeyReference.IdLength, fixture.Rsa.KeyReference.Length);
-        Assert.NotEqual(fixture.Rsa.KeyReference, fixture.P256.KeyReference);
+        Assert.Equal(1 + Pkcs11KeyReference.IdLength, _fixture.Rsa.KeyReference.Length);
+        Assert.NotEqual(_fixture.Rsa.KeyReference, _fixture.P256.KeyReference);
     }
 
     [Fact]
@@ -75,9 +75,9 @@ public sealed class Pkcs11KeyVaultTests : IClassFixture<Pkcs11KeyVaultTests.Fixt
         var digest = SHA256.HashData("parallel"u8);
 
         var signatures = Enumerable.Range(0, 32).AsParallel().WithDegreeOfParallelism(8)
-            .Select(_ => fixture.Vault.SignDigest(fixture.P256.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest)).ToList();
+            .Select(_ => _fixture.Vault.SignDigest(_fixture.P256.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, digest)).ToList();
 
-        Assert.All(signatures, s => Assert.True(Verifies(fixture.P256, SignatureScheme.Ecdsa, HashAlgorithmName.SHA256, digest, s)));
+        Assert.All(signatures, s => Assert.True(Verifies(_fixture.P256, SignatureScheme.Ecdsa, HashAlgorithmName.SHA256, digest, s)));
     }
 
     [Fact]
@@ -85,21 +85,21 @@ public sealed class Pkcs11KeyVaultTests : IClassFixture<Pkcs11KeyVaultTests.Fixt
     {
         var unknown = Pkcs11KeyReference.Create(Pkcs11KeyReference.NewId());
 
-        var error = Assert.Throws<CryptographicException>(() => fixture.Vault.SignDigest(unknown, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
+        var error = Assert.Throws<CryptographicException>(() => _fixture.Vault.SignDigest(unknown, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
 
         Assert.Contains("holds 0 private keys", error.Message, StringComparison.Ordinal);
-        Assert.Throws<CryptographicException>(() => fixture.Vault.SignDigest(fixture.Rsa.KeyReference[..5], SignatureScheme.RsaPss, DigestAlgorithm.Sha256, new byte[32]));
+        Assert.Throws<CryptographicException>(() => _fixture.Vault.SignDigest(_fixture.Rsa.KeyReference[..5], SignatureScheme.RsaPss, DigestAlgorithm.Sha256, new byte[32]));
     }
 
     [Fact]
     public void A_discarded_key_is_gone_from_the_token()
     {
-        var key = fixture.Vault.Generate(KeyAlgorithm.EcP256, "unit discarded");
-        _ = fixture.Vault.SignDigest(key.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]);
+        var key = _fixture.Vault.Generate(KeyAlgorithm.EcP256, "unit discarded");
+        _ = _fixture.Vault.SignDigest(key.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]);
 
-        fixture.Vault.Discard(key.KeyReference);
+        _fixture.Vault.Discard(key.KeyReference);
 
-        var error = Assert.Throws<CryptographicException>(() => fixture.Vault.SignDigest(key.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
+        var error = Assert.Throws<CryptographicException>(() => _fixture.Vault.SignDigest(key.KeyReference, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
         Assert.Contains("holds 0 private keys", error.Message, StringComparison.Ordinal);
     }
 

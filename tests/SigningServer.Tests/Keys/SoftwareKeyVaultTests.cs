@@ -26,7 +26,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
 
     [Theory]
     [MemberData(nameof(RsaCases))]
-    public void RsaSignatureVerifiesWithThePublicKey(KeyAlgorithm algorithm, SignatureScheme scheme, DigestAlgorithm digestAlgorithm)
+    public void Rsa_signature_verifies_with_the_public_key(KeyAlgorithm algorithm, SignatureScheme scheme, DigestAlgorithm digestAlgorithm)
     {
         var key = fixture.Key(algorithm);
         var hash = HashName(digestAlgorithm);
@@ -47,7 +47,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     [InlineData(KeyAlgorithm.EcP256, DigestAlgorithm.Sha512, 64)]
     [InlineData(KeyAlgorithm.EcP384, DigestAlgorithm.Sha384, 96)]
     [InlineData(KeyAlgorithm.EcP384, DigestAlgorithm.Sha256, 96)]
-    public void EcdsaSignatureIsP1363AndVerifies(KeyAlgorithm algorithm, DigestAlgorithm digestAlgorithm, int signatureLength)
+    public void Ecdsa_signature_is_P1363_and_verifies(KeyAlgorithm algorithm, DigestAlgorithm digestAlgorithm, int signatureLength)
     {
         var key = fixture.Key(algorithm);
         var digest = CryptographicOperations.HashData(HashName(digestAlgorithm), "payload"u8);
@@ -67,14 +67,14 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     [InlineData(KeyAlgorithm.Rsa2048, SignatureScheme.Unspecified, DigestAlgorithm.Sha256)]
     [InlineData(KeyAlgorithm.Rsa2048, SignatureScheme.RsaPkcs1V15, DigestAlgorithm.Sha1)]
     [InlineData(KeyAlgorithm.EcP256, SignatureScheme.Ecdsa, DigestAlgorithm.Sha224)]
-    public void UnsupportedCombinationIsRefused(KeyAlgorithm algorithm, SignatureScheme scheme, DigestAlgorithm digestAlgorithm)
+    public void Unsupported_combination_is_refused(KeyAlgorithm algorithm, SignatureScheme scheme, DigestAlgorithm digestAlgorithm)
     {
         var key = fixture.Key(algorithm);
         Assert.Throws<NotSupportedException>(() => fixture.Vault.SignDigest(key.KeyReference, scheme, digestAlgorithm, new byte[32]));
     }
 
     [Fact]
-    public void UnknownKeyAlgorithmIsRefused()
+    public void Unknown_key_algorithm_is_refused()
     {
         Assert.Throws<NotSupportedException>(() => fixture.Vault.Generate(KeyAlgorithm.Unspecified, "test"));
     }
@@ -130,7 +130,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void ReopenedVaultUsesTheSameKeyEncryptionKey()
+    public void Reopened_vault_uses_the_same_key_encryption_key()
     {
         var key = fixture.Key(KeyAlgorithm.EcP256);
         var kekBefore = File.ReadAllBytes(Path.Combine(fixture.DataDir, "vault.kek"));
@@ -146,7 +146,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void VaultsOpenedConcurrentlyOnAFreshDirectoryShareOneKek()
+    public void Vaults_opened_concurrently_on_a_fresh_directory_share_one_kek()
     {
         using var directory = new TempDirectory();
 
@@ -161,7 +161,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void KeyOfAnotherVaultIsRefused()
+    public void Key_of_another_vault_is_refused()
     {
         using var directory = new TempDirectory();
         var other = SoftwareKeyVault.Open(directory.Path);
@@ -187,7 +187,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void TruncatedKeyReferenceIsRefused()
+    public void Truncated_key_reference_is_refused()
     {
         var reference = fixture.Key(KeyAlgorithm.EcP256).KeyReference;
         foreach (var length in new[] { 0, 1, 5, 34, 35, reference.Length - 1 })
@@ -197,7 +197,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void KeyReferenceRelabelledWithAnotherPublicKeyIsRefused()
+    public void Key_reference_relabelled_with_another_public_key_is_refused()
     {
         var victim = fixture.Key(KeyAlgorithm.EcP256);
         var other = fixture.Key(KeyAlgorithm.EcP384);
@@ -208,7 +208,7 @@ public sealed class SoftwareKeyVaultTests(VaultFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public void KeyReferenceHoldsThePrivateKeyOnlyEncrypted()
+    public void Key_reference_holds_the_private_key_only_encrypted()
     {
         var key = fixture.Key(KeyAlgorithm.EcP256);
         var (nonceAndTag, ciphertext) = Split(key.KeyReference);

@@ -14,7 +14,7 @@ public sealed class VaultSignatureGeneratorTests(VaultFixture fixture) : IClassF
     [InlineData(KeyAlgorithm.EcP256, "SHA256", "1.2.840.10045.4.3.2")]
     [InlineData(KeyAlgorithm.EcP384, "SHA384", "1.2.840.10045.4.3.3")]
     [InlineData(KeyAlgorithm.EcP384, "SHA512", "1.2.840.10045.4.3.4")]
-    public void SignsCertificateVerifiableWithThePublicKey(KeyAlgorithm algorithm, string hashName, string signatureOid)
+    public void Signs_certificate_verifiable_with_the_public_key(KeyAlgorithm algorithm, string hashName, string signatureOid)
     {
         var key = fixture.Key(algorithm);
         var hash = new HashAlgorithmName(hashName);
@@ -32,7 +32,7 @@ public sealed class VaultSignatureGeneratorTests(VaultFixture fixture) : IClassF
     }
 
     [Fact]
-    public void RsaAlgorithmIdentifierCarriesNullParametersAndEcdsaNone()
+    public void Rsa_algorithm_identifier_carries_null_parameters_and_ecdsa_none()
     {
         var rsa = fixture.Key(KeyAlgorithm.Rsa2048);
         var ec = fixture.Key(KeyAlgorithm.EcP256);
@@ -45,7 +45,7 @@ public sealed class VaultSignatureGeneratorTests(VaultFixture fixture) : IClassF
     }
 
     [Fact]
-    public void EcdsaSignaturesAreStrictDerEvenWithLeadingZeros()
+    public void Ecdsa_signatures_are_strict_der_even_with_leading_zeros()
     {
         // DER drops a leading zero octet only when r or s is below 2^247: about 1 signature in 512.
         // Sign until one such signature appears (expected ~512 tries; missing it in 50,000 has odds
@@ -66,7 +66,7 @@ public sealed class VaultSignatureGeneratorTests(VaultFixture fixture) : IClassF
     }
 
     [Fact]
-    public void UnsupportedHashOrKeyAlgorithmIsRefused()
+    public void Unsupported_hash_or_key_algorithm_is_refused()
     {
         var key = fixture.Key(KeyAlgorithm.EcP256);
         var generator = new VaultSignatureGenerator(fixture.Vault, key.KeyReference, key.PublicKey, key.Algorithm);
