@@ -7,7 +7,7 @@ namespace CodeSigning.Server.WebConsole;
 /// <summary>
 /// The Data Protection key ring that protects console session cookies, kept in the data directory
 /// so that a restart keeps sessions: a directory only the server's user may enter (0700) and key
-/// files only it may read (0600), which <see cref="Hosting.PrivateFiles"/> checks at start.
+/// files only it may read (0600), which Hosting/PrivateFiles checks at start.
 /// </summary>
 public sealed class ConsoleKeyRing : IXmlRepository
 {

@@ -13,7 +13,8 @@ public sealed partial class ServerLayerTests
     private static readonly string[][] Layers =
     [
         ["Hosting"],
-        ["Api", "WebConsole"],
+        ["WebConsole"],
+        ["Api"],
         ["Timestamping", "Auth"],
         ["Domain"],
         ["Notifications"],
