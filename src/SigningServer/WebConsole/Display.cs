@@ -30,7 +30,21 @@ public static class Display
 
     public static string RoleName(Role role) => role == Role.Unspecified ? "none" : RoleNames.Of(role);
 
+    /// <summary>The contract's name (SIGNING_REQUEST_STATE_PENDING), for attributes and exports that machines read.</summary>
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => ProtoNames.Of(value);
+
+    /// <summary>
+    /// The name shown to people, as csign shows it: the contract's name without its type's prefix,
+    /// lower case (SIGNING_REQUEST_STATE_PENDING is "pending", KEY_ALGORITHM_RSA_2048 "rsa-2048").
+    /// </summary>
+    public static string Human<TEnum>(TEnum value) where TEnum : struct, Enum
+    {
+        var name = ProtoNames.Of(value);
+        // Every contract enum's zero value is <PREFIX>UNSPECIFIED.
+        var prefix = ProtoNames.Of(default(TEnum)).Replace("UNSPECIFIED", "", StringComparison.Ordinal);
+        var bare = name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;
+        return bare.ToLowerInvariant().Replace('_', '-');
+    }
 
     public static string Span(TimeSpan span) =>
         span == TimeSpan.Zero ? "no cap"
