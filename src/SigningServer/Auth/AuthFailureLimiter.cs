@@ -27,6 +27,27 @@ public sealed class AuthFailureLimiter(int failuresPerMinute, Operations operati
     private int _recorded;
 
     /// <summary>
+    /// What a refused credential is answered with: past the limit, the RATE_LIMITED refusal; else the
+    /// failure itself, logged and audited as auth.failed with what the caller claimed to be.
+    /// </summary>
+    /// <param name="claim">The detail naming the claimed credential (credential_id, claimed_client_id); its value is empty when it could not be read.</param>
+    public ServiceException Refuse(ServiceException failure, string remoteAddress, Principal? actor, (string Key, string Value) claim, DateTimeOffset now)
+    {
+        if (OnFailure(remoteAddress, claim.Value, now) is { } limited)
+        {
+            return limited;
+        }
+        ServerLog.AuthenticationFailed(logger, remoteAddress, failure.ReasonName);
+        var entry = new AuditEntry(AuditEventTypes.AuthFailed, AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = failure.ReasonName };
+        if (claim.Value.Length > 0)
+        {
+            entry.Details[claim.Key] = claim.Value;
+        }
+        operations.Record(entry);
+        return failure;
+    }
+
+    /// <summary>
     /// Counts a failure; returns the RATE_LIMITED refusal to answer instead of it when the address
     /// or the claimed credential was already over the limit, else null (answer the failure itself).
     /// </summary>

@@ -3,7 +3,6 @@ using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server.Auth;
 
@@ -14,7 +13,7 @@ namespace CodeSigning.Server.Auth;
 /// <see cref="CredentialAuthenticationHandler"/> calls it for every call that needs a caller; another
 /// scheme holding a credential (the web console's cookie) calls it the same way.
 /// </summary>
-public sealed class Authenticator(IStore store, Operations operations, AuthFailureLimiter limiter, TimeProvider clock, ILogger<Authenticator> logger)
+public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, TimeProvider clock)
 {
     private const string BearerScheme = "Bearer ";
 
@@ -59,18 +58,7 @@ public sealed class Authenticator(IStore store, Operations operations, AuthFailu
         }
         catch (ServiceException e)
         {
-            if (limiter.OnFailure(remoteAddress, credentialId, now) is { } limited)
-            {
-                throw limited;
-            }
-            ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
-            var entry = new AuditEntry(AuditEventTypes.AuthFailed, AuditOutcome.Denied, null, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
-            if (credentialId.Length > 0)
-            {
-                entry.Details["credential_id"] = credentialId;
-            }
-            operations.Record(entry);
-            throw;
+            throw limiter.Refuse(e, remoteAddress, null, ("credential_id", credentialId), now);
         }
     }
 

@@ -3,7 +3,6 @@ using CodeSigning.Server.Domain;
 using CodeSigning.Server.Storage;
 using CodeSigning.V1;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 
 namespace CodeSigning.Server.Auth;
 
@@ -12,8 +11,8 @@ namespace CodeSigning.Server.Auth;
 /// assertion works once: its jti is recorded, unique, for as long as the validator could still
 /// accept the assertion (its exp plus the clock skew allowed).
 /// </summary>
-public sealed class TokenExchange(IStore store, AuditLog audit, Operations operations, AuthFailureLimiter limiter, ServerIdentity identity,
-    ServerSettings settings, TimeProvider clock, ILogger<TokenExchange> logger)
+public sealed class TokenExchange(IStore store, AuditLog audit, AuthFailureLimiter limiter, ServerIdentity identity,
+    ServerSettings settings, TimeProvider clock)
 {
     public (string AccessToken, DateTimeOffset ExpiresAt) Exchange(string assertion, string remoteAddress)
     {
@@ -64,18 +63,7 @@ public sealed class TokenExchange(IStore store, AuditLog audit, Operations opera
         {
             // Unverified, but it says whom the failures were aimed at (escaped and bounded).
             var claimedClientId = AssertionValidator.ClaimedClientId(assertion) ?? "";
-            if (limiter.OnFailure(remoteAddress, claimedClientId, now) is { } limited)
-            {
-                throw limited;
-            }
-            ServerLog.AuthenticationFailed(logger, remoteAddress, e.ReasonName);
-            var entry = new AuditEntry(AuditEventTypes.AuthFailed, AuditOutcome.Denied, actor, AuditClient.None, remoteAddress) { Reason = e.ReasonName };
-            if (claimedClientId.Length > 0)
-            {
-                entry.Details["claimed_client_id"] = claimedClientId;
-            }
-            operations.Record(entry);
-            throw;
+            throw limiter.Refuse(e, remoteAddress, actor, ("claimed_client_id", claimedClientId), now);
         }
     }
 
