@@ -113,7 +113,8 @@ public sealed class ServerProcess : IAsyncDisposable
             foreach (var file in Directory.EnumerateFiles(DataDir, "*", SearchOption.AllDirectories))
             {
                 var target = Path.Combine(replica.DataDir, Path.GetRelativePath(DataDir, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                // With the source directory's mode, as `cp -a` would: the server refuses private directories others may open.
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
                 File.Copy(file, target);
             }
             return Task.CompletedTask;
