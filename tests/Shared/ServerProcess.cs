@@ -114,7 +114,14 @@ public sealed class ServerProcess : IAsyncDisposable
             {
                 var target = Path.Combine(replica.DataDir, Path.GetRelativePath(DataDir, file));
                 // With the source directory's mode, as `cp -a` would: the server refuses private directories others may open.
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                }
+                else
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+                }
                 File.Copy(file, target);
             }
             return Task.CompletedTask;
