@@ -154,6 +154,9 @@ run_tests() {
   rm -rf "$results"; mkdir -p "$results"
   log_file="$results/dotnet-test.log"
   log "running every test (native module included)"
+  # The test projects start in parallel; on 2 busy cores a test host can take longer than vstest's
+  # default 90 s to answer, which aborts that whole project's run.
+  export VSTEST_CONNECTION_TIMEOUT="${VSTEST_CONNECTION_TIMEOUT:-600}"
   dotnet test CodeSigning.Pkcs11.sln -c "$CONFIGURATION" --no-build -nologo \
     --blame-hang-timeout 10m --results-directory "$results" --logger "trx" 2>&1 | tee "$log_file" || status=$?
   # The server suite once more on PostgreSQL (a throwaway cluster the tests start), same tests.
