@@ -52,7 +52,7 @@ public sealed class AuthFailureLimiter(int failuresPerMinute, Operations operati
     /// or the claimed credential was already over the limit, else null (answer the failure itself).
     /// </summary>
     /// <param name="claimedId">The credential id the caller presented, unverified; empty when it could not be read.</param>
-    public ServiceException? OnFailure(string remoteAddress, string claimedId, DateTimeOffset now)
+    private ServiceException? OnFailure(string remoteAddress, string claimedId, DateTimeOffset now)
     {
         var byAddress = Count("address:" + remoteAddress, now);
         var byCredential = claimedId.Length > 0 ? Count("credential:" + claimedId, now) : null;
