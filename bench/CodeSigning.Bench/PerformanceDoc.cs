@@ -143,10 +143,10 @@ public static class PerformanceDoc
         }
     }
 
-    /// <summary>Scale-out today: signatures/s through one and two replicas, and the wait for the advisory lock.</summary>
+    /// <summary>Scale-out: signatures/s through one and two replicas, and the wait for the advisory locks.</summary>
     public static void ReplicaTable(StringBuilder s, IReadOnlyList<ReplicaRow> replicas)
     {
-        s.AppendLine("| replicas on one PostgreSQL, fsync on (Sign API, EC P-256, a Signer per replica) | threads | signatures/s | p50 / p99 ms | failed calls | advisory lock held | waiting for it (average) | lock wait per signature | server CPU per signature (all replicas) |");
+        s.AppendLine("| replicas on one PostgreSQL, fsync on (Sign API, EC P-256, a Signer per replica) | threads | signatures/s | p50 / p99 ms | failed calls | writers' lock held exclusively | waiting for an advisory lock (average) | lock wait per signature | server CPU per signature (all replicas) |");
         s.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var r in replicas)
         {

@@ -5,12 +5,12 @@ using Npgsql;
 namespace CodeSigning.Bench;
 
 /// <summary>
-/// Scale-out today: one server, then two replicas, on one PostgreSQL cluster that flushes at every
-/// commit (fsync on), the Sign API under the same total load, half the threads on each replica and each
-/// replica's threads on a Signer of its own (EC P-256). Every write transaction takes the store's one
-/// cluster-wide advisory lock; pg_locks, sampled every millisecond or so, gives how many transactions
-/// waited for it on average, which over the window and the signatures is the wait per signature
-/// (Little's law), and how often someone held it.
+/// Scale-out: one server, then two replicas, on one PostgreSQL cluster that flushes at every commit
+/// (fsync on), the Sign API under the same total load, half the threads on each replica and each
+/// replica's threads on a Signer of its own (EC P-256). Signatures hold the writers' advisory lock
+/// shared and their Signer's chain lock; pg_locks, sampled every millisecond or so, gives how many
+/// transactions waited for any advisory lock on average, which over the window and the signatures is
+/// the wait per signature (Little's law), and how often a change held the writers' lock exclusively.
 /// </summary>
 public static class ReplicaLoad
 {
@@ -58,7 +58,8 @@ public static class ReplicaLoad
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync().ConfigureAwait(false);
             await using var command = new NpgsqlCommand(
-                "SELECT count(*) FILTER (WHERE NOT granted), count(*) FILTER (WHERE granted) FROM pg_locks WHERE locktype = 'advisory'", connection);
+                "SELECT count(*) FILTER (WHERE NOT granted), count(*) FILTER (WHERE granted AND objsubid = 1 AND mode = 'ExclusiveLock') " +
+                "FROM pg_locks WHERE locktype = 'advisory'", connection);
             await command.PrepareAsync().ConfigureAwait(false);
             long samples = 0, waiting = 0, held = 0;
             var until = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -77,8 +78,8 @@ public static class ReplicaLoad
 }
 
 /// <summary>One row of the scale-out measurement: the Sign API on PostgreSQL (fsync on) through one or two replicas.</summary>
-/// <param name="AverageLockWaiters">Write transactions waiting for the advisory lock, averaged over the pg_locks samples.</param>
-/// <param name="LockHeldShare">Share of the samples in which a transaction held the lock.</param>
+/// <param name="AverageLockWaiters">Write transactions waiting for an advisory lock (the writers' lock or a chain's), averaged over the pg_locks samples.</param>
+/// <param name="LockHeldShare">Share of the samples in which a change held the writers' lock exclusively.</param>
 /// <param name="LockWaitMsPerSignature">Average waiters × window ÷ signatures (Little's law).</param>
 /// <param name="ServerCpuUsPerSignature">CPU of both server processes over the run, warm-up included, ÷ every signature made.</param>
 public sealed record ReplicaRow(int Replicas, int Signers, int Threads, double Seconds, double SignaturesPerSecond, double P50Ms, double P99Ms,

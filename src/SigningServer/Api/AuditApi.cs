@@ -33,15 +33,13 @@ public sealed class AuditApi(AuditReader reader) : AuditService.AuditServiceBase
     public override async Task FollowAuditEvents(FollowAuditEventsRequest request, IServerStreamWriter<AuditEvent> responseStream, ServerCallContext context)
     {
         var caller = context.Caller();
-        var after = request.AfterSequence;
+        var cursor = new AuditFollowCursor(request.AfterSequence);
         while (!context.CancellationToken.IsCancellationRequested)
         {
-            // Filtered events may be sparse: advance past every page, sent or not.
-            var events = reader.Query(caller, request.Filter, after, AuditReader.MaxPageSize);
+            var events = reader.Follow(caller, request.Filter, cursor);
             foreach (var record in events)
             {
                 await responseStream.WriteAsync(record.ToBoundedProto(), context.CancellationToken).ConfigureAwait(false);
-                after = record.Sequence;
             }
             if (events.Count < AuditReader.MaxPageSize)
             {

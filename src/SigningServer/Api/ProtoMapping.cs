@@ -207,6 +207,7 @@ internal static class ProtoMapping
     {
         Sequence = checkpoint.Sequence,
         Hash = ByteString.CopyFrom(checkpoint.Hash),
+        Heads = checkpoint.Heads is null ? ByteString.Empty : ByteString.CopyFrom(checkpoint.Heads),
         Time = checkpoint.Time.ToProto(),
         KeyId = checkpoint.KeyId,
         Signature = ByteString.CopyFrom(checkpoint.Signature),

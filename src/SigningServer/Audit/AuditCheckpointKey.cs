@@ -58,11 +58,11 @@ public sealed class AuditCheckpointKey : IDisposable
         }
     }
 
-    public SignedCheckpoint Sign(long sequence, byte[] hash, DateTimeOffset time)
+    public SignedCheckpoint Sign(long sequence, byte[] hash, byte[] heads, DateTimeOffset time)
     {
         // Milliseconds, as the line keeps them: the signature must cover what the line says.
         time = DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
-        return new SignedCheckpoint(sequence, hash, time, Id, _key.SignData(SignedCheckpoint.SignedBytes(sequence, hash, time), HashAlgorithmName.SHA256));
+        return new SignedCheckpoint(sequence, hash, heads, time, Id, _key.SignData(SignedCheckpoint.SignedBytes(sequence, hash, heads, time), HashAlgorithmName.SHA256));
     }
 
     public bool Signed(SignedCheckpoint checkpoint) =>

@@ -7,7 +7,7 @@ namespace CodeSigning.Server.Audit;
 
 /// <summary>
 /// The checkpoint file <c>DIR/audit-checkpoints.jsonl</c>: one signed <see cref="SignedCheckpoint"/> of
-/// the chain's head per line, appended (never rewritten) periodically, at shutdown and on request;
+/// the log's newest event and all chain heads per line, appended (never rewritten) periodically, at shutdown and on request;
 /// and the check of the chain against the latest one and any the operator kept elsewhere.
 /// </summary>
 public sealed class AuditCheckpoints(AuditCheckpointKey key, string dataDir, TimeProvider clock)
@@ -19,7 +19,11 @@ public sealed class AuditCheckpoints(AuditCheckpointKey key, string dataDir, Tim
 
     public string FilePath => Path.Combine(dataDir, FileName);
 
-    /// <summary>Signs the chain's head and appends it, unless the latest checkpoint is that head already.</summary>
+    /// <summary>Signs the log's newest event and chain heads and appends them, unless the latest checkpoint is of that event already.</summary>
+    /// <param name="session">
+    /// A <see cref="IStore.Begin"/> transaction: no append is under way meanwhile, so no event numbered
+    /// below the newest can still commit and change the heads this signs.
+    /// </param>
     /// <returns>The checkpoint of the head; null for an empty log.</returns>
     /// <exception cref="InvalidOperationException">The chain contradicts the latest checkpoint (events deleted, database replaced): no checkpoint may paper over that.</exception>
     public SignedCheckpoint? Write(IStoreSession session)
@@ -41,7 +45,7 @@ public sealed class AuditCheckpoints(AuditCheckpointKey key, string dataDir, Tim
             {
                 return latest;
             }
-            var checkpoint = key.Sign(head.Sequence, head.Hash, clock.GetUtcNow());
+            var checkpoint = key.Sign(head.Sequence, head.Hash, Heads(session, head.Sequence), clock.GetUtcNow());
             var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows())
             {
@@ -122,10 +126,18 @@ public sealed class AuditCheckpoints(AuditCheckpointKey key, string dataDir, Tim
             var last = session.LastAuditEvent()?.Sequence ?? 0;
             return $"the log ends at event {last.ToString(CultureInfo.InvariantCulture)}, before {checkpoint.Describe()}: events were deleted";
         }
-        return record.Hash.AsSpan().SequenceEqual(checkpoint.Hash)
+        if (!record.Hash.AsSpan().SequenceEqual(checkpoint.Hash))
+        {
+            return $"event {checkpoint.Sequence.ToString(CultureInfo.InvariantCulture)} is not the one {checkpoint.Describe()} signed: the database was replaced or rewritten";
+        }
+        return checkpoint.Heads is null || Heads(session, checkpoint.Sequence).AsSpan().SequenceEqual(checkpoint.Heads)
             ? null
-            : $"event {checkpoint.Sequence.ToString(CultureInfo.InvariantCulture)} is not the one {checkpoint.Describe()} signed: the database was replaced or rewritten";
+            : $"the chain heads up to event {checkpoint.Sequence.ToString(CultureInfo.InvariantCulture)} are not the ones {checkpoint.Describe()} signed: events of a chain were deleted, or the database was replaced";
     }
+
+    /// <summary>The hash of every chain's newest event up to <paramref name="sequence"/>.</summary>
+    private static byte[] Heads(IStoreSession session, long sequence) =>
+        AuditHash.Heads(session.ListAuditChains().Select(chain => session.AuditChainHead(chain, sequence)).OfType<AuditRecord>());
 
     private static VerifyAuditChainResponse Broken(VerifyAuditChainResponse chain, long sequence, string message) =>
         new() { Valid = false, EventsChecked = chain.EventsChecked, FirstInvalidSequence = sequence, Message = message };

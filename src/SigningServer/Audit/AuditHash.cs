@@ -6,7 +6,7 @@ using CodeSigning.Server.Storage;
 namespace CodeSigning.Server.Audit;
 
 /// <summary>
-/// hash = SHA-256(previous hash || canonical form). The canonical form is every field in a fixed
+/// hash = SHA-256(previous hash in the chain || canonical form). The canonical form is every field in a fixed
 /// order, each length-prefixed, so no two different events share it.
 /// </summary>
 public static class AuditHash
@@ -37,6 +37,22 @@ public static class AuditHash
         {
             Append(hash, key);
             Append(hash, value);
+        }
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// What a checkpoint signs of the chains: SHA-256 over each chain's newest event, in the ordinal
+    /// order of the chain names, as (chain, position in the chain, hash).
+    /// </summary>
+    public static byte[] Heads(IEnumerable<AuditRecord> heads)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var head in heads.OrderBy(h => h.Chain, StringComparer.Ordinal))
+        {
+            Append(hash, head.Chain);
+            Append(hash, head.ChainSequence);
+            hash.AppendData(head.Hash);
         }
         return hash.GetHashAndReset();
     }

@@ -8,7 +8,7 @@ namespace CodeSigning.Server.Domain;
 /// Reading the audit log: members of a Signer (any role) see its events; Product Admins see
 /// every event, server-wide ones included.
 /// </summary>
-public sealed class AuditReader(Operations operations, AuditCheckpoints checkpoints)
+public sealed class AuditReader(Operations operations, AuditCheckpoints checkpoints, TimeProvider clock)
 {
     public const int MaxPageSize = 1000;
 
@@ -16,6 +16,18 @@ public sealed class AuditReader(Operations operations, AuditCheckpoints checkpoi
     public IReadOnlyList<AuditRecord> Query(Caller caller, AuditFilter? filter, long afterSequence, int pageSize) =>
         operations.Read(caller, AuditEventTypes.AuditRead, (session, scope) =>
             session.QueryAuditEvents(BuildQuery(session, caller, filter ?? new AuditFilter(), afterSequence, pageSize, scope)));
+
+    /// <summary>The next events for a follower, no further than <see cref="AuditFollowCursor.Horizon"/>; advances the cursor.</summary>
+    public IReadOnlyList<AuditRecord> Follow(Caller caller, AuditFilter? filter, AuditFollowCursor cursor) =>
+        operations.Read(caller, AuditEventTypes.AuditRead, (session, scope) =>
+        {
+            var horizon = cursor.Horizon(session, clock.GetUtcNow());
+            var query = BuildQuery(session, caller, filter ?? new AuditFilter(), cursor.After, MaxPageSize, scope) with { UpToSequence = horizon };
+            var events = session.QueryAuditEvents(query);
+            // Filtered events may be sparse: a page that is not full read everything up to the horizon.
+            cursor.Advance(events.Count == MaxPageSize ? events[^1].Sequence : horizon);
+            return events;
+        });
 
     /// <param name="supplied">Checkpoint lines the operator kept elsewhere.</param>
     public VerifyAuditChainResponse Verify(Caller caller, IReadOnlyList<string> supplied) => operations.Change(caller, AuditEventTypes.AuditVerified, (session, scope) =>

@@ -23,7 +23,8 @@ public sealed class Operations(IStore store, AuditLog audit)
         var scope = new OperationScope(caller.Client);
         try
         {
-            using var session = store.Begin();
+            // A read takes a snapshot: it neither waits for nor holds up a writer or a signature on any replica.
+            using var session = successType is null ? store.BeginRead() : store.Begin();
             var result = action(session, scope);
             if (successType is not null)
             {

@@ -16,7 +16,8 @@ namespace CodeSigning.Server.Domain;
 /// <see cref="GroupCommitter"/> runs them again in the write transaction that consumes the grant
 /// unit and appends the audit event, so a signature is authorized at the moment it is recorded.
 /// One that fails there is discarded and the denial audited; the caller hears back only once
-/// the outcome is durable.
+/// the outcome is durable. Both run as appends to the Signer's audit chain, beside signatures on
+/// other Signers, never beside a change to what they check.
 /// </summary>
 public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLog audit, KeyVaults vaults, TimeProvider clock, ILogger<SignPipeline> logger)
 {
@@ -63,7 +64,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
             var signature = KeyOperation(signer, request);
             try
             {
-                outcome = await committer.RunAsync(session => Record(session, caller, request, scope, signature));
+                outcome = await committer.RunAsync(session => Record(session, caller, request, scope, signature), signer.Id);
             }
             catch (Exception e) when (e is not ServiceException)
             {
@@ -73,7 +74,7 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         }
         catch (ServiceException e)
         {
-            await committer.RunAsync(session => audit.Append(session, Refusal(caller, scope, e)));
+            await committer.RunAsync(session => audit.Append(session, Refusal(caller, scope, e)), scope.Signer?.Id ?? "");
             throw;
         }
         if (outcome.Refusal is not null)

@@ -35,7 +35,8 @@ public sealed class AuditCheckpointService(IStore store, AuditCheckpoints checkp
     {
         try
         {
-            using var session = store.BeginRead();
+            // A writer's transaction, rolled back: it waits for the appends under way, so the heads it signs are final.
+            using var session = store.Begin();
             checkpoints.Write(session);
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)

@@ -9,6 +9,9 @@ namespace CodeSigning.Server.Storage;
 /// while the previous group was committing goes into the next one, so the store's write lock and
 /// the durable commit (fsync) are paid once per group instead of once per unit. A unit's task
 /// completes only after its group's commit returned, so nothing is reported before it is durable.
+/// Units that only append to one audit chain (a signature) run in append transactions, one per
+/// chain where the store runs those in parallel (<see cref="IStore.ParallelAppends"/>), so
+/// signatures on different Signers do not wait for each other across replicas.
 /// </summary>
 /// <remarks>
 /// A unit must not swallow store errors: any exception rolls back its whole group, whose units are
@@ -33,9 +36,13 @@ public sealed class GroupCommitter : IDisposable
     }
 
     /// <summary>Runs <paramref name="work"/> in the next group's transaction; completes once that transaction committed.</summary>
-    public Task<T> RunAsync<T>(Func<IStoreSession, T> work)
+    /// <param name="chain">
+    /// Null: the unit may write anything, in a <see cref="IStore.Begin"/> transaction. Otherwise it only
+    /// reads, consumes grant units and appends to this audit chain (<see cref="IStore.BeginAppend"/>).
+    /// </param>
+    public Task<T> RunAsync<T>(Func<IStoreSession, T> work, string? chain = null)
     {
-        var unit = new Unit<T>(work);
+        var unit = new Unit<T>(work, chain);
         if (!_queue.Writer.TryWrite(unit))
         {
             throw new InvalidOperationException("the server is stopping: nothing more can be committed");
@@ -59,7 +66,18 @@ public sealed class GroupCommitter : IDisposable
             {
                 group.Add(unit);
             }
-            Commit(group);
+            if (group.Count == 1 || !_store.ParallelAppends)
+            {
+                Commit(group);
+            }
+            else
+            {
+                // A transaction per chain (and one for the other units): an append transaction holds one chain only.
+                foreach (var lane in group.GroupBy(u => u.Chain))
+                {
+                    Commit(lane.ToList());
+                }
+            }
             group.Clear();
         }
     }
@@ -68,7 +86,8 @@ public sealed class GroupCommitter : IDisposable
     {
         try
         {
-            using (var session = _store.Begin())
+            // Appends only when every unit only appends: one unit that may write anything makes it a writer's transaction.
+            using (var session = group.All(u => u.Chain is not null) ? _store.BeginAppend() : _store.Begin())
             {
                 foreach (var unit in group)
                 {
@@ -98,14 +117,17 @@ public sealed class GroupCommitter : IDisposable
 
     private interface IUnit
     {
+        string? Chain { get; }
         void Execute(IStoreSession session);
         void Complete();
         void Fail(Exception exception);
     }
 
-    private sealed class Unit<T>(Func<IStoreSession, T> work) : IUnit
+    private sealed class Unit<T>(Func<IStoreSession, T> work, string? chain) : IUnit
     {
         private T? _result;
+
+        public string? Chain => chain;
 
         // Continuations must not run on the writer thread: it would stop committing meanwhile.
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -116,7 +116,27 @@ public interface IStoreSession : IDisposable
     /// <summary>Newest first.</summary>
     IReadOnlyList<WebhookDeliveryRecord> ListWebhookDeliveries(string? webhookId, IReadOnlyCollection<WebhookDeliveryState> states, int limit);
 
+    /// <summary>The event with the highest sequence number.</summary>
     AuditRecord? LastAuditEvent();
+    /// <summary>
+    /// Takes <paramref name="chain"/>'s append lock until the transaction ends and returns its newest
+    /// event (null for a new chain); appends to one chain are serialized, appends to others are not.
+    /// </summary>
+    AuditRecord? LockAuditChain(string chain);
+    /// <summary>The next server-wide sequence number; call it holding the chain's lock, so a chain's numbers rise.</summary>
+    long NextAuditSequence();
     void InsertAuditEvent(AuditRecord record);
     IReadOnlyList<AuditRecord> QueryAuditEvents(AuditQuery query);
+    /// <summary>Every chain that may hold events: the server-wide one ("") and one per Signer.</summary>
+    IReadOnlyList<string> ListAuditChains();
+    /// <summary>The chain's events after position <paramref name="afterChainSequence"/>, in chain order.</summary>
+    IReadOnlyList<AuditRecord> ReadAuditChain(string chain, long afterChainSequence, int limit);
+    /// <summary>The chain's newest event whose sequence number is at most <paramref name="sequence"/>.</summary>
+    AuditRecord? AuditChainHead(string chain, long sequence);
+    long CountAuditEvents();
+    /// <summary>
+    /// The highest sequence number up to which no number is missing after <paramref name="after"/>,
+    /// and the lowest number present beyond the first missing one (null when none is missing).
+    /// </summary>
+    (long Contiguous, long? NextPresent) AuditSequenceGap(long after);
 }

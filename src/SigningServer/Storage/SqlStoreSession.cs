@@ -9,7 +9,8 @@ namespace CodeSigning.Server.Storage;
 /// parameters, TRUE/FALSE, ON CONFLICT), so both stores keep exactly the same semantics.
 /// Statements run through the connection's cached commands (<see cref="StoreConnection"/>).
 /// </summary>
-internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction transaction) : IStoreSession
+/// <param name="appendOnly">A <see cref="IStore.BeginAppend"/> transaction: it may lock one audit chain only.</param>
+internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction transaction, StoreDialect dialect, bool appendOnly = false) : IStoreSession
 {
     private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at, archived_at";
     private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked, k.created_by_key";
@@ -19,10 +20,13 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
     private const string GrantColumns = "id, signer_id, grantee_kind, grantee_id, grantee_name, allowed, used, not_before, not_after, request_id, granted_by_kind, granted_by_id, granted_by_name, revoked";
     private const string WebhookColumns = "id, url, event_types, signer_id, secret, created_at, created_by_kind, created_by_id, created_by_name";
     private const string DeliveryColumns = "id, webhook_id, event_id, event_type, signer_id, signer_name, payload, state, attempts, next_attempt_at, last_status, last_error, created_at, delivered_at";
-    private const string AuditColumns = "sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason, client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash";
+    private const string AuditColumns = "sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason, client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash, chain, chain_sequence";
 
     private bool _committed;
-    private AuditRecord? _lastAppended;
+    // The head of each chain this transaction locked: it holds the chain's lock, so no one else
+    // appended since. Spares a query per event when a group commit appends many.
+    private readonly Dictionary<string, AuditRecord?> _chainHeads = new(StringComparer.Ordinal);
+    private long _nextSequence;
 
     public void Commit()
     {
@@ -445,29 +449,103 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
 
     // audit
 
-    // What this transaction appended last is the chain head: it holds the write lock, so no one
-    // else appended since. Spares a query per event when a group commit appends many.
     public AuditRecord? LastAuditEvent() =>
-        _lastAppended ?? QuerySingle($"SELECT {AuditColumns} FROM audit_events ORDER BY sequence DESC LIMIT 1", ReadAudit);
+        QuerySingle($"SELECT {AuditColumns} FROM audit_events ORDER BY sequence DESC LIMIT 1", ReadAudit);
+
+    public AuditRecord? LockAuditChain(string chain)
+    {
+        if (_chainHeads.TryGetValue(chain, out var head))
+        {
+            return head;
+        }
+        if (dialect.LockAuditChain is { } lockChain)
+        {
+            // Two append transactions each holding one chain and waiting for the other's would deadlock.
+            if (appendOnly && _chainHeads.Count > 0)
+            {
+                throw new InvalidOperationException($"an append transaction appends to one audit chain; it holds '{_chainHeads.Keys.First()}' and asked for '{chain}'");
+            }
+            Execute(lockChain, ("@chain_key", ChainKey(chain)));
+        }
+        head = QuerySingle($"SELECT {AuditColumns} FROM audit_events WHERE chain = @chain ORDER BY chain_sequence DESC LIMIT 1", ReadAudit, ("@chain", chain));
+        _chainHeads[chain] = head;
+        return head;
+    }
+
+    public long NextAuditSequence()
+    {
+        // SQLite numbers from the newest event, so within one transaction the count goes on from the last number taken.
+        if (dialect.LockAuditChain is null && _nextSequence > 0)
+        {
+            return _nextSequence++;
+        }
+        var next = Query(dialect.NextAuditSequence, r => r.GetInt64(0))[0];
+        _nextSequence = next + 1;
+        return next;
+    }
 
     public void InsertAuditEvent(AuditRecord record)
     {
+        if (!_chainHeads.TryGetValue(record.Chain, out var head) || record.ChainSequence != (head?.ChainSequence ?? 0) + 1)
+        {
+            throw new InvalidOperationException($"an audit event is appended to chain '{record.Chain}' after locking it and at its next position");
+        }
         Execute($"INSERT INTO audit_events ({AuditColumns}) VALUES (@seq, @id, @time, @type, @outcome, @ak, @aid, @an, @sid, @sn, @reason, " +
-                "@host, @process, @pid, @corr, @client, @remote, @details, @hash, @prev)",
+                "@host, @process, @pid, @corr, @client, @remote, @details, @hash, @prev, @chain, @chain_seq)",
             ("@seq", record.Sequence), ("@id", record.Id), ("@time", Time(record.Time)), ("@type", record.Type), ("@outcome", (int)record.Outcome),
             ("@ak", record.Actor is null ? null : (int)record.Actor.Kind), ("@aid", record.Actor?.Id), ("@an", record.Actor?.Name),
             ("@sid", record.SignerId), ("@sn", record.SignerName), ("@reason", record.Reason), ("@host", record.Client.Host),
             ("@process", record.Client.Process), ("@pid", record.Client.Pid), ("@corr", record.Client.CorrelationId),
             ("@client", record.Client.Client), ("@remote", record.RemoteAddress),
             ("@details", JsonSerializer.Serialize(record.Details, StoreJson.Default.SortedDictionaryStringString)),
-            ("@hash", record.Hash), ("@prev", record.PreviousHash));
-        _lastAppended = record;
+            ("@hash", record.Hash), ("@prev", record.PreviousHash), ("@chain", record.Chain), ("@chain_seq", record.ChainSequence));
+        _chainHeads[record.Chain] = record;
     }
+
+    // Signers are never deleted (only archived), so their ids name every chain there can be.
+    public IReadOnlyList<string> ListAuditChains() =>
+        ["", .. Query("SELECT id FROM signers ORDER BY id", r => r.GetString(0))];
+
+    public IReadOnlyList<AuditRecord> ReadAuditChain(string chain, long afterChainSequence, int limit) =>
+        Query($"SELECT {AuditColumns} FROM audit_events WHERE chain = @chain AND chain_sequence > @after ORDER BY chain_sequence LIMIT @limit",
+            ReadAudit, ("@chain", chain), ("@after", afterChainSequence), ("@limit", limit));
+
+    public AuditRecord? AuditChainHead(string chain, long sequence) =>
+        QuerySingle($"SELECT {AuditColumns} FROM audit_events WHERE chain = @chain AND sequence <= @seq ORDER BY chain_sequence DESC LIMIT 1",
+            ReadAudit, ("@chain", chain), ("@seq", sequence));
+
+    public long CountAuditEvents() => Query("SELECT COUNT(*) FROM audit_events", r => r.GetInt64(0))[0];
+
+    public (long Contiguous, long? NextPresent) AuditSequenceGap(long after)
+    {
+        const int Window = 1000;
+        var present = Query("SELECT sequence FROM audit_events WHERE sequence > @after ORDER BY sequence LIMIT @limit",
+            r => r.GetInt64(0), ("@after", after), ("@limit", Window));
+        var contiguous = after;
+        foreach (var sequence in present)
+        {
+            if (sequence != contiguous + 1)
+            {
+                return (contiguous, sequence);
+            }
+            contiguous = sequence;
+        }
+        return (contiguous, null);
+    }
+
+    /// <summary>A chain's advisory lock key: the first four bytes of SHA-256 of its name (two chains sharing one only wait for each other).</summary>
+    private static int ChainKey(string chain) =>
+        System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(chain)));
 
     public IReadOnlyList<AuditRecord> QueryAuditEvents(AuditQuery query)
     {
         var where = new List<string> { "sequence > @after" };
         var parameters = new List<(string, object?)> { ("@after", query.AfterSequence), ("@limit", query.Limit) };
+        if (query.UpToSequence is { } upTo)
+        {
+            where.Add("sequence <= @up_to");
+            parameters.Add(("@up_to", upTo));
+        }
         if (query.SignerIds is not null)
         {
             var names = query.SignerIds.Select((_, i) => $"@s{i}").ToArray();
@@ -563,7 +641,8 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
         new(r.GetInt64(0), r.GetString(1), Time(r.GetInt64(2)), r.GetString(3), (AuditOutcome)r.GetInt32(4),
             r.IsDBNull(5) ? null : ReadPrincipal(r, 5), r.GetString(8), r.GetString(9), r.GetString(10),
             new AuditClient(r.GetString(11), r.GetString(12), r.GetInt64(13), r.GetString(14), r.GetString(15)), r.GetString(16),
-            JsonSerializer.Deserialize(r.GetString(17), StoreJson.Default.SortedDictionaryStringString) ?? [], (byte[])r[18], (byte[])r[19]);
+            JsonSerializer.Deserialize(r.GetString(17), StoreJson.Default.SortedDictionaryStringString) ?? [], (byte[])r[18], (byte[])r[19],
+            r.GetString(20), r.GetInt64(21));
 
     private static Principal ReadPrincipal(DbDataReader r, int first) =>
         new((PrincipalKind)r.GetInt32(first), r.GetString(first + 1), r.GetString(first + 2));

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using CodeSigning.Server.Tests.Server;
+using CodeSigning.Tests.Shared;
 using CodeSigning.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -153,11 +154,14 @@ public sealed class FieldLimitTests(FieldLimitTests.Fixture fixture) : IClassFix
         using (var connection = fixture.OpenDatabase())
         {
             using var command = connection.CreateCommand();
-            command.CommandText = """
+            // Numbered as the store numbers (PostgreSQL from its sequence), next in the copied event's chain.
+            command.CommandText = $"""
                 INSERT INTO audit_events (sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason,
-                    client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash)
-                SELECT sequence + 1, 'huge', time, 'signature.denied', outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason,
-                    @host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, hash
+                    client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash,
+                    chain, chain_sequence)
+                SELECT {(TestDatabase.IsPostgres ? "nextval('audit_sequence')" : "sequence + 1")}, 'huge', time, 'signature.denied', outcome,
+                    actor_kind, actor_id, actor_name, signer_id, signer_name, reason, @host, client_process, client_pid, client_correlation_id,
+                    client_name, remote_address, details, hash, hash, chain, chain_sequence + 1
                 FROM audit_events WHERE sequence = (SELECT MAX(sequence) FROM audit_events)
                 """;
             var host = command.CreateParameter();

@@ -160,6 +160,62 @@ public sealed class AuditTests(AuditTests.Fixture fixture) : IClassFixture<Audit
         Assert.Contains("missing", removed.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_checkpoint_covers_every_Signer_chain_so_a_Signer_chain_cut_short_fails_verify()
+    {
+        await using var server = new InProcessServerScope();
+        await server.Server.InitializeAsync();
+        var admin = server.Server.Admin;
+        var cut = await server.Server.CreateSignerAsync("cut", KeyAlgorithm.EcP256, ("admin", Role.Administrator));
+        await server.Server.CreateSignerAsync("kept", KeyAlgorithm.EcP256, ("admin", Role.Administrator));
+        foreach (var signer in new[] { "cut", "kept", "cut", "kept" })
+        {
+            await admin.Sign.SignAsync(SignTests.Request(signer, SignatureScheme.Ecdsa, DigestAlgorithm.Sha256, new byte[32]));
+        }
+        var checkpoint = await admin.Audit.CreateAuditCheckpointAsync(new CreateAuditCheckpointRequest());
+        Assert.Equal(32, checkpoint.Heads.Length);
+        long newestOfCut;
+        using (var connection = server.Server.OpenDatabase())
+        {
+            // Each Signer's events in a chain of their own, numbered from 1; the rest in the server-wide chain.
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT chain, signer_id, chain_sequence FROM audit_events WHERE chain <> '' OR signer_id <> '' ORDER BY sequence";
+            var rows = new List<(string Chain, string SignerId, long Position)>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+                }
+            }
+            Assert.All(rows, r => Assert.Equal(r.SignerId, r.Chain));
+            var ofCut = rows.Where(r => r.Chain == cut.Id).Select(r => r.Position).ToList();
+            Assert.Equal(Enumerable.Range(1, ofCut.Count).Select(i => (long)i), ofCut);
+            newestOfCut = Scalar(connection, $"SELECT MAX(sequence) FROM audit_events WHERE chain = '{cut.Id}'");
+            Assert.True(newestOfCut < checkpoint.Sequence);
+
+            // The attack: the newest signature of one Signer removed. Its chain still links; the checkpoint does not match.
+            Execute(connection, TestDatabase.IsPostgres
+                ? "ALTER TABLE audit_events DISABLE TRIGGER USER"
+                : "DROP TRIGGER audit_events_no_delete;");
+            Execute(connection, $"DELETE FROM audit_events WHERE sequence = {newestOfCut}");
+        }
+        var verified = await admin.Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
+        Assert.False(verified.Valid);
+        Assert.Equal($"the chain heads up to event {checkpoint.Sequence} are not the ones the checkpoint of " +
+            $"{checkpoint.Time.ToDateTimeOffset().UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} (event {checkpoint.Sequence}) signed: events of a chain were deleted, or the database was replaced",
+            verified.Message);
+        // No new checkpoint papers over the cut.
+        await Rpc.FailsAsync(() => admin.Audit.CreateAuditCheckpointAsync(new CreateAuditCheckpointRequest()), StatusCode.FailedPrecondition, "CONFLICT");
+    }
+
+    private static long Scalar(DbConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static void Execute(DbConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -130,13 +130,27 @@ internal static class PostgresMigrations
             signer_id TEXT NOT NULL REFERENCES signers(id), generation INTEGER NOT NULL, retired_at BIGINT NOT NULL,
             position INTEGER NOT NULL, der BYTEA NOT NULL, PRIMARY KEY (signer_id, generation, position));
         """,
+        // 7: one hash chain per Signer plus the server-wide one, so that appends on different Signers
+        // need not wait for each other. Every earlier event stays in the server-wide chain "" at its
+        // own sequence number; numbers now come from a sequence.
+        """
+        ALTER TABLE audit_events ADD COLUMN chain TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit_events ADD COLUMN chain_sequence BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update;
+        UPDATE audit_events SET chain_sequence = sequence;
+        ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update;
+        CREATE UNIQUE INDEX audit_events_chain ON audit_events(chain, chain_sequence);
+        CREATE SEQUENCE audit_sequence;
+        SELECT setval('audit_sequence', COALESCE((SELECT MAX(sequence) FROM audit_events), 0) + 1, false);
+        """,
     ];
 
     /// <summary>
     /// Applies the pending migrations in one transaction holding the store's write lock, so that
     /// replicas starting together migrate once and never see a half-made schema.
     /// </summary>
-    public static void Apply(NpgsqlDataSource dataSource)
+    /// <param name="target">The version to stop at: all of them but in tests of a migration.</param>
+    public static void Apply(NpgsqlDataSource dataSource, int? target = null)
     {
         using var connection = dataSource.OpenConnection();
         using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.ReadCommitted);
@@ -149,7 +163,7 @@ internal static class PostgresMigrations
             {
                 throw new InvalidOperationException($"the database schema is version {version}, newer than this server knows ({Migrations.Length}); upgrade the server");
             }
-            for (var next = version; next < Migrations.Length; next++)
+            for (var next = version; next < (target ?? Migrations.Length); next++)
             {
                 Execute(connection, transaction, Migrations[next]);
                 Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({next + 1})");

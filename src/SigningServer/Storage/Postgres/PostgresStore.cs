@@ -4,9 +4,11 @@ using Npgsql;
 namespace CodeSigning.Server.Storage.Postgres;
 
 /// <summary>
-/// The shared store: one PostgreSQL database that several server replicas use at once. Writers are
-/// serialized across replicas by a transaction-scoped advisory lock, which keeps SQLite's semantics
-/// (one writer at a time, reading what every earlier writer committed).
+/// The shared store: one PostgreSQL database that several server replicas use at once. A
+/// transaction-scoped advisory lock keeps SQLite's semantics for every writer that changes what
+/// others decide on (it runs alone, reading what every earlier writer committed), while append
+/// transactions (a signature: grant unit and audit event) hold it shared and run at once, serialized
+/// only per audit chain (docs/deployment.md).
 /// </summary>
 public sealed class PostgresStore : IStore, IDisposable
 {
@@ -56,42 +58,54 @@ public sealed class PostgresStore : IStore, IDisposable
     // READ COMMITTED, not REPEATABLE READ: the lock is the first statement, and every statement
     // after it takes a fresh snapshot, so the session sees all that the previous lock holder
     // committed. Under REPEATABLE READ the snapshot would date from before the wait.
-    public IStoreSession Begin() => Begin(IsolationLevel.ReadCommitted, lockWriters: true);
+    public IStoreSession Begin() => Begin(IsolationLevel.ReadCommitted, WriterLock.Exclusive);
+
+    // Shared: appends on other chains go on meanwhile; a Begin() writer waits for them all and they for it.
+    public IStoreSession BeginAppend() => Begin(IsolationLevel.ReadCommitted, WriterLock.Shared);
+
+    public bool ParallelAppends => true;
 
     // A snapshot that neither waits for nor blocks writers; PostgreSQL refuses writes in it.
-    public IStoreSession BeginRead() => Begin(IsolationLevel.RepeatableRead, lockWriters: false);
+    public IStoreSession BeginRead() => Begin(IsolationLevel.RepeatableRead, WriterLock.None);
 
     public void Dispose() => _dataSource.Dispose();
 
-    internal static void LockWriters(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    internal static void LockWriters(NpgsqlConnection connection, NpgsqlTransaction transaction, bool shared = false)
     {
-        using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({WriterLockKey})", connection, transaction);
+        using var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock{(shared ? "_shared" : "")}({WriterLockKey})", connection, transaction);
         command.ExecuteNonQuery();
     }
 
-    private SqlStoreSession Begin(IsolationLevel isolation, bool lockWriters)
+    private SqlStoreSession Begin(IsolationLevel isolation, WriterLock writerLock)
     {
         var connection = _dataSource.OpenConnection();
         try
         {
             var transaction = connection.BeginTransaction(isolation);
-            if (lockWriters)
-            {
-                LockWriters(connection, transaction);
-            }
-            else
+            if (writerLock == WriterLock.None)
             {
                 using var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
                 readOnly.ExecuteNonQuery();
             }
+            else
+            {
+                LockWriters(connection, transaction, shared: writerLock == WriterLock.Shared);
+            }
             // Npgsql pools the connections and keeps their prepared statements itself (MaxAutoPrepare);
             // the command cache lasts for this session, which helps a group commit's repeated statements.
-            return new SqlStoreSession(new StoreConnection(connection), transaction);
+            return new SqlStoreSession(new StoreConnection(connection), transaction, StoreDialect.Postgres, appendOnly: writerLock == WriterLock.Shared);
         }
         catch
         {
             connection.Dispose();
             throw;
         }
+    }
+
+    private enum WriterLock
+    {
+        None,
+        Shared,
+        Exclusive,
     }
 }

@@ -128,14 +128,27 @@ internal static class SqliteMigrations
             signer_id TEXT NOT NULL REFERENCES signers(id), generation INTEGER NOT NULL, retired_at INTEGER NOT NULL,
             position INTEGER NOT NULL, der BLOB NOT NULL, PRIMARY KEY (signer_id, generation, position));
         """,
+        // 7: one hash chain per Signer plus the server-wide one, so that appends on different Signers
+        // need not wait for each other (PostgreSQL). Every earlier event stays in the server-wide
+        // chain "" at its own sequence number; rewriting that number needs the no-update trigger off.
+        """
+        ALTER TABLE audit_events ADD COLUMN chain TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit_events ADD COLUMN chain_sequence INTEGER NOT NULL DEFAULT 0;
+        DROP TRIGGER audit_events_no_update;
+        UPDATE audit_events SET chain_sequence = sequence;
+        CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+            BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+        CREATE UNIQUE INDEX audit_events_chain ON audit_events(chain, chain_sequence);
+        """,
     ];
 
-    public static void Apply(SqliteConnection connection)
+    /// <param name="target">The version to stop at: all of them but in tests of a migration.</param>
+    public static void Apply(SqliteConnection connection, int? target = null)
     {
         using var versionCommand = connection.CreateCommand();
         versionCommand.CommandText = "PRAGMA user_version";
         var version = Convert.ToInt32(versionCommand.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        for (var next = version; next < Migrations.Length; next++)
+        for (var next = version; next < (target ?? Migrations.Length); next++)
         {
             using var transaction = connection.BeginTransaction();
             using var command = connection.CreateCommand();

@@ -53,6 +53,11 @@ public sealed class SqliteStore : IStore, IDisposable
 
     public IStoreSession Begin() => Begin(deferred: false);
 
+    // One writer: an append transaction is an ordinary one.
+    public IStoreSession BeginAppend() => Begin(deferred: false);
+
+    public bool ParallelAppends => false;
+
     // WAL readers see a snapshot and never wait for the writer.
     public IStoreSession BeginRead() => Begin(deferred: true);
 
@@ -77,7 +82,7 @@ public sealed class SqliteStore : IStore, IDisposable
             // deferred: false = BEGIN IMMEDIATE: take the write lock now, so that what we read
             // cannot change before we commit.
             var transaction = ((SqliteConnection)connection.Connection).BeginTransaction(deferred);
-            return new SqlStoreSession(connection, transaction);
+            return new SqlStoreSession(connection, transaction, StoreDialect.Sqlite);
         }
         catch
         {
