@@ -23,8 +23,8 @@ public sealed class Operations(IStore store, AuditLog audit)
         var scope = new OperationScope(caller.Client);
         try
         {
-            // A read takes a snapshot: it neither waits for nor holds up a writer or a signature on any replica.
-            using var session = successType is null ? store.BeginRead() : store.Begin();
+            // Reads too: some change what they read (a pending request past its deadline becomes expired).
+            using var session = store.Begin();
             var result = action(session, scope);
             if (successType is not null)
             {
