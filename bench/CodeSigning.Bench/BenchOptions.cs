@@ -7,7 +7,7 @@ namespace CodeSigning.Bench;
 /// (BENCH_QUICK=1 or --quick). Recorded in the results. <c>--matrix-only</c> runs just the throughput
 /// matrix, optionally for <c>--algorithms p256,rsa2048</c> and <c>--threads 1,8</c>, and writes
 /// <c>bench/results/&lt;date&gt;-matrix-&lt;label&gt;.json</c> (<c>--label</c>): a before/after comparison of one change.
-/// <c>--replicas-only</c> runs just the scale-out rows (<see cref="ReplicaLoad"/>).
+/// <c>--replicas-only</c> runs just the scale-out rows (<see cref="ReplicaLoad"/>), also with <c>--label</c>.
 /// </summary>
 public sealed record BenchOptions(
     bool Quick,

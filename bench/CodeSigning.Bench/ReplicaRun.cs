@@ -7,7 +7,7 @@ namespace CodeSigning.Bench;
 /// <summary>What <c>--replicas-only</c> measured (<see cref="ReplicaLoad"/>).</summary>
 public sealed record ReplicaReport(DateTimeOffset Date, MachineInfo Machine, IReadOnlyList<ReplicaRow> Replicas);
 
-/// <summary><c>--replicas-only</c>: the scale-out rows alone, written to bench/results/&lt;date&gt;-replicas.json and .md.</summary>
+/// <summary><c>--replicas-only</c>: the scale-out rows alone, written to bench/results/&lt;date&gt;-replicas[-&lt;label&gt;].json and .md.</summary>
 public static class ReplicaRun
 {
     public static async Task RunAsync(BenchOptions options, string root, ILogger log)
@@ -17,7 +17,7 @@ public static class ReplicaRun
         log.Step($"scale-out: 1 and 2 replicas on one PostgreSQL with fsync on, {options.SustainedThreads} threads");
         var rows = await ReplicaLoad.RunAsync(options.SustainedThreads, options.Warmup, options.Duration).ConfigureAwait(false);
         var stem = Path.Combine(Directory.CreateDirectory(Path.Combine(root, "bench", "results")).FullName,
-            $"{date:yyyy-MM-dd}-replicas{(options.Quick ? "-quick" : "")}");
+            $"{date:yyyy-MM-dd}-replicas{(options.Label is null ? "" : "-" + options.Label)}{(options.Quick ? "-quick" : "")}");
         await File.WriteAllTextAsync($"{stem}.json", JsonSerializer.Serialize(new ReplicaReport(date, machine, rows), ResultFiles.Json)).ConfigureAwait(false);
         var s = new StringBuilder();
         s.AppendLine($"Replica run of {date:yyyy-MM-dd HH:mm} UTC, {machine.Cores} cores, load average at the start {machine.LoadAverage}; "
