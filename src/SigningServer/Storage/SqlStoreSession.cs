@@ -474,8 +474,7 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
 
     public long NextAuditSequence()
     {
-        // SQLite numbers from the newest event, so within one transaction the count goes on from the last number taken.
-        if (dialect.LockAuditChain is null && _nextSequence > 0)
+        if (dialect.SingleWriter && _nextSequence > 0)
         {
             return _nextSequence++;
         }

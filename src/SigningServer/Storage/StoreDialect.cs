@@ -8,6 +8,9 @@ namespace CodeSigning.Server.Storage;
 /// </param>
 internal sealed record StoreDialect(string NextAuditSequence, string? LockAuditChain)
 {
+    /// <summary>One writer at a time: the numbers a transaction takes go on from its first one.</summary>
+    public bool SingleWriter => LockAuditChain is null;
+
     // The newest number + 1: SQLite's writer holds the database lock, so no one else numbers meanwhile.
     public static readonly StoreDialect Sqlite = new("SELECT COALESCE(MAX(sequence), 0) + 1 FROM audit_events", null);
 
