@@ -24,12 +24,11 @@ internal sealed class ServerConnection : IDisposable
         handler.SslOptions.CertificateChainPolicy = trust.ChainPolicy();
         handler.SslOptions.RemoteCertificateValidationCallback = trust.For(address, logger);
 
-        // Grpc.Net.Client's load balancer is off (the opt-out it reads from the handler's Properties
-        // since 2.58): it wraps every call (a subchannel pick) and every read of the connection (its
-        // own stream) for one address that needs no balancing, about a fifth of the module's CPU per
-        // signature. Without it SocketsHttpHandler connects on the next call after a failure, with no
-        // channel backoff to wait out when the server is back; another server of the list is
-        // RemoteClient's choice.
+        // Grpc.Net.Client's connection tracking is off (the opt-out it reads from the handler's
+        // Properties since 2.58) for this one address, which needs no balancing: it no longer wraps
+        // the connection in a stream of its own (an async layer on every read) nor tracks the
+        // connection's state with a reconnect backoff. SocketsHttpHandler connects on the next call
+        // after a failure; another server of the list is RemoteClient's choice.
         handler.Properties["__GrpcLoadBalancingDisabled"] = true;
 
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
