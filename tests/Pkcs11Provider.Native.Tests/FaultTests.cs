@@ -142,6 +142,32 @@ public sealed class FaultTests : IDisposable
         }
     }
 
+    /// <summary>The module keeps no reconnect backoff of its own: with retries off, the very first call after the server is back signs.</summary>
+    [Fact]
+    public async Task With_retries_off_a_call_while_the_server_is_down_is_a_device_error_and_the_first_after_its_restart_signs()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var (signer, operatorKey) = await CreateSignerWithOperatorAsync(server, "restart-p256");
+        var config = Config(server.Url, server.TlsCertificatePath!, operatorKey);
+        config["retries"] = 0;
+        UseConfig(config);
+        using var library = Load();
+        using var session = Slot(library, signer.Name).OpenSession(SessionType.ReadOnly);
+        var mechanism = session.Factories.MechanismFactory.Create(CKM.CKM_ECDSA_SHA256);
+        var key = PrivateKey(session);
+        Assert.Equal(64, session.Sign(mechanism, key, "before"u8.ToArray()).Length);
+
+        server.Kill();
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(CKR.CKR_DEVICE_ERROR, Code(() => session.Sign(mechanism, key, "while down"u8.ToArray())));
+        Assert.Equal(CKR.CKR_DEVICE_ERROR, Code(() => session.Sign(mechanism, key, "still down"u8.ToArray())));
+        Assert.True(watch.Elapsed < NeverHangs, $"two calls to a stopped server took {watch.Elapsed}");
+
+        await server.RestartAsync();
+        Assert.Equal(64, session.Sign(mechanism, key, "after"u8.ToArray()).Length);
+        Assert.Equal(64, session.Sign(mechanism, key, "after again"u8.ToArray()).Length);
+    }
+
     [Fact]
     public async Task A_slow_server_is_a_device_error_within_the_call_and_connect_timeouts_and_serves_again_when_the_delay_goes()
     {

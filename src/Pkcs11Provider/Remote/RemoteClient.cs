@@ -21,6 +21,7 @@ public sealed class RemoteClient : IDisposable
     private readonly int _retries;
     private readonly ILogger _logger;
     private int _preferred;
+    private Authorization? _authorization;
 
     public RemoteClient(ModuleConfiguration configuration, ILogger logger)
     {
@@ -33,10 +34,10 @@ public sealed class RemoteClient : IDisposable
     }
 
     public ServerInfo GetServerInfo() =>
-        Invoke(null, (server, options) => server.Tokens.GetServerInfo(new Empty(), options));
+        Invoke(null, (server, options) => server.Tokens.GetServerInfoAsync(new Empty(), options));
 
     public ExchangeAssertionResponse ExchangeAssertion(string assertion) =>
-        Invoke(null, (server, options) => server.Tokens.ExchangeAssertion(new ExchangeAssertionRequest { Assertion = assertion }, options));
+        Invoke(null, (server, options) => server.Tokens.ExchangeAssertionAsync(new ExchangeAssertionRequest { Assertion = assertion }, options));
 
     public IReadOnlyList<Signer> ListSigners(string bearer)
     {
@@ -44,7 +45,7 @@ public sealed class RemoteClient : IDisposable
         var request = new ListSignersRequest { PageSize = 100 };
         do
         {
-            var page = Invoke(bearer, (server, options) => server.Signers.ListSigners(request, options));
+            var page = Invoke(bearer, (server, options) => server.Signers.ListSignersAsync(request, options));
             signers.AddRange(page.Signers);
             request = new ListSignersRequest { PageSize = 100, PageToken = page.NextPageToken };
         }
@@ -54,16 +55,16 @@ public sealed class RemoteClient : IDisposable
     }
 
     public Signer GetSigner(string bearer, string signer) =>
-        Invoke(bearer, (server, options) => server.Signers.GetSigner(new GetSignerRequest { Signer = signer }, options));
+        Invoke(bearer, (server, options) => server.Signers.GetSignerAsync(new GetSignerRequest { Signer = signer }, options));
 
     public SignResponse Sign(string bearer, SignRequest request) =>
-        Invoke(bearer, (server, options) => server.Signing.Sign(request, options));
+        Invoke(bearer, (server, options) => server.Signing.SignAsync(request, options));
 
     public SigningRequest CreateSigningRequest(string bearer, CreateSigningRequestRequest request) =>
-        Invoke(bearer, (server, options) => server.Approvals.CreateSigningRequest(request, options));
+        Invoke(bearer, (server, options) => server.Approvals.CreateSigningRequestAsync(request, options));
 
     public SigningRequest GetSigningRequest(string bearer, string requestId) =>
-        Invoke(bearer, (server, options) => server.Approvals.GetSigningRequest(new GetSigningRequestRequest { RequestId = requestId }, options));
+        Invoke(bearer, (server, options) => server.Approvals.GetSigningRequestAsync(new GetSigningRequestRequest { RequestId = requestId }, options));
 
     public void Dispose()
     {
@@ -73,14 +74,29 @@ public sealed class RemoteClient : IDisposable
         }
     }
 
-    private T Invoke<T>(string? bearer, Func<ServerConnection, CallOptions, T> call)
+    /// <summary>The authorization header of <paramref name="bearer"/>: the last one's is reused, as every call of one identity sends the same.</summary>
+    private Metadata? HeadersFor(string? bearer)
     {
-        var headers = new Metadata();
-        if (bearer is not null)
+        if (bearer is null)
         {
-            headers.Add("authorization", "Bearer " + bearer);
+            return null;
         }
 
+        var last = Volatile.Read(ref _authorization);
+        if (last is not null && string.Equals(last.Bearer, bearer, StringComparison.Ordinal))
+        {
+            return last.Headers;
+        }
+
+        // Grpc only reads a call's headers, so calls on several threads can share one Metadata.
+        var headers = new Metadata { { "authorization", "Bearer " + bearer } };
+        Volatile.Write(ref _authorization, new Authorization(bearer, headers));
+        return headers;
+    }
+
+    private T Invoke<T>(string? bearer, Func<ServerConnection, CallOptions, AsyncUnaryCall<T>> call)
+    {
+        var headers = HeadersFor(bearer);
         var deadline = DateTime.UtcNow + _callTimeout;
         var first = Volatile.Read(ref _preferred);
         for (var attempt = 0; ; attempt++)
@@ -90,9 +106,13 @@ public sealed class RemoteClient : IDisposable
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                var result = call(server, new CallOptions(headers, deadline));
+                var result = CallWaiter.Result(call(server, new CallOptions(headers, deadline)).ResponseAsync);
                 ModuleCounters.ServerCalled(started);
-                Volatile.Write(ref _preferred, index);
+                if (index != first)
+                {
+                    Volatile.Write(ref _preferred, index);
+                }
+
                 return result;
             }
             catch (RpcException ex)
@@ -115,4 +135,6 @@ public sealed class RemoteClient : IDisposable
             }
         }
     }
+
+    private sealed record Authorization(string Bearer, Metadata Headers);
 }

@@ -29,7 +29,8 @@ public sealed class RemoteSigner(RemoteClient remote, TimeSpan approvalWait, Tim
             Signer = signerId,
             Scheme = scheme,
             DigestAlgorithm = digestAlgorithm,
-            Digest = ByteString.CopyFrom(digest),
+            // The digest array is this request's own (the operation made it): wrapped, not copied.
+            Digest = UnsafeByteOperations.UnsafeWrap(digest),
             Client = new ClientContext
             {
                 Host = ProcessIdentity.Host,

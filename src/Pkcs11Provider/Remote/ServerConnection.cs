@@ -24,15 +24,14 @@ internal sealed class ServerConnection : IDisposable
         handler.SslOptions.CertificateChainPolicy = trust.ChainPolicy();
         handler.SslOptions.RemoteCertificateValidationCallback = trust.For(address, logger);
 
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            DisposeHttpClient = true,
-            // After a failed connection the channel backs off before trying again (up to 2 min by
-            // default); keep that short so the module recovers as soon as the server is back.
-            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
-            MaxReconnectBackoff = TimeSpan.FromMilliseconds(500),
-        });
+        // Grpc.Net.Client's connection tracking is off (the opt-out it reads from the handler's
+        // Properties since 2.58) for this one address, which needs no balancing: it no longer wraps
+        // the connection in a stream of its own (an async layer on every read) nor tracks the
+        // connection's state with a reconnect backoff. SocketsHttpHandler connects on the next call
+        // after a failure; another server of the list is RemoteClient's choice.
+        handler.Properties["__GrpcLoadBalancingDisabled"] = true;
+
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         Signers = new SignerService.SignerServiceClient(_channel);
         Signing = new SignService.SignServiceClient(_channel);
         Approvals = new ApprovalService.ApprovalServiceClient(_channel);
