@@ -130,6 +130,11 @@ internal static class PostgresMigrations
             signer_id TEXT NOT NULL REFERENCES signers(id), generation INTEGER NOT NULL, retired_at BIGINT NOT NULL,
             position INTEGER NOT NULL, der BYTEA NOT NULL, PRIMARY KEY (signer_id, generation, position));
         """,
+        // 8: the authorization version, moved by every commit that changes what authentication or
+        // authorization reads (SqlStoreSession); the request path's caches hold while it stays.
+        """
+        INSERT INTO counters (name, value) VALUES ('authorization_version', 0);
+        """,
     ];
 
     /// <summary>

@@ -128,6 +128,11 @@ internal static class SqliteMigrations
             signer_id TEXT NOT NULL REFERENCES signers(id), generation INTEGER NOT NULL, retired_at INTEGER NOT NULL,
             position INTEGER NOT NULL, der BLOB NOT NULL, PRIMARY KEY (signer_id, generation, position));
         """,
+        // 8: the authorization version, moved by every commit that changes what authentication or
+        // authorization reads (SqlStoreSession); the request path's caches hold while it stays.
+        """
+        INSERT INTO counters (name, value) VALUES ('authorization_version', 0);
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)
