@@ -8,8 +8,8 @@ namespace CodeSigning.Server.Auth;
 
 /// <summary>
 /// Turns the bearer credential of a call into a <see cref="Caller"/>. Every call reads the store's
-/// authorization version in a snapshot; a credential verified under that same version is answered
-/// from a cache, anything else from the store (a revoked key or disabled account is refused on the
+/// authorization version; a credential verified under that same version is answered from a cache,
+/// anything else from a snapshot of the store (a revoked key or disabled account is refused on the
 /// very next call, on every replica). Failures are audited and rate-limited per remote address and
 /// per claimed credential id. The pipeline's <see cref="CredentialAuthenticationHandler"/> calls it
 /// for every call that needs a caller; another scheme holding a credential (the web console's
@@ -43,22 +43,20 @@ public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, Time
             {
                 throw Invalid("the credential is malformed");
             }
-            // A snapshot read: authenticating never waits for, nor holds up, a signature in progress.
-            VerifiedCredential credential;
-            long version;
-            using (var session = store.BeginRead())
+            // The version alone first (one statement); a snapshot read only when the cache cannot
+            // answer: authenticating never waits for, nor holds up, a signature in progress.
+            var version = store.AuthorizationVersion();
+            if (!_verified.TryGet(credentialId, version, out var credential))
             {
+                using var session = store.BeginRead();
                 version = session.AuthorizationVersion();
-                if (!_verified.TryGet(credentialId, version, out credential!))
+                credential = prefix switch
                 {
-                    credential = prefix switch
-                    {
-                        ApiKeySecrets.ApiKeyPrefix => FromApiKey(session, presented, credentialId),
-                        ApiKeySecrets.AccessTokenPrefix => FromAccessToken(session, presented, credentialId, now),
-                        _ => throw Invalid("the credential is malformed"),
-                    };
-                    _verified.Set(credentialId, version, credential);
-                }
+                    ApiKeySecrets.ApiKeyPrefix => FromApiKey(session, presented, credentialId),
+                    ApiKeySecrets.AccessTokenPrefix => FromAccessToken(session, presented, credentialId, now),
+                    _ => throw Invalid("the credential is malformed"),
+                };
+                _verified.Set(credentialId, version, credential);
             }
             // The cache keeps the stored salt and hash only: the presented secret is checked on every call.
             if (!ApiKeySecrets.Verify(presented, credential.Salt, credential.Hash))

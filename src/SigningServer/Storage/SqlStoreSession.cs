@@ -14,6 +14,7 @@ namespace CodeSigning.Server.Storage;
 internal sealed partial class SqlStoreSession(StoreConnection connection, DbTransaction transaction) : IStoreSession
 {
     private const string AuthorizationVersionCounter = "authorization_version";
+    private const string AuthorizationVersionSql = "SELECT value FROM counters WHERE name = @name";
 
     // What authentication and authorization read. A statement writing one of them marks the
     // transaction, which moves the authorization version once at commit: decided here from the SQL
@@ -94,9 +95,27 @@ internal sealed partial class SqlStoreSession(StoreConnection connection, DbTran
         Query("UPDATE counters SET value = value + @amount WHERE name = @name RETURNING value", r => r.GetInt64(0), ("@name", name), ("@amount", amount))
             is [var value] ? value : throw new InvalidOperationException($"the store has no counter '{name}'; is its schema up to date?");
 
-    public long AuthorizationVersion() =>
-        Query("SELECT value FROM counters WHERE name = @name", r => r.GetInt64(0), ("@name", AuthorizationVersionCounter))
-            is [var value] ? value : throw new InvalidOperationException($"the store has no counter '{AuthorizationVersionCounter}'; is its schema up to date?");
+    public long AuthorizationVersion() => ReadAuthorizationVersion(connection, transaction);
+
+    /// <summary>The authorization version, in <paramref name="transaction"/> or (null) in a statement of its own.</summary>
+    internal static long ReadAuthorizationVersion(StoreConnection connection, DbTransaction? transaction)
+    {
+        var command = connection.Rent(AuthorizationVersionSql, transaction, [("@name", AuthorizationVersionCounter)]);
+        object? value;
+        try
+        {
+            value = command.ExecuteScalar();
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+        connection.Return(AuthorizationVersionSql, command);
+        return value is null or DBNull
+            ? throw new InvalidOperationException($"the store has no counter '{AuthorizationVersionCounter}'; is its schema up to date?")
+            : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     // users and API keys
 

@@ -138,7 +138,7 @@ public sealed class AuthorizationVersionTests : IDisposable
     }
 
     [Fact]
-    public void Another_store_on_the_same_database_sees_the_version_move()
+    public void Another_store_on_the_same_database_sees_the_version_move_in_a_snapshot_and_on_its_own()
     {
         var replica = _location.Open();
         try
@@ -152,6 +152,7 @@ public sealed class AuthorizationVersionTests : IDisposable
             }
 
             Assert.Equal(before + 1, Version(replica));
+            Assert.Equal(before + 1, replica.AuthorizationVersion());
         }
         finally
         {
