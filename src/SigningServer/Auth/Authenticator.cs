@@ -7,19 +7,26 @@ using Grpc.Core;
 namespace CodeSigning.Server.Auth;
 
 /// <summary>
-/// Turns the bearer credential of a call into a <see cref="Caller"/>, reading the store on every
-/// call (a revoked key or disabled account is refused at once). Failures are audited and
-/// rate-limited per remote address and per claimed credential id. The pipeline's
-/// <see cref="CredentialAuthenticationHandler"/> calls it for every call that needs a caller; another
-/// scheme holding a credential (the web console's cookie) calls it the same way.
+/// Turns the bearer credential of a call into a <see cref="Caller"/>. Every call reads the store's
+/// authorization version; a credential verified under that same version is answered from a cache,
+/// anything else from a snapshot of the store (a revoked key or disabled account is refused on the
+/// very next call, on every replica). Failures are audited and rate-limited per remote address and
+/// per claimed credential id. The pipeline's <see cref="CredentialAuthenticationHandler"/> calls it
+/// for every call that needs a caller; another scheme holding a credential (the web console's
+/// cookie) calls it the same way.
 /// </summary>
 public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, TimeProvider clock)
 {
     private const string BearerScheme = "Bearer ";
 
+    // Credentials in use at once: clients, not calls. Beyond it the cache starts over.
+    private const int MaxCachedCredentials = 10_000;
+
     // last_used_at is for humans deciding which keys to revoke: a minute is precise enough, and
     // spares every call a write.
     private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
+
+    private readonly AuthorizationCache<string, VerifiedCredential> _verified = new(MaxCachedCredentials);
 
     public Caller Authenticate(string? authorization, string remoteAddress)
     {
@@ -36,25 +43,42 @@ public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, Time
             {
                 throw Invalid("the credential is malformed");
             }
-            // A snapshot read: authenticating never waits for, nor holds up, a signature in progress.
-            Caller caller;
-            bool touch;
-            using (var session = store.BeginRead())
+            // The version alone first (one statement); a snapshot read only when the cache cannot
+            // answer: authenticating never waits for, nor holds up, a signature in progress.
+            var version = store.AuthorizationVersion();
+            if (!_verified.TryGet(credentialId, version, out var credential))
             {
-                (caller, touch) = prefix switch
+                using var session = store.BeginRead();
+                version = session.AuthorizationVersion();
+                credential = prefix switch
                 {
-                    ApiKeySecrets.ApiKeyPrefix => FromApiKey(session, presented, credentialId, remoteAddress, now),
-                    ApiKeySecrets.AccessTokenPrefix => (FromAccessToken(session, presented, credentialId, remoteAddress, now), false),
+                    ApiKeySecrets.ApiKeyPrefix => FromApiKey(session, presented, credentialId),
+                    ApiKeySecrets.AccessTokenPrefix => FromAccessToken(session, presented, credentialId, now),
                     _ => throw Invalid("the credential is malformed"),
                 };
+                _verified.Set(credentialId, version, credential);
             }
-            if (touch)
+            // The cache keeps the stored salt and hash only: the presented secret is checked on every call.
+            if (!ApiKeySecrets.Verify(presented, credential.Salt, credential.Hash))
             {
-                using var session = store.Begin();
-                session.TouchApiKey(credentialId, now);
-                session.Commit();
+                throw Invalid(prefix == ApiKeySecrets.ApiKeyPrefix ? "unknown API key" : "unknown access token");
             }
-            return caller;
+            if (now >= credential.Caller.CredentialExpiresAt)
+            {
+                throw prefix == ApiKeySecrets.ApiKeyPrefix
+                    ? new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialExpired, "the API key has expired")
+                    : AccessTokenExpired();
+            }
+            if (prefix == ApiKeySecrets.ApiKeyPrefix && (credential.LastUsedAt is not { } used || now - used >= LastUseResolution))
+            {
+                using (var session = store.Begin())
+                {
+                    session.TouchApiKey(credentialId, now);
+                    session.Commit();
+                }
+                _verified.Set(credentialId, version, credential with { LastUsedAt = now });
+            }
+            return credential.Caller with { RemoteAddress = remoteAddress, AuthorizationVersion = version };
         }
         catch (ServiceException e)
         {
@@ -62,8 +86,8 @@ public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, Time
         }
     }
 
-    /// <returns>The caller, and whether the key's last use is old enough to be worth a write.</returns>
-    private static (Caller Caller, bool Touch) FromApiKey(IStoreSession session, string presented, string id, string remoteAddress, DateTimeOffset now)
+    /// <summary>An API key whose hash matches and whose user may act; its expiry is checked by the caller.</summary>
+    private static VerifiedCredential FromApiKey(IStoreSession session, string presented, string id)
     {
         var key = session.FindApiKey(id);
         if (key is null || !ApiKeySecrets.Verify(presented, key.Salt, key.Hash))
@@ -75,15 +99,12 @@ public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, Time
         {
             throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked, "the API key was revoked or its user disabled");
         }
-        if (now >= key.ExpiresAt)
-        {
-            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialExpired, "the API key has expired");
-        }
-        var caller = new Caller(new Principal(PrincipalKind.User, user.Id, user.Name), user.ProductAdmin, key.Id, key.ExpiresAt, remoteAddress);
-        return (caller, key.LastUsedAt is not { } used || now - used >= LastUseResolution);
+        var caller = new Caller(new Principal(PrincipalKind.User, user.Id, user.Name), user.ProductAdmin, key.Id, key.ExpiresAt, "");
+        return new VerifiedCredential(key.Salt, key.Hash, caller, key.LastUsedAt);
     }
 
-    private static Caller FromAccessToken(IStoreSession session, string presented, string id, string remoteAddress, DateTimeOffset now)
+    /// <summary>An unexpired access token whose hash matches and whose account may act.</summary>
+    private static VerifiedCredential FromAccessToken(IStoreSession session, string presented, string id, DateTimeOffset now)
     {
         var token = session.FindAccessToken(id);
         if (token is null || !ApiKeySecrets.Verify(presented, token.Salt, token.Hash))
@@ -92,7 +113,7 @@ public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, Time
         }
         if (now >= token.ExpiresAt)
         {
-            throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialExpired, "the access token has expired; exchange a new assertion");
+            throw AccessTokenExpired();
         }
         var account = session.FindServiceAccount(token.ServiceAccountId) ?? throw Invalid("unknown access token");
         if (!account.Enabled)
@@ -104,8 +125,12 @@ public sealed class Authenticator(IStore store, AuthFailureLimiter limiter, Time
             throw new ServiceException(StatusCode.Unauthenticated, ErrorReason.CredentialRevoked,
                 "the access token was revoked (the key that obtained it was removed, or the service account was disabled)");
         }
-        return new Caller(new Principal(PrincipalKind.ServiceAccount, account.Id, account.Name), false, token.Id, token.ExpiresAt, remoteAddress);
+        var caller = new Caller(new Principal(PrincipalKind.ServiceAccount, account.Id, account.Name), false, token.Id, token.ExpiresAt, "");
+        return new VerifiedCredential(token.Salt, token.Hash, caller, null);
     }
+
+    private static ServiceException AccessTokenExpired() =>
+        new(StatusCode.Unauthenticated, ErrorReason.CredentialExpired, "the access token has expired; exchange a new assertion");
 
     private static ServiceException Invalid(string message) => new(StatusCode.Unauthenticated, ErrorReason.CredentialInvalid, message);
 }

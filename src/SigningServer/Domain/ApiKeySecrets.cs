@@ -69,17 +69,35 @@ public static class ApiKeySecrets
     }
 
     /// <summary>Whether <paramref name="presented"/> is the key whose salted hash is stored, in time independent of where they differ.</summary>
-    public static bool Verify(string presented, byte[] salt, byte[] hash) =>
-        TryParse(presented, out _, out _) && CryptographicOperations.FixedTimeEquals(Hash(salt, presented), hash);
+    public static bool Verify(string presented, byte[] salt, byte[] hash)
+    {
+        if (!TryParse(presented, out _, out _))
+        {
+            return false;
+        }
+        // Every authenticated call verifies: on the stack, not two arrays for the GC.
+        Span<byte> computed = stackalloc byte[SHA256.HashSizeInBytes];
+        Hash(salt, presented, computed);
+        return CryptographicOperations.FixedTimeEquals(computed, hash);
+    }
 
     private static byte[] Hash(byte[] salt, string secret)
     {
-        var input = new byte[salt.Length + Encoding.UTF8.GetByteCount(secret)];
-        salt.CopyTo(input, 0);
-        Encoding.UTF8.GetBytes(secret, input.AsSpan(salt.Length));
+        var hash = new byte[SHA256.HashSizeInBytes];
+        Hash(salt, secret, hash);
+        return hash;
+    }
+
+    private static void Hash(byte[] salt, string secret, Span<byte> destination)
+    {
+        // A parsed secret is short; anything else (a generated one with a long prefix) goes to the heap.
+        var length = salt.Length + Encoding.UTF8.GetByteCount(secret);
+        Span<byte> input = length <= 256 ? stackalloc byte[length] : new byte[length];
+        salt.CopyTo(input);
+        Encoding.UTF8.GetBytes(secret, input[salt.Length..]);
         try
         {
-            return SHA256.HashData(input);
+            SHA256.HashData(input, destination);
         }
         finally
         {

@@ -10,6 +10,12 @@ public sealed record Caller(Principal Principal, bool ProductAdmin, string Crede
     /// <summary>The client the operations of this call are audited under (the web console names itself; API calls report none).</summary>
     public AuditClient Client { get; init; } = AuditClient.None;
 
+    /// <summary>
+    /// The store's authorization version the credential was checked under; authorization answers
+    /// cached under the same version still hold (<see cref="AuthorizationCache{TKey, TValue}"/>). Null when unknown.
+    /// </summary>
+    public long? AuthorizationVersion { get; init; }
+
     public void RequireProductAdmin(string operation)
     {
         if (!ProductAdmin)

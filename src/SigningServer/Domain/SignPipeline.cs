@@ -19,8 +19,19 @@ namespace CodeSigning.Server.Domain;
 /// the outcome is durable. Both run as appends to the Signer's audit chain, beside signatures on
 /// other Signers, never beside a change to what they check.
 /// </summary>
+/// <remarks>
+/// What the checks read about the caller and the Signer (<see cref="SignAuthorization"/>) is cached
+/// under the store's authorization version: the authentication's snapshot read the version, and
+/// while it stays the same the first check reads nothing more (unless a policy asks for a grant),
+/// and the write transaction reads only the version again. Grants are always read fresh.
+/// </remarks>
 public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLog audit, KeyVaults vaults, TimeProvider clock, ILogger<SignPipeline> logger)
 {
+    // (principal, Signer as named) pairs in use at once. Beyond it the cache starts over.
+    private const int MaxCachedAuthorizations = 10_000;
+
+    private readonly AuthorizationCache<(string Principal, string Signer), SignAuthorization> _authorizations = new(MaxCachedAuthorizations);
+
     public async Task<SignResult> SignAsync(Caller caller, SignRequest request)
     {
         var started = Stopwatch.GetTimestamp();
@@ -56,15 +67,12 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         Outcome outcome;
         try
         {
-            SignerRecord signer;
-            using (var session = store.BeginRead())
-            {
-                signer = Authorize(session, caller, request, scope).Signer;
-            }
+            var (authorized, version) = AuthorizeOnSnapshot(caller, request, scope);
+            var signer = authorized.Signer;
             var signature = KeyOperation(signer, request);
             try
             {
-                outcome = await committer.RunAsync(session => Record(session, caller, request, scope, signature), signer.Id);
+                outcome = await committer.RunAsync(session => Record(session, caller, request, scope, authorized, version, signature), signer.Id);
             }
             catch (Exception e) when (e is not ServiceException)
             {
@@ -86,18 +94,50 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         return result;
     }
 
+    /// <summary>
+    /// The checks on a snapshot, before the key operation: from the cache when the caller was
+    /// authenticated under the version it holds, else read (and cached) under the snapshot's version.
+    /// </summary>
+    /// <returns>What was checked, and the authorization version it holds under.</returns>
+    private (SignAuthorization Authorized, long Version) AuthorizeOnSnapshot(Caller caller, SignRequest request, OperationScope scope)
+    {
+        var key = (caller.Principal.Id, request.Signer);
+        if (caller.AuthorizationVersion is { } version && _authorizations.TryGet(key, version, out var cached))
+        {
+            if (cached.Policy is null)
+            {
+                Authorize(null, caller, request, scope, cached);
+            }
+            else
+            {
+                using var session = store.BeginRead();
+                Authorize(session, caller, request, scope, cached);
+            }
+            return (cached, version);
+        }
+        using (var session = store.BeginRead())
+        {
+            version = session.AuthorizationVersion();
+            var authorized = SignerAccess.ForSigning(session, caller, request.Signer);
+            _authorizations.Set(key, version, authorized);
+            Authorize(session, caller, request, scope, authorized);
+            return (authorized, version);
+        }
+    }
+
     /// <summary>In the write transaction: the same checks again, then the grant unit and the audit event, or the refusal's event.</summary>
-    private Outcome Record(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, byte[] signature)
+    private Outcome Record(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, SignAuthorization authorized, long version, byte[] signature)
     {
         SignerRecord signer;
         GrantRecord? grant;
         PolicyRecord? policy;
         try
         {
-            // By id: the key that signed is this Signer's, even if a name changed hands meanwhile.
-            var signedWith = scope.Signer!.PublicKey;
-            (signer, grant, policy) = Authorize(session, caller, request, scope, scope.Signer.Id);
-            if (!signer.PublicKey.AsSpan().SequenceEqual(signedWith))
+            // Unchanged version: nothing the snapshot's checks read has changed since. Otherwise read
+            // again, by id: the key that signed is this Signer's, even if a name changed hands meanwhile.
+            var current = session.AuthorizationVersion() == version ? authorized : SignerAccess.ForSigning(session, caller, authorized.Signer.Id);
+            (signer, grant, policy) = Authorize(session, caller, request, scope, current);
+            if (!signer.PublicKey.AsSpan().SequenceEqual(authorized.Signer.PublicKey))
             {
                 throw ServiceException.Conflict($"Signer '{signer.Name}' got a new key while this signature was made with the old one; sign again");
             }
@@ -123,11 +163,12 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         return new Outcome(new SignResult(signature, record.Id, grant?.Id, grant is null ? 0 : Grants.Remaining(grant, policy!) - 1), null);
     }
 
+    /// <summary>The checks themselves, on what <paramref name="authorized"/> says; a grant is picked in <paramref name="session"/>, needed only under a policy.</summary>
     /// <returns>The Signer, the grant to consume and the policy in force when there is one.</returns>
-    private (SignerRecord Signer, GrantRecord? Grant, PolicyRecord? Policy) Authorize(IStoreSession session, Caller caller, SignRequest request, OperationScope scope, string? signerId = null)
+    private (SignerRecord Signer, GrantRecord? Grant, PolicyRecord? Policy) Authorize(IStoreSession? session, Caller caller, SignRequest request, OperationScope scope, SignAuthorization authorized)
     {
-        var signer = scope.Signer = SignerAccess.Find(session, signerId ?? request.Signer);
-        var role = SignerAccess.EffectiveRole(session, caller.Principal, signer.Id);
+        var (signer, hasChain, role, policy) = authorized;
+        scope.Signer = signer;
         if (role == Role.Unspecified)
         {
             throw SignerAccess.NotAMember(caller, signer, request.Signer);
@@ -141,12 +182,11 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         {
             throw ServiceException.RoleForbids(role, "sign");
         }
-        if (signer.Chain.Count == 0)
+        if (!hasChain)
         {
             throw SignerManager.CertificateMissing(signer);
         }
-        var policy = session.GetPolicy(signer.Id);
-        var grant = policy is null ? null : PickGrant(session, caller, signer, policy, request.GrantId);
+        var grant = policy is null ? null : PickGrant(session!, caller, signer, policy, request.GrantId);
         SignatureAlgorithms.Check(signer.KeyAlgorithm, request.Scheme, request.DigestAlgorithm, request.Digest.Length);
         return (signer, grant, policy);
     }

@@ -83,10 +83,23 @@ public static class SignerAccess
 
     public static SignerRecord Find(IStoreSession session, string signerRef)
     {
+        RequireRef(signerRef);
+        return session.FindSigner(signerRef) ?? throw ServiceException.SignerNotFound(signerRef);
+    }
+
+    /// <summary>What signing needs to know: the Signer without its chain, the caller's role, the policy.</summary>
+    public static SignAuthorization ForSigning(IStoreSession session, Caller caller, string signerRef)
+    {
+        RequireRef(signerRef);
+        var (signer, hasChain) = session.FindSignerWithoutChain(signerRef) ?? throw ServiceException.SignerNotFound(signerRef);
+        return new SignAuthorization(signer, hasChain, EffectiveRole(session, caller.Principal, signer.Id), session.GetPolicy(signer.Id));
+    }
+
+    private static void RequireRef(string signerRef)
+    {
         if (string.IsNullOrWhiteSpace(signerRef))
         {
             throw ServiceException.InvalidArgument("signer", "signer (id or name) is required");
         }
-        return session.FindSigner(signerRef) ?? throw ServiceException.SignerNotFound(signerRef);
     }
 }

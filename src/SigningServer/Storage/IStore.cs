@@ -29,4 +29,10 @@ public interface IStore
     /// writers. Writing in it is an error.
     /// </summary>
     IStoreSession BeginRead();
+
+    /// <summary>
+    /// <see cref="IStoreSession.AuthorizationVersion"/> read in one statement of its own, without a
+    /// transaction: what a call asks first, to learn whether its cached answers still hold.
+    /// </summary>
+    long AuthorizationVersion();
 }

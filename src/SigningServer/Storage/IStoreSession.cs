@@ -15,6 +15,14 @@ public interface IStoreSession : IDisposable
     /// <exception cref="InvalidOperationException">No counter of that name exists (a migration creates each).</exception>
     long AddToCounter(string name, long amount);
 
+    /// <summary>
+    /// The authorization version: a counter that every committed transaction writing anything
+    /// authentication or authorization reads (users, keys, tokens, service accounts, groups, Signers,
+    /// members, policies, grants issued or revoked) moves on, once, at its commit. Equal versions
+    /// mean equal answers, on every replica of the database: what the caches of the request path rely on.
+    /// </summary>
+    long AuthorizationVersion();
+
     void InsertUser(UserRecord user);
     UserRecord? FindUser(string idOrName);
     IReadOnlyList<UserRecord> ListUsers();
@@ -58,6 +66,8 @@ public interface IStoreSession : IDisposable
 
     void InsertSigner(SignerRecord signer);
     SignerRecord? FindSigner(string idOrName);
+    /// <summary>The Signer without its certificate chain (<see cref="SignerRecord.Chain"/> empty), and whether it has one: all that signing needs.</summary>
+    (SignerRecord Signer, bool HasChain)? FindSignerWithoutChain(string idOrName);
     IReadOnlyList<SignerRecord> ListSigners();
     void UpdateSigner(SignerRecord signer);
     /// <summary>Keeps a rotated-out key's chain, so that what it signed stays verifiable.</summary>

@@ -1,6 +1,8 @@
-using System.Text.Json;
-using CodeSigning.V1;
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using CodeSigning.V1;
 
 namespace CodeSigning.Server.Storage;
 
@@ -10,8 +12,23 @@ namespace CodeSigning.Server.Storage;
 /// Statements run through the connection's cached commands (<see cref="StoreConnection"/>).
 /// </summary>
 /// <param name="appendOnly">A <see cref="IStore.BeginAppend"/> transaction: it may lock one audit chain only.</param>
-internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction transaction, StoreDialect dialect, bool appendOnly = false) : IStoreSession
+internal sealed partial class SqlStoreSession(StoreConnection connection, DbTransaction transaction, StoreDialect dialect, bool appendOnly = false) : IStoreSession
 {
+    private const string AuthorizationVersionCounter = "authorization_version";
+    private const string AuthorizationVersionSql = "SELECT value FROM counters WHERE name = @name";
+
+    // What authentication and authorization read. A statement writing one of them marks the
+    // transaction, which moves the authorization version once at commit: decided here from the SQL
+    // itself, so a new write method cannot forget it. The two writes that change nothing cached
+    // (a key's last use, a grant unit consumed) say so with ExecuteUnversioned.
+    private static readonly HashSet<string> AuthorizationTables = new(StringComparer.Ordinal)
+    {
+        "users", "api_keys", "access_tokens", "service_accounts", "service_account_keys", "groups", "group_members",
+        "signers", "signer_certificates", "members", "approval_policies", "policy_approvers", "grants",
+    };
+
+    private static readonly ConcurrentDictionary<string, bool> WritesAuthorization = new(StringComparer.Ordinal);
+
     private const string UserColumns = "id, name, display_name, email, product_admin, enabled, created_at, archived_at";
     private const string ApiKeyColumns = "k.id, k.user_id, u.name, k.description, k.salt, k.hash, k.created_at, k.expires_at, k.last_used_at, k.revoked, k.created_by_key";
     private const string ServiceAccountColumns = "id, name, description, client_id, enabled, created_at, archived_at";
@@ -23,6 +40,7 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
     private const string AuditColumns = "sequence, id, time, type, outcome, actor_kind, actor_id, actor_name, signer_id, signer_name, reason, client_host, client_process, client_pid, client_correlation_id, client_name, remote_address, details, hash, previous_hash, chain, chain_sequence";
 
     private bool _committed;
+    private bool _authorizationChanged;
     // The head of each chain this transaction locked: it holds the chain's lock, so no one else
     // appended since. Spares a query per event when a group commit appends many.
     private readonly Dictionary<string, AuditRecord?> _chainHeads = new(StringComparer.Ordinal);
@@ -32,6 +50,11 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
     {
         try
         {
+            if (_authorizationChanged)
+            {
+                AddToCounter(AuthorizationVersionCounter, 1);
+                _authorizationChanged = false;
+            }
             transaction.Commit();
         }
         catch
@@ -76,6 +99,28 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
         Query("UPDATE counters SET value = value + @amount WHERE name = @name RETURNING value", r => r.GetInt64(0), ("@name", name), ("@amount", amount))
             is [var value] ? value : throw new InvalidOperationException($"the store has no counter '{name}'; is its schema up to date?");
 
+    public long AuthorizationVersion() => ReadAuthorizationVersion(connection, transaction);
+
+    /// <summary>The authorization version, in <paramref name="transaction"/> or (null) in a statement of its own.</summary>
+    internal static long ReadAuthorizationVersion(StoreConnection connection, DbTransaction? transaction)
+    {
+        var command = connection.Rent(AuthorizationVersionSql, transaction, [("@name", AuthorizationVersionCounter)]);
+        object? value;
+        try
+        {
+            value = command.ExecuteScalar();
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+        connection.Return(AuthorizationVersionSql, command);
+        return value is null or DBNull
+            ? throw new InvalidOperationException($"the store has no counter '{AuthorizationVersionCounter}'; is its schema up to date?")
+            : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     // users and API keys
 
     public void InsertUser(UserRecord user) =>
@@ -119,7 +164,7 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
             r => r.GetString(0), parameter);
 
     public void TouchApiKey(string id, DateTimeOffset usedAt) =>
-        Execute("UPDATE api_keys SET last_used_at = @t WHERE id = @id", ("@id", id), ("@t", Time(usedAt)));
+        ExecuteUnversioned("UPDATE api_keys SET last_used_at = @t WHERE id = @id", ("@id", id), ("@t", Time(usedAt)));
 
     // service accounts
 
@@ -233,6 +278,11 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
         var signer = QuerySingle($"SELECT {SignerColumns} FROM signers WHERE id = @v OR name = @v ORDER BY id = @v DESC LIMIT 1", ReadSigner, ("@v", idOrName));
         return signer is null ? null : signer with { Chain = ReadChain(signer.Id) };
     }
+
+    public (SignerRecord Signer, bool HasChain)? FindSignerWithoutChain(string idOrName) =>
+        Query($"SELECT {SignerColumns}, EXISTS (SELECT 1 FROM signer_certificates c WHERE c.signer_id = signers.id) FROM signers " +
+              "WHERE id = @v OR name = @v ORDER BY id = @v DESC LIMIT 1",
+            r => (ReadSigner(r), r.GetBoolean(13)), ("@v", idOrName)) is [var found] ? found : null;
 
     public IReadOnlyList<SignerRecord> ListSigners() =>
         Query($"SELECT {SignerColumns} FROM signers ORDER BY name", ReadSigner).Select(s => s with { Chain = ReadChain(s.Id) }).ToList();
@@ -376,7 +426,7 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
         Query($"SELECT {GrantColumns} FROM grants WHERE signer_id = @s ORDER BY not_after, id", ReadGrant, ("@s", signerId));
 
     public bool TryConsumeGrant(string id, long usableUnits, DateTimeOffset now, DateTimeOffset deadline) =>
-        Execute("UPDATE grants SET used = used + 1 WHERE id = @id AND revoked = FALSE AND used < allowed AND used < @usable " +
+        ExecuteUnversioned("UPDATE grants SET used = used + 1 WHERE id = @id AND revoked = FALSE AND used < allowed AND used < @usable " +
                 "AND not_before <= @now AND not_after > @now AND @deadline > @now",
             ("@id", id), ("@usable", usableUnits), ("@now", Time(now)), ("@deadline", Time(deadline))) > 0;
 
@@ -653,6 +703,13 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
 
     private int Execute(string sql, params (string Name, object? Value)[] parameters)
     {
+        Track(sql);
+        return ExecuteUnversioned(sql, parameters);
+    }
+
+    /// <summary>A write that changes nothing authentication or authorization reads: the authorization version stays.</summary>
+    private int ExecuteUnversioned(string sql, params (string Name, object? Value)[] parameters)
+    {
         var command = connection.Rent(sql, transaction, parameters);
         int changed;
         try
@@ -670,6 +727,11 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
 
     private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
     {
+        if (!sql.StartsWith("SELECT ", StringComparison.Ordinal))
+        {
+            // UPDATE ... RETURNING, WITH ... UPDATE: writes that read back.
+            Track(sql);
+        }
         var command = connection.Rent(sql, transaction, parameters);
         var rows = new List<T>();
         try
@@ -688,6 +750,27 @@ internal sealed class SqlStoreSession(StoreConnection connection, DbTransaction 
         connection.Return(sql, command);
         return rows;
     }
+
+    private void Track(string sql)
+    {
+        if (_authorizationChanged)
+        {
+            return;
+        }
+        if (!WritesAuthorization.TryGetValue(sql, out var writes))
+        {
+            writes = WrittenTables().Matches(sql).Any(m => AuthorizationTables.Contains(m.Groups["table"].Value));
+            // Write statements are a fixed set of texts; the bound is only a safeguard.
+            if (WritesAuthorization.Count < 1024)
+            {
+                WritesAuthorization.TryAdd(sql, writes);
+            }
+        }
+        _authorizationChanged = writes;
+    }
+
+    [GeneratedRegex(@"\b(INSERT INTO|UPDATE|DELETE FROM) (?<table>[a-z_]+)\b")]
+    private static partial Regex WrittenTables();
 
     private T? QuerySingle<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters) where T : class =>
         Query(sql, read, parameters).FirstOrDefault();

@@ -23,11 +23,11 @@ internal sealed class StoreConnection(DbConnection connection, Action<StoreConne
     public bool Broken { get; set; }
 
     /// <summary>
-    /// The command for <paramref name="sql"/> in <paramref name="transaction"/> with these values bound.
+    /// The command for <paramref name="sql"/> in <paramref name="transaction"/> (null: a statement of its own) with these values bound.
     /// Give it back with <see cref="Return"/> once its reader is closed; a command not given back (an
     /// error, or the same SQL run again while its reader is open) is simply disposed by its user.
     /// </summary>
-    public DbCommand Rent(string sql, DbTransaction transaction, (string Name, object? Value)[] parameters)
+    public DbCommand Rent(string sql, DbTransaction? transaction, (string Name, object? Value)[] parameters)
     {
         if (_idle.Remove(sql, out var command))
         {

@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace CodeSigning.Server.Tests.Server;
 
-/// <summary>Every change is in force on the very next call: nothing about authorization is cached.</summary>
+/// <summary>Every change is in force on the very next call: no cached answer outlives it (see CachedAuthorizationTests for another server on the same database).</summary>
 public sealed class ImmediateEffectTests(ImmediateEffectTests.Fixture fixture) : IClassFixture<ImmediateEffectTests.Fixture>
 {
     public sealed class Fixture : InProcessServer

@@ -143,6 +143,11 @@ internal static class PostgresMigrations
         CREATE SEQUENCE audit_sequence;
         SELECT setval('audit_sequence', COALESCE((SELECT MAX(sequence) FROM audit_events), 0) + 1, false);
         """,
+        // 8: the authorization version, moved by every commit that changes what authentication or
+        // authorization reads (SqlStoreSession); the request path's caches hold while it stays.
+        """
+        INSERT INTO counters (name, value) VALUES ('authorization_version', 0);
+        """,
     ];
 
     /// <summary>

@@ -68,6 +68,13 @@ public sealed class PostgresStore : IStore, IDisposable
     // A snapshot that neither waits for nor blocks writers; PostgreSQL refuses writes in it.
     public IStoreSession BeginRead() => Begin(IsolationLevel.RepeatableRead, WriterLock.None);
 
+    // One round trip instead of BEGIN, SET TRANSACTION READ ONLY, the statement and ROLLBACK.
+    public long AuthorizationVersion()
+    {
+        using var connection = new StoreConnection(_dataSource.OpenConnection());
+        return SqlStoreSession.ReadAuthorizationVersion(connection, null);
+    }
+
     public void Dispose() => _dataSource.Dispose();
 
     internal static void LockWriters(NpgsqlConnection connection, NpgsqlTransaction transaction, bool shared = false)

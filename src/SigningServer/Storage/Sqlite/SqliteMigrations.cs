@@ -140,6 +140,11 @@ internal static class SqliteMigrations
             BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
         CREATE UNIQUE INDEX audit_events_chain ON audit_events(chain, chain_sequence);
         """,
+        // 8: the authorization version, moved by every commit that changes what authentication or
+        // authorization reads (SqlStoreSession); the request path's caches hold while it stays.
+        """
+        INSERT INTO counters (name, value) VALUES ('authorization_version', 0);
+        """,
     ];
 
     /// <param name="target">The version to stop at: all of them but in tests of a migration.</param>

@@ -61,6 +61,23 @@ public sealed class SqliteStore : IStore, IDisposable
     // WAL readers see a snapshot and never wait for the writer.
     public IStoreSession BeginRead() => Begin(deferred: true);
 
+    // Autocommit: the one statement is its own read transaction, with no BEGIN and ROLLBACK around it.
+    public long AuthorizationVersion()
+    {
+        var connection = TakeIdle() ?? OpenConnection();
+        try
+        {
+            var version = SqlStoreSession.ReadAuthorizationVersion(connection, null);
+            GiveBack(connection);
+            return version;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Closes the idle connections; sessions still open close theirs when they end.</summary>
     public void Dispose()
     {
