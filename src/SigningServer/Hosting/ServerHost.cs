@@ -48,7 +48,12 @@ public static class ServerHost
         }
         var vaults = KeyVaults.Open(options.DataDir, options.DefaultKeyVault, options.Hsm);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDir, Args = [] });
+        // No appsettings reload: its watcher on the content root (the data directory) woke at every
+        // database write, about 5% of the server's CPU under signing load (docs/performance.md).
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = options.DataDir, Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         // Logs go to stderr: stdout carries only the lines scripts read ("listening on ...").
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
