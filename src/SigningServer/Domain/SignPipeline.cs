@@ -104,15 +104,9 @@ public sealed class SignPipeline(IStore store, GroupCommitter committer, AuditLo
         var key = (caller.Principal.Id, request.Signer);
         if (caller.AuthorizationVersion is { } version && _authorizations.TryGet(key, version, out var cached))
         {
-            if (cached.Policy is null)
-            {
-                Authorize(null, caller, request, scope, cached);
-            }
-            else
-            {
-                using var session = store.BeginRead();
-                Authorize(session, caller, request, scope, cached);
-            }
+            // A snapshot only for picking a grant, which a policy asks for.
+            using var grants = cached.Policy is null ? null : store.BeginRead();
+            Authorize(grants, caller, request, scope, cached);
             return (cached, version);
         }
         using (var session = store.BeginRead())

@@ -104,18 +104,7 @@ internal sealed partial class SqlStoreSession(StoreConnection connection, DbTran
     /// <summary>The authorization version, in <paramref name="transaction"/> or (null) in a statement of its own.</summary>
     internal static long ReadAuthorizationVersion(StoreConnection connection, DbTransaction? transaction)
     {
-        var command = connection.Rent(AuthorizationVersionSql, transaction, [("@name", AuthorizationVersionCounter)]);
-        object? value;
-        try
-        {
-            value = command.ExecuteScalar();
-        }
-        catch
-        {
-            command.Dispose();
-            throw;
-        }
-        connection.Return(AuthorizationVersionSql, command);
+        var value = connection.Run(AuthorizationVersionSql, transaction, [("@name", AuthorizationVersionCounter)], 0, static (command, _) => command.ExecuteScalar());
         return value is null or DBNull
             ? throw new InvalidOperationException($"the store has no counter '{AuthorizationVersionCounter}'; is its schema up to date?")
             : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
@@ -708,22 +697,8 @@ internal sealed partial class SqlStoreSession(StoreConnection connection, DbTran
     }
 
     /// <summary>A write that changes nothing authentication or authorization reads: the authorization version stays.</summary>
-    private int ExecuteUnversioned(string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.Rent(sql, transaction, parameters);
-        int changed;
-        try
-        {
-            changed = command.ExecuteNonQuery();
-        }
-        catch
-        {
-            command.Dispose();
-            throw;
-        }
-        connection.Return(sql, command);
-        return changed;
-    }
+    private int ExecuteUnversioned(string sql, params (string Name, object? Value)[] parameters) =>
+        connection.Run(sql, transaction, parameters, 0, static (command, _) => command.ExecuteNonQuery());
 
     private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
     {
@@ -732,23 +707,16 @@ internal sealed partial class SqlStoreSession(StoreConnection connection, DbTran
             // UPDATE ... RETURNING, WITH ... UPDATE: writes that read back.
             Track(sql);
         }
-        var command = connection.Rent(sql, transaction, parameters);
-        var rows = new List<T>();
-        try
+        return connection.Run(sql, transaction, parameters, read, static (command, read) =>
         {
+            var rows = new List<T>();
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 rows.Add(read(reader));
             }
-        }
-        catch
-        {
-            command.Dispose();
-            throw;
-        }
-        connection.Return(sql, command);
-        return rows;
+            return rows;
+        });
     }
 
     private void Track(string sql)

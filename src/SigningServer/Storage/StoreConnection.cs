@@ -46,6 +46,29 @@ internal sealed class StoreConnection(DbConnection connection, Action<StoreConne
         return command;
     }
 
+    /// <summary>
+    /// Runs <paramref name="run"/> on the command for <paramref name="sql"/> (<see cref="Rent"/>), keeping
+    /// the command for the next use once it completed and disposing it if it threw.
+    /// </summary>
+    /// <param name="state">Passed to <paramref name="run"/>, so a static lambda needs no closure on the hot path.</param>
+    public TResult Run<TState, TResult>(string sql, DbTransaction? transaction, (string Name, object? Value)[] parameters,
+        TState state, Func<DbCommand, TState, TResult> run)
+    {
+        var command = Rent(sql, transaction, parameters);
+        TResult result;
+        try
+        {
+            result = run(command, state);
+        }
+        catch
+        {
+            command.Dispose();
+            throw;
+        }
+        Return(sql, command);
+        return result;
+    }
+
     /// <summary>Keeps a command that ran to completion for the next use of the same SQL.</summary>
     public void Return(string sql, DbCommand command)
     {
